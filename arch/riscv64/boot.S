@@ -1,0 +1,70 @@
+/* Boot entry from the SBI firmware.
+ *
+ * Invariants on entry (SBI boot protocol / Linux boot protocol):
+ *   a0 = hart id, a1 = physical address of the host device tree,
+ *   S-mode (HS when the hart has the H extension), satp = 0, interrupts off.
+ * Secondary harts enter at halyard_secondary_entry through SBI HSM
+ * hart_start with a1 = their slot number (the opaque argument).
+ *
+ * The image starts with a Linux RISC-V "Image" header so that QEMU -kernel,
+ * OpenSBI fw_jump and U-Boot booti all load it at RAM base + 2 MiB. */
+
+#include "arch/stack.h"
+
+    .option norvc                 /* the header's first word must be a 4-byte jump */
+    .section .text.head, "ax"
+    .globl _start
+_start:
+    j       boot_hart_entry       /* code0 */
+    .word   0                     /* code1 */
+    .dword  0x200000              /* text_offset: load at RAM base + 2 MiB */
+    .dword  __halyard_image_size  /* image_size: what a loader must reserve */
+    .dword  0                     /* flags: little endian, page size unspecified */
+    .word   2                     /* version 0.2 */
+    .word   0                     /* res1 */
+    .dword  0                     /* res2 */
+    .ascii  "RISCV\0\0\0"         /* magic (deprecated) */
+    .ascii  "RSC\x05"             /* magic2 */
+    .word   0                     /* res3 */
+    .option rvc
+
+    .section .text.boot, "ax"
+boot_hart_entry:
+    csrw    sie, zero
+    csrw    sscratch, zero
+    /* Clear BSS before anything lives there (the stacks do). */
+    la      t0, __bss_start
+    la      t1, __bss_end
+1:  bgeu    t0, t1, 2f
+    sd      zero, 0(t0)
+    addi    t0, t0, 8
+    j       1b
+2:  li      a2, 0                 /* the boot hart takes slot 0 */
+    j       enter_cxx
+
+    .globl halyard_secondary_entry
+halyard_secondary_entry:
+    csrw    sie, zero
+    csrw    sscratch, zero
+    mv      a2, a1                /* slot chosen by the boot hart */
+    li      a1, 0
+
+/* a0 = hart id, a1 = host FDT (boot hart) or 0, a2 = slot. */
+enter_cxx:
+    li      t0, HALYARD_MAX_HARTS
+    bgeu    a2, t0, park
+    la      sp, halyard_hart_stacks
+    addi    t1, a2, 1
+    li      t2, HALYARD_HART_STACK_SIZE
+    mul     t1, t1, t2
+    add     sp, sp, t1            /* stacks grow down from the end of the slot's area */
+    call    halyard_boot_hart     /* never returns */
+park:
+    wfi
+    j       park
+
+    .section .bss.stacks, "aw", @nobits
+    .balign 16
+    .globl halyard_hart_stacks
+halyard_hart_stacks:
+    .space  HALYARD_HART_STACK_SIZE * HALYARD_MAX_HARTS

@@ -1,0 +1,38 @@
+#pragma once
+// Things only the boot path needs from the arch layer.
+
+#include <cstdint>
+
+#include "arch/stack.h"
+
+extern "C" {
+void halyard_secondary_entry();
+extern char halyard_hart_stacks[];
+extern void (*__init_array_start[])();
+extern void (*__init_array_end[])();
+extern char halyard_hlvx_hu_fault_site[];
+extern char halyard_hlvx_hu_fixup[];
+}
+
+namespace halyard::arch {
+
+inline constexpr unsigned kMaxHarts = HALYARD_MAX_HARTS;
+
+inline uint64_t hart_stack_top(unsigned slot) {
+    return reinterpret_cast<uint64_t>(halyard_hart_stacks) +
+           (uint64_t{slot} + 1) * HALYARD_HART_STACK_SIZE;
+}
+inline uint64_t secondary_entry_address() {
+    return reinterpret_cast<uint64_t>(&halyard_secondary_entry);
+}
+inline void run_static_constructors() {
+    for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+}
+// Where a faulting guest-memory read resumes, if `pc` is such a read.
+inline uint64_t guest_access_fixup(uint64_t pc) {
+    return pc == reinterpret_cast<uint64_t>(halyard_hlvx_hu_fault_site)
+               ? reinterpret_cast<uint64_t>(halyard_hlvx_hu_fixup)
+               : 0;
+}
+
+}  // namespace halyard::arch

@@ -1,0 +1,46 @@
+#pragma once
+// Hart-level primitives: entering a guest, waiting, fences, and reading guest
+// memory with the hypervisor load instructions.
+
+#include <cstdint>
+
+#include "halyard/vm_cpu_registers.hpp"
+
+extern "C" {
+[[noreturn]] void halyard_enter_guest(halyard::VmCpuRegisters* regs);
+void halyard_trap_vector();
+// HLVX.HU at a guest virtual address; 1 on success, 0 when the access faulted
+// (the host trap path resumes at a fixup that returns 0).
+uint64_t halyard_hlvx_hu(uint64_t guest_va, uint16_t* out);
+void halyard_hfence_gvma_vmid(uint64_t vmid);
+void halyard_hfence_vvma_all();
+extern char __halyard_image_start[];
+extern char __halyard_image_end[];
+extern char __halyard_file_end[];
+}
+
+namespace halyard::arch {
+
+// Loads the vCPU's registers and sret's into it; a trap brings control to
+// vmexit_handler on this hart's stack, so this never returns.
+[[noreturn]] inline void enter_guest(VmCpuRegisters& regs) { halyard_enter_guest(&regs); }
+
+inline bool read_guest_instruction_half(uint64_t guest_va, uint16_t& out) {
+    return halyard_hlvx_hu(guest_va, &out) != 0;
+}
+
+inline void install_trap_vector() {
+    asm volatile("csrw stvec, %0" ::"r"(&halyard_trap_vector) : "memory");
+    asm volatile("csrw sscratch, zero" ::: "memory");
+}
+
+inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
+inline void fence_i() { asm volatile("fence.i" ::: "memory"); }
+inline void hfence_gvma_vmid(uint64_t vmid) { halyard_hfence_gvma_vmid(vmid); }
+inline void hfence_vvma_all() { halyard_hfence_vvma_all(); }
+
+inline uint64_t image_start() { return reinterpret_cast<uint64_t>(__halyard_image_start); }
+inline uint64_t image_end() { return reinterpret_cast<uint64_t>(__halyard_image_end); }
+inline uint64_t image_file_end() { return reinterpret_cast<uint64_t>(__halyard_file_end); }
+
+}  // namespace halyard::arch

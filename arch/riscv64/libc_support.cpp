@@ -1,0 +1,68 @@
+// The few C library functions GCC may call even in freestanding code
+// (structure copies, zeroing), and the libstdc++ error hooks that header-only
+// parts of the standard library reference. Halyard never throws: reaching
+// one of those is a bug, so it traps into the host trap path.
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+
+void* memcpy(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<uint8_t*>(dst);
+    auto* s = static_cast<const uint8_t*>(src);
+    if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 7) == 0) {
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *reinterpret_cast<uint64_t*>(d) = *reinterpret_cast<const uint64_t*>(s);
+    }
+    while (n-- != 0) *d++ = *s++;
+    return dst;
+}
+
+void* memmove(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<uint8_t*>(dst);
+    auto* s = static_cast<const uint8_t*>(src);
+    if (d <= s || d >= s + n) return memcpy(dst, src, n);
+    while (n-- != 0) d[n] = s[n];
+    return dst;
+}
+
+void* memset(void* dst, int value, size_t n) {
+    auto* d = static_cast<uint8_t*>(dst);
+    const uint8_t byte = static_cast<uint8_t>(value);
+    for (; n != 0 && (reinterpret_cast<uintptr_t>(d) & 7) != 0; --n) *d++ = byte;
+    const uint64_t word = 0x0101010101010101ull * byte;
+    for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<uint64_t*>(d) = word;
+    while (n-- != 0) *d++ = byte;
+    return dst;
+}
+
+int memcmp(const void* a, const void* b, size_t n) {
+    auto* x = static_cast<const uint8_t*>(a);
+    auto* y = static_cast<const uint8_t*>(b);
+    for (size_t i = 0; i < n; ++i)
+        if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+size_t strlen(const char* s) {
+    size_t n = 0;
+    while (s[n] != '\0') ++n;
+    return n;
+}
+
+void* memchr(const void* s, int c, size_t n) {
+    auto* p = static_cast<const uint8_t*>(s);
+    for (size_t i = 0; i < n; ++i)
+        if (p[i] == static_cast<uint8_t>(c)) return const_cast<uint8_t*>(p + i);
+    return nullptr;
+}
+
+}  // extern "C"
+
+namespace std {
+[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { __builtin_trap(); }
+[[noreturn]] void __throw_length_error(const char*) { __builtin_trap(); }
+[[noreturn]] void __throw_logic_error(const char*) { __builtin_trap(); }
+[[noreturn]] void __throw_bad_optional_access() { __builtin_trap(); }
+}  // namespace std

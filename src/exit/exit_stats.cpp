@@ -1,0 +1,29 @@
+#include "exit/exit_stats.hpp"
+
+#include "console/log.hpp"
+
+namespace halyard {
+
+uint64_t vm_exit_count(const Vm& vm, unsigned reason_index) {
+    uint64_t total = 0;
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) total += vm.vcpus[i].exits[reason_index];
+    return total;
+}
+
+void vm_reset_exit_counts(Vm& vm) {
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) vm.vcpus[i].exits = {};
+}
+
+void log_vm_exit_stats(const Vm& vm) {
+    uint64_t total = 0;
+    for (unsigned reason = 0; reason < kExitReasonCount; ++reason) {
+        uint64_t count = vm_exit_count(vm, reason);
+        if (count == 0) continue;
+        total += count;
+        log("%s: exits %s %llu", vm.name, kExitReasonNames[reason],
+            static_cast<unsigned long long>(count));
+    }
+    log("%s: exits total %llu", vm.name, static_cast<unsigned long long>(total));
+}
+
+}  // namespace halyard

@@ -1,0 +1,19 @@
+#pragma once
+// Counting exits: one counter per reason per vCPU (no sharing between harts,
+// so a plain increment), summed per VM when printed or read by the guest.
+
+#include "halyard/exit_reason.hpp"
+#include "vm/vm.hpp"
+
+namespace halyard {
+
+inline void count_exit(Vcpu& vcpu, ExitReason reason) {
+    if (vcpu.vm->stats_enabled) ++vcpu.exits[static_cast<unsigned>(reason)];
+}
+
+uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);
+void vm_reset_exit_counts(Vm& vm);
+// One log line per reason that occurred: "vm0: exits sbi_base 12".
+void log_vm_exit_stats(const Vm& vm);
+
+}  // namespace halyard

@@ -1,0 +1,41 @@
+// Exit reason: environment call from VS-mode (scause 10) = an SBI call.
+
+#include "exit/exit_handlers.hpp"
+#include "exit/exit_stats.hpp"
+#include "exit/guest_log.hpp"
+#include "sbi/sbi_extensions.hpp"
+
+namespace halyard {
+
+ExitAction handle_sbi_call(Vcpu& vcpu) {
+    VmCpuRegisters& regs = vcpu.regs;
+    const uint64_t eid = regs.gpr[kA7];
+    const uint64_t fid = regs.gpr[kA6];
+    regs.sepc += 4;  // ecall has no compressed form
+
+    SbiResult result;
+    ExitReason reason;
+    if (!SbiExtensions::dispatch(vcpu, eid, fid, result, reason)) {
+        count_exit(vcpu, ExitReason::kSbiUnsupported);
+        guest_log(vcpu, "SBI call to unknown extension 0x%llx (function %llu): not supported",
+                  static_cast<unsigned long long>(eid), static_cast<unsigned long long>(fid));
+        regs.gpr[kA0] = static_cast<uint64_t>(sbi::kErrNotSupported);
+        regs.gpr[kA1] = 0;
+        return ExitAction::kResume;
+    }
+    count_exit(vcpu, reason);
+    switch (result.outcome) {
+        case SbiOutcome::kReturn:
+            regs.gpr[kA0] = static_cast<uint64_t>(result.ret.error);
+            regs.gpr[kA1] = result.ret.value;
+            return ExitAction::kResume;
+        case SbiOutcome::kReturnLegacy:
+            regs.gpr[kA0] = static_cast<uint64_t>(result.ret.error);
+            return ExitAction::kResume;
+        case SbiOutcome::kShutdownVm: return ExitAction::kShutdownVm;
+        case SbiOutcome::kRebootVm: return ExitAction::kRebootVm;
+    }
+    return ExitAction::kResume;
+}
+
+}  // namespace halyard

@@ -1,0 +1,25 @@
+#include "exit/vmexit_handler.hpp"
+
+#include "exit/exit_handlers.hpp"
+#include "halyard/trap_cause.hpp"
+
+namespace halyard {
+
+ExitAction vmexit_handler(Vcpu& vcpu) {
+    // Registration: one case per exit reason.
+    switch (vcpu.regs.trap.scause) {
+        case cause_code(Exception::kEcallFromVs): return handle_sbi_call(vcpu);
+        case cause_code(Exception::kLoadGuestPageFault):
+        case cause_code(Exception::kStoreGuestPageFault): return handle_guest_page_fault(vcpu);
+        case cause_code(Exception::kInstructionGuestPageFault):
+            return handle_instruction_guest_page_fault(vcpu);
+        case cause_code(Exception::kIllegalInstruction):
+        case cause_code(Exception::kVirtualInstruction): return handle_illegal_instruction(vcpu);
+        case cause_code(Interrupt::kSupervisorTimer): return handle_timer_interrupt(vcpu);
+        case cause_code(Interrupt::kSupervisorExternal): return handle_external_interrupt(vcpu);
+        case cause_code(Interrupt::kSupervisorSoftware): return handle_software_interrupt(vcpu);
+        default: return handle_unexpected_trap(vcpu);
+    }
+}
+
+}  // namespace halyard

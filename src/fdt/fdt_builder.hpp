@@ -1,0 +1,48 @@
+#pragma once
+// Writes a flattened device tree (version 17) into a caller's buffer: used to
+// describe each virtual machine to its guest.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+
+namespace halyard {
+
+class FdtBuilder {
+public:
+    explicit FdtBuilder(std::span<uint8_t> buffer);
+
+    void begin_node(std::string_view name);
+    void end_node();
+    void property(std::string_view name, std::span<const uint8_t> value);
+    void property_empty(std::string_view name) { property(name, {}); }
+    void property_u32(std::string_view name, uint32_t value);
+    void property_u64(std::string_view name, uint64_t value);  // two cells
+    void property_cells(std::string_view name, std::initializer_list<uint32_t> cells);
+    void property_string(std::string_view name, std::string_view value);
+
+    // Completes the tree; returns its total size, or 0 if the buffer (or the
+    // string table) was too small or the nodes were not balanced.
+    size_t finish();
+
+private:
+    void put_u32(uint32_t value);
+    void put_bytes(const void* data, size_t length);
+    void align4();
+    uint32_t string_offset(std::string_view name);
+
+    static constexpr size_t kHeaderSize = 40;
+    static constexpr size_t kReserveMapSize = 16;  // one empty terminating entry
+
+    std::span<uint8_t> buffer_;
+    size_t position_;
+    int depth_ = 0;
+    bool overflow_ = false;
+    std::array<char, 1024> strings_{};
+    size_t strings_size_ = 0;
+};
+
+}  // namespace halyard

@@ -1,0 +1,33 @@
+#include "memory/page_pool.hpp"
+
+#include <atomic>
+#include <cstring>
+
+namespace halyard {
+namespace {
+
+// Sv39x4 roots are 16 KiB (and 16 KiB aligned); one per VM, plus a few
+// second-level tables each. 256 KiB covers the eight VMs Halyard supports.
+constexpr size_t kPoolSize = 256 * 1024;
+alignas(16384) uint8_t g_pool[kPoolSize];
+std::atomic<size_t> g_used{0};
+
+}  // namespace
+
+void* allocate_pages(size_t count, size_t alignment) {
+    size_t used = g_used.load(std::memory_order_relaxed);
+    for (;;) {
+        size_t start = (used + alignment - 1) & ~(alignment - 1);
+        size_t end = start + count * kPageSize;
+        if (end > kPoolSize) return nullptr;
+        if (g_used.compare_exchange_weak(used, end, std::memory_order_relaxed)) {
+            std::memset(g_pool + start, 0, count * kPageSize);
+            return g_pool + start;
+        }
+    }
+}
+
+size_t page_pool_used() { return g_used.load(std::memory_order_relaxed); }
+size_t page_pool_capacity() { return kPoolSize; }
+
+}  // namespace halyard

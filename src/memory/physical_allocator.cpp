@@ -1,0 +1,62 @@
+#include "memory/physical_allocator.hpp"
+
+namespace halyard {
+
+void PhysicalAllocator::add_memory(MemoryRange range) {
+    if (memory_count_ < memory_.size()) memory_[memory_count_++] = range;
+}
+
+void PhysicalAllocator::reserve(MemoryRange range) {
+    if (range.size != 0 && reserved_count_ < reserved_.size()) reserved_[reserved_count_++] = range;
+}
+
+bool PhysicalAllocator::overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const {
+    for (unsigned i = 0; i < reserved_count_; ++i) {
+        if (reserved_[i].overlaps(base, size)) {
+            skip_to = reserved_[i].end();
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
+    if (size == 0) return 0;
+    for (unsigned m = 0; m < memory_count_; ++m) {
+        uint64_t candidate = align_up(memory_[m].base, alignment);
+        while (candidate >= memory_[m].base && candidate + size <= memory_[m].end()) {
+            uint64_t skip_to = 0;
+            if (!overlaps_reserved(candidate, size, skip_to)) {
+                reserve({candidate, size});
+                return candidate;
+            }
+            candidate = align_up(skip_to, alignment);
+        }
+    }
+    return 0;
+}
+
+uint64_t PhysicalAllocator::largest_free(uint64_t alignment) const {
+    // A largest free block starts at a memory range's base or right after a
+    // reserved range; try each such start and grow it to the next obstacle.
+    uint64_t best = 0;
+    auto try_start = [&](const MemoryRange& memory, uint64_t start) {
+        start = align_up(start, alignment);
+        if (start < memory.base || start >= memory.end()) return;
+        uint64_t stop = memory.end();
+        for (unsigned i = 0; i < reserved_count_; ++i) {
+            const MemoryRange& r = reserved_[i];
+            if (r.base <= start && r.end() > start) return;  // start is taken
+            if (r.base > start && r.base < stop) stop = r.base;
+        }
+        uint64_t usable = align_down(stop - start, alignment);
+        if (usable > best) best = usable;
+    };
+    for (unsigned m = 0; m < memory_count_; ++m) {
+        try_start(memory_[m], memory_[m].base);
+        for (unsigned i = 0; i < reserved_count_; ++i) try_start(memory_[m], reserved_[i].end());
+    }
+    return best;
+}
+
+}  // namespace halyard

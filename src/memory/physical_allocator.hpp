@@ -1,0 +1,42 @@
+#pragma once
+// Hands out host-physical memory for guest RAM: first fit, in request order,
+// 2 MiB aligned so that the G-stage can map it with large pages. tools/run
+// mirrors this placement to reject VMs that do not fit before QEMU starts.
+
+#include <array>
+#include <cstdint>
+
+#include "platform/host_platform.hpp"
+
+namespace halyard {
+
+inline constexpr uint64_t kMiB = 1ull << 20;
+inline constexpr uint64_t kGuestRamAlignment = 2 * kMiB;
+
+constexpr uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+constexpr uint64_t align_down(uint64_t value, uint64_t alignment) {
+    return value & ~(alignment - 1);
+}
+
+class PhysicalAllocator {
+public:
+    void add_memory(MemoryRange range);
+    void reserve(MemoryRange range);
+    // Base of `size` bytes aligned to `alignment`, or 0 when nothing fits.
+    uint64_t allocate(uint64_t size, uint64_t alignment = kGuestRamAlignment);
+    // The largest block that could still be allocated (for error messages).
+    uint64_t largest_free(uint64_t alignment = kGuestRamAlignment) const;
+
+private:
+    bool overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const;
+
+    static constexpr unsigned kMaxRanges = 32;
+    std::array<MemoryRange, HostPlatform::kMaxRanges> memory_{};
+    unsigned memory_count_ = 0;
+    std::array<MemoryRange, kMaxRanges> reserved_{};
+    unsigned reserved_count_ = 0;
+};
+
+}  // namespace halyard

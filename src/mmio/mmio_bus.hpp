@@ -1,0 +1,59 @@
+#pragma once
+// Guest-physical ranges owned by device models. A device registers with one
+// call, attach(base, size, reason, device); the device type only needs
+// read(offset, width) and write(offset, width, value). Dispatch goes through
+// a plain function pointer made per device type, no virtual calls.
+
+#include <array>
+#include <cstdint>
+
+#include "halyard/exit_reason.hpp"
+
+namespace halyard {
+
+struct MmioRegion {
+    uint64_t base;
+    uint64_t size;
+    ExitReason reason;  // what the exit statistics count an access to it as
+    void* device;
+    uint64_t (*read)(void* device, uint64_t offset, unsigned width);
+    void (*write)(void* device, uint64_t offset, unsigned width, uint64_t value);
+
+    bool contains(uint64_t address, unsigned width) const {
+        return address >= base && address - base < size && size - (address - base) >= width;
+    }
+};
+
+class MmioBus {
+public:
+    static constexpr unsigned kMaxRegions = 8;
+
+    template <typename Device>
+    bool attach(uint64_t base, uint64_t size, ExitReason reason, Device& device) {
+        if (count_ == kMaxRegions) return false;
+        regions_[count_++] = MmioRegion{
+            base, size, reason, &device,
+            [](void* d, uint64_t offset, unsigned width) {
+                return static_cast<Device*>(d)->read(offset, width);
+            },
+            [](void* d, uint64_t offset, unsigned width, uint64_t value) {
+                static_cast<Device*>(d)->write(offset, width, value);
+            }};
+        return true;
+    }
+
+    // The region holding [address, address + width), or nullptr.
+    const MmioRegion* find(uint64_t address, unsigned width) const {
+        for (unsigned i = 0; i < count_; ++i)
+            if (regions_[i].contains(address, width)) return &regions_[i];
+        return nullptr;
+    }
+    // Whether any device claims `address` at all (even if the width overruns it).
+    bool claims(uint64_t address) const { return find(address, 1) != nullptr; }
+
+private:
+    std::array<MmioRegion, kMaxRegions> regions_{};
+    unsigned count_ = 0;
+};
+
+}  // namespace halyard

@@ -1,0 +1,191 @@
+#include "platform/host_platform.hpp"
+
+#include "console/log.hpp"
+
+namespace halyard {
+namespace {
+
+struct Cells {
+    unsigned address = 2;
+    unsigned size = 1;
+};
+
+Cells cells_of(const Fdt& fdt, FdtNode node) {
+    Cells cells;
+    FdtProperty a = fdt.property(node, "#address-cells");
+    FdtProperty s = fdt.property(node, "#size-cells");
+    if (a.valid()) cells.address = a.u32();
+    if (s.valid()) cells.size = s.u32();
+    return cells;
+}
+
+// Reads `reg` entries of a node whose parent has `cells`.
+template <typename Visit>
+void for_each_reg(const Fdt& fdt, FdtNode node, Cells cells, Visit visit) {
+    FdtProperty reg = fdt.property(node, "reg");
+    if (!reg.valid() || cells.address == 0 || cells.address > 2 || cells.size > 2) return;
+    size_t entry_cells = cells.address + cells.size;
+    size_t entries = reg.value.size() / (entry_cells * 4);
+    for (size_t i = 0; i < entries; ++i) {
+        uint64_t base = reg.cells(i * entry_cells, cells.address);
+        uint64_t size = cells.size == 0 ? 0 : reg.cells(i * entry_cells + cells.address, cells.size);
+        visit(base, size);
+    }
+}
+
+bool node_okay(const Fdt& fdt, FdtNode node) {
+    FdtProperty status = fdt.property(node, "status");
+    return !status.valid() || status.string() == "okay" || status.string() == "ok";
+}
+
+void read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
+    fdt.for_each_child(fdt.root(), [&](FdtNode node) {
+        if (fdt.property(node, "device_type").string() == "memory" && node_okay(fdt, node)) {
+            for_each_reg(fdt, node, root_cells, [&](uint64_t base, uint64_t size) {
+                if (p.memory_count < p.memory.size() && size != 0) p.memory[p.memory_count++] = {base, size};
+            });
+        }
+        return true;
+    });
+    FdtNode reserved;
+    if (fdt.find("/reserved-memory", reserved)) {
+        Cells cells = cells_of(fdt, reserved);
+        fdt.for_each_child(reserved, [&](FdtNode node) {
+            for_each_reg(fdt, node, cells, [&](uint64_t base, uint64_t size) {
+                if (p.reserved_count < p.reserved.size()) p.reserved[p.reserved_count++] = {base, size};
+            });
+            return true;
+        });
+    }
+    // The memory reservation block of the header (/memreserve/).
+    const uint8_t* header = fdt.data();
+    uint32_t offset = load_be32(header + 16);
+    for (; offset + 16 <= fdt.total_size(); offset += 16) {
+        uint64_t base = load_be64(header + offset);
+        uint64_t size = load_be64(header + offset + 8);
+        if (base == 0 && size == 0) break;
+        if (p.reserved_count < p.reserved.size()) p.reserved[p.reserved_count++] = {base, size};
+    }
+}
+
+void read_harts(const Fdt& fdt, HostPlatform& p) {
+    FdtNode cpus;
+    if (!fdt.find("/cpus", cpus)) return;
+    FdtProperty timebase = fdt.property(cpus, "timebase-frequency");
+    if (timebase.valid()) p.timebase_frequency = timebase.u32();
+    Cells cells = cells_of(fdt, cpus);
+    fdt.for_each_child(cpus, [&](FdtNode node) {
+        if (fdt.property(node, "device_type").string() != "cpu" || !node_okay(fdt, node)) return true;
+        FdtProperty reg = fdt.property(node, "reg");
+        if (!reg.valid() || p.hart_count >= p.harts.size()) return true;
+        HostHart& hart = p.harts[p.hart_count++];
+        hart.hart_id = reg.cells(0, cells.address);
+        hart.isa = fdt.property(node, "riscv,isa").string();
+        hart.mmu_type = fdt.property(node, "mmu-type").string();
+        if (p.timebase_frequency == 0) p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
+        return true;
+    });
+}
+
+// The console UART: /chosen stdout-path if it names an ns16550, else the
+// first ns16550-compatible node.
+void read_uart(const Fdt& fdt, HostPlatform& p) {
+    FdtNode uart{};
+    bool found = false;
+    FdtNode chosen;
+    if (fdt.find("/chosen", chosen)) {
+        std::string_view path = fdt.property(chosen, "stdout-path").string();
+        size_t colon = path.find(':');
+        if (colon != std::string_view::npos) path = path.substr(0, colon);
+        found = !path.empty() && fdt.find(path, uart) && fdt.is_compatible(uart, "ns16550a");
+    }
+    if (!found) {
+        fdt.for_each_node([&](FdtNode node) {
+            if (fdt.is_compatible(node, "ns16550a") || fdt.is_compatible(node, "ns16550")) {
+                uart = node;
+                found = true;
+            }
+            return !found;
+        });
+    }
+    if (!found) return;
+    FdtProperty reg = fdt.property(uart, "reg");
+    // Devices on QEMU virt and most boards sit under a bus with 2 address cells.
+    p.uart.base = reg.value.size() >= 16 ? reg.cells(0, 2) : reg.u32();
+    FdtProperty shift = fdt.property(uart, "reg-shift");
+    FdtProperty width = fdt.property(uart, "reg-io-width");
+    p.uart.reg_shift = shift.valid() ? shift.u32() : 0;
+    p.uart.reg_io_width = width.valid() ? width.u32() : 1;
+    p.uart_clock_frequency = fdt.property(uart, "clock-frequency").u32();
+}
+
+void read_chosen_and_devices(const Fdt& fdt, HostPlatform& p) {
+    FdtNode chosen;
+    if (fdt.find("/chosen", chosen)) {
+        FdtProperty start = fdt.property(chosen, "linux,initrd-start");
+        FdtProperty end = fdt.property(chosen, "linux,initrd-end");
+        if (start.valid() && end.valid() && end.u64() > start.u64())
+            p.initrd = {start.u64(), end.u64() - start.u64()};
+    }
+    fdt.for_each_node([&](FdtNode node) {
+        if (fdt.is_compatible(node, "sifive,test0")) {
+            FdtProperty reg = fdt.property(node, "reg");
+            p.test_finisher_base = reg.value.size() >= 16 ? reg.cells(0, 2) : reg.u32();
+            return false;
+        }
+        return true;
+    });
+}
+
+}  // namespace
+
+const HostHart* HostPlatform::hart(uint64_t hart_id) const {
+    for (unsigned i = 0; i < hart_count; ++i)
+        if (harts[i].hart_id == hart_id) return &harts[i];
+    return nullptr;
+}
+
+bool isa_has_letter(std::string_view isa, char letter) {
+    if (isa.size() < 4 || isa.substr(0, 4) != "rv64") return false;
+    for (size_t i = 4; i < isa.size() && isa[i] != '_'; ++i) {
+        // Single letters end where the first multi-letter name (s..., z..., x...) starts.
+        if (isa[i] == 's' || isa[i] == 'z' || isa[i] == 'x') break;
+        if (isa[i] == letter) return true;
+    }
+    return false;
+}
+
+bool isa_has_extension(std::string_view isa, std::string_view name) {
+    size_t position = 0;
+    while ((position = isa.find('_', position)) != std::string_view::npos) {
+        ++position;
+        size_t end = isa.find('_', position);
+        if (end == std::string_view::npos) end = isa.size();
+        if (isa.substr(position, end - position) == name) return true;
+    }
+    return false;
+}
+
+bool read_host_platform(const Fdt& fdt, HostPlatform& platform) {
+    platform = HostPlatform{};
+    Cells root_cells = cells_of(fdt, fdt.root());
+    read_memory(fdt, platform, root_cells);
+    read_harts(fdt, platform);
+    read_uart(fdt, platform);
+    read_chosen_and_devices(fdt, platform);
+    if (platform.memory_count == 0) {
+        log("error: the host device tree describes no memory");
+        return false;
+    }
+    if (platform.hart_count == 0) {
+        log("error: the host device tree describes no harts under /cpus");
+        return false;
+    }
+    if (platform.timebase_frequency == 0) {
+        log("error: the host device tree gives no timebase-frequency");
+        return false;
+    }
+    return true;
+}
+
+}  // namespace halyard

@@ -1,0 +1,57 @@
+#pragma once
+// What Halyard learns about the machine from the host device tree: nothing
+// about the board is hard-coded.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "console/host_console.hpp"
+#include "fdt/fdt.hpp"
+
+namespace halyard {
+
+struct MemoryRange {
+    uint64_t base = 0;
+    uint64_t size = 0;
+    uint64_t end() const { return base + size; }
+    bool overlaps(uint64_t b, uint64_t s) const { return b < end() && base < b + s; }
+};
+
+struct HostHart {
+    uint64_t hart_id = 0;
+    std::string_view isa;       // riscv,isa as the firmware describes it
+    std::string_view mmu_type;  // e.g. "riscv,sv48"
+};
+
+struct HostPlatform {
+    static constexpr unsigned kMaxHarts = 8;
+    static constexpr unsigned kMaxRanges = 8;
+
+    std::array<MemoryRange, kMaxRanges> memory{};
+    unsigned memory_count = 0;
+    std::array<MemoryRange, kMaxRanges> reserved{};  // /reserved-memory and /memreserve/
+    unsigned reserved_count = 0;
+
+    std::array<HostHart, kMaxHarts> harts{};
+    unsigned hart_count = 0;
+    uint32_t timebase_frequency = 0;
+
+    HostUartInfo uart{};
+    uint32_t uart_clock_frequency = 0;
+    MemoryRange initrd{};  // /chosen linux,initrd-start/end: the VM bundle
+    uint64_t test_finisher_base = 0;  // "sifive,test0" exit device, when present
+
+    const HostHart* hart(uint64_t hart_id) const;
+};
+
+// True if the ISA string names single-letter extension `letter` (after rv64,
+// before the first multi-letter extension) or the multi-letter `name`.
+bool isa_has_letter(std::string_view isa, char letter);
+bool isa_has_extension(std::string_view isa, std::string_view name);
+
+// Fills `platform` from the host DT; false (and a log line) if the DT lacks
+// something Halyard cannot run without.
+bool read_host_platform(const Fdt& fdt, HostPlatform& platform);
+
+}  // namespace halyard

@@ -1,0 +1,56 @@
+#include "sbi/sbi_dbcn.hpp"
+
+#include "vm/vm.hpp"
+
+namespace halyard {
+namespace {
+
+// The buffer [base, base + length) per the spec's "shared memory physical
+// address range" rules: every byte must be guest RAM, else INVALID_PARAM.
+bool buffer_in_ram(const Vm& vm, uint64_t base, uint64_t length) {
+    return vm.ram.contains(base, length);
+}
+
+SbiResult write(Vcpu& vcpu, uint64_t length, uint64_t base) {
+    Vm& vm = *vcpu.vm;
+    if (!buffer_in_ram(vm, base, length)) return SbiResult::error(sbi::kErrInvalidParam);
+    const uint8_t* bytes = vm.ram.host_pointer(base);
+    for (uint64_t i = 0; i < length; ++i) vm.console.put(static_cast<char>(bytes[i]));
+    return SbiResult::success(length);
+}
+
+SbiResult read(Vcpu& vcpu, uint64_t length, uint64_t base) {
+    Vm& vm = *vcpu.vm;
+    if (!buffer_in_ram(vm, base, length)) return SbiResult::error(sbi::kErrInvalidParam);
+    uint8_t* bytes = vm.ram.host_pointer(base);
+    uint64_t count = 0;
+    while (count < length) {
+        int c = vm.read_console_input();
+        if (c < 0) break;
+        bytes[count++] = static_cast<uint8_t>(c);
+    }
+    return SbiResult::success(count);
+}
+
+}  // namespace
+
+SbiResult SbiDbcn::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+    // On RV64 the address is base_lo alone; base_hi must be zero.
+    const uint64_t length = sbi_arg(vcpu, 0);
+    const uint64_t base_lo = sbi_arg(vcpu, 1);
+    const uint64_t base_hi = sbi_arg(vcpu, 2);
+    switch (fid) {
+        case sbi::kDbcnWrite:
+            if (base_hi != 0) return SbiResult::error(sbi::kErrInvalidParam);
+            return write(vcpu, length, base_lo);
+        case sbi::kDbcnRead:
+            if (base_hi != 0) return SbiResult::error(sbi::kErrInvalidParam);
+            return read(vcpu, length, base_lo);
+        case sbi::kDbcnWriteByte:
+            vcpu.vm->console.put(static_cast<char>(sbi_arg(vcpu, 0) & 0xFF));
+            return SbiResult::success();
+        default: return SbiResult::error(sbi::kErrNotSupported);
+    }
+}
+
+}  // namespace halyard

@@ -1,0 +1,24 @@
+#pragma once
+// Compile-time list of SBI extensions: dispatch is a chain of inlined EID
+// comparisons followed by a direct call, with no tables of function pointers.
+
+#include <cstdint>
+
+#include "sbi/sbi_extension.hpp"
+
+namespace halyard {
+
+template <typename... Extensions>
+struct SbiExtensionList {
+    static bool implements(uint64_t eid) { return (Extensions::handles(eid) || ...); }
+
+    // Runs the call if some extension implements `eid`; false otherwise.
+    static bool dispatch(Vcpu& vcpu, uint64_t eid, uint64_t fid, SbiResult& result,
+                         ExitReason& reason) {
+        return ((Extensions::handles(eid) &&
+                 (result = Extensions::call(vcpu, eid, fid), reason = Extensions::kReason, true)) ||
+                ...);
+    }
+};
+
+}  // namespace halyard

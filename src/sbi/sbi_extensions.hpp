@@ -1,0 +1,19 @@
+#pragma once
+// The SBI extensions every VM sees, in the order calls are matched against
+// them (most frequent first). Adding an extension: write its file, add its
+// name here.
+
+#include "sbi/sbi_base.hpp"
+#include "sbi/sbi_dbcn.hpp"
+#include "sbi/sbi_extension_list.hpp"
+#include "sbi/sbi_halyard_stats.hpp"
+#include "sbi/sbi_legacy.hpp"
+#include "sbi/sbi_srst.hpp"
+#include "sbi/sbi_time.hpp"
+
+namespace halyard {
+
+using SbiExtensions =
+    SbiExtensionList<SbiBase, SbiTime, SbiDbcn, SbiLegacy, SbiSrst, SbiHalyardStats>;
+
+}  // namespace halyard

@@ -1,0 +1,22 @@
+#pragma once
+// Halyard's own SBI extension (EID 0x0A48594C, firmware-specific range): lets
+// a guest start, stop, reset and read its VM's exit statistics, so that a
+// benchmark inside the guest can count exits around the code it measures.
+//   fid 0 STATS_START        counting on (the default)
+//   fid 1 STATS_STOP         counting off; counters keep their values
+//   fid 2 STATS_RESET        all counters of the VM to zero
+//   fid 3 STATS_READ(index)  a1 = count for exit reason `index`
+//                            (include/halyard/exit_reason.hpp); INVALID_PARAM past the end
+//   fid 4 STATS_NUM_REASONS  a1 = number of exit reasons
+
+#include "sbi/sbi_extension.hpp"
+
+namespace halyard {
+
+struct SbiHalyardStats {
+    static constexpr ExitReason kReason = ExitReason::kSbiHalyard;
+    static bool handles(uint64_t eid) { return eid == sbi::kEidHalyard; }
+    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+};
+
+}  // namespace halyard

@@ -1,0 +1,19 @@
+#pragma once
+// The legacy (v0.1) calls guests still use for early consoles: set_timer
+// (0x00), console_putchar (0x01), console_getchar (0x02), shutdown (0x08).
+// The rest of v0.1 (IPIs, fences) is not offered: those EIDs probe as absent.
+
+#include "sbi/sbi_extension.hpp"
+
+namespace halyard {
+
+struct SbiLegacy {
+    static constexpr ExitReason kReason = ExitReason::kSbiLegacy;
+    static bool handles(uint64_t eid) {
+        return eid == sbi::kEidLegacySetTimer || eid == sbi::kEidLegacyConsolePutchar ||
+               eid == sbi::kEidLegacyConsoleGetchar || eid == sbi::kEidLegacyShutdown;
+    }
+    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+};
+
+}  // namespace halyard

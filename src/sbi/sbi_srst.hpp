@@ -1,0 +1,15 @@
+#pragma once
+// SBI System Reset extension (EID "SRST"): the guest's "system" is its VM, so
+// shutdown stops the VM and reboots restart it.
+
+#include "sbi/sbi_extension.hpp"
+
+namespace halyard {
+
+struct SbiSrst {
+    static constexpr ExitReason kReason = ExitReason::kSbiSrst;
+    static bool handles(uint64_t eid) { return eid == sbi::kEidSrst; }
+    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+};
+
+}  // namespace halyard

@@ -1,0 +1,13 @@
+#include "sbi/sbi_time.hpp"
+
+#include "vm/vcpu_timer.hpp"
+
+namespace halyard {
+
+SbiResult SbiTime::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+    if (fid != 0) return SbiResult::error(sbi::kErrNotSupported);
+    vcpu_set_timer(vcpu, sbi_arg(vcpu, 0));
+    return SbiResult::success();
+}
+
+}  // namespace halyard

@@ -1,0 +1,109 @@
+#include "vm/guest_dtb.hpp"
+
+#include "console/format.hpp"
+#include "fdt/fdt_builder.hpp"
+#include "halyard/guest_layout.hpp"
+
+namespace halyard {
+namespace {
+
+constexpr uint32_t kCpuIntcPhandleBase = 1;
+
+void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
+    b.begin_node("cpus");
+    b.property_u32("#address-cells", 1);
+    b.property_u32("#size-cells", 0);
+    b.property_u32("timebase-frequency", spec.timebase_frequency);
+    for (unsigned i = 0; i < spec.vcpu_count; ++i) {
+        char name[16];
+        format_string(name, sizeof(name), "cpu@%u", i);
+        b.begin_node(name);
+        b.property_string("device_type", "cpu");
+        b.property_u32("reg", i);
+        b.property_string("status", "okay");
+        b.property_string("compatible", "riscv");
+        b.property_string("riscv,isa", isa);
+        b.property_string("mmu-type", spec.mmu_type.empty() ? "riscv,sv39" : spec.mmu_type);
+        b.begin_node("interrupt-controller");
+        b.property_u32("#interrupt-cells", 1);
+        b.property_empty("interrupt-controller");
+        b.property_string("compatible", "riscv,cpu-intc");
+        b.property_u32("phandle", kCpuIntcPhandleBase + i);
+        b.end_node();
+        b.end_node();
+    }
+    b.end_node();
+}
+
+void add_uart(FdtBuilder& b) {
+    b.begin_node("soc");
+    b.property_u32("#address-cells", 2);
+    b.property_u32("#size-cells", 2);
+    b.property_string("compatible", "simple-bus");
+    b.property_empty("ranges");
+    b.begin_node("serial@10000000");
+    b.property_string("compatible", "ns16550a");
+    b.property_cells("reg", {0, static_cast<uint32_t>(guest::kUartBase), 0, 0x100});
+    b.property_u32("clock-frequency", guest::kUartClockHz);
+    b.end_node();
+    b.end_node();
+}
+
+}  // namespace
+
+size_t guest_isa_string(std::string_view host_isa, std::span<char> out) {
+    size_t length = 0;
+    bool single_letters = true;
+    for (size_t i = 0; i < host_isa.size(); ++i) {
+        char c = host_isa[i];
+        if (c == '_') single_letters = false;
+        // 'h' among the single-letter extensions (after "rv64") is the
+        // hypervisor extension: the guest runs in VS-mode and cannot use it.
+        if (single_letters && i >= 4 && c == 'h') continue;
+        if (length + 1 >= out.size()) return 0;
+        out[length++] = c;
+    }
+    if (out.empty()) return 0;
+    out[length] = '\0';
+    return length;
+}
+
+size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
+    char isa[256];
+    size_t isa_length = guest_isa_string(spec.host_isa, isa);
+    if (isa_length == 0) return 0;
+
+    FdtBuilder b(out);
+    b.begin_node("");
+    b.property_u32("#address-cells", 2);
+    b.property_u32("#size-cells", 2);
+    b.property_string("compatible", "halyard,vm");
+    b.property_string("model", "Halyard virtual machine");
+
+    b.begin_node("chosen");
+    b.property_string("stdout-path", "/soc/serial@10000000");
+    if (!spec.bootargs.empty()) b.property_string("bootargs", spec.bootargs);
+    if (spec.initrd_start != 0) {
+        b.property_u64("linux,initrd-start", spec.initrd_start);
+        b.property_u64("linux,initrd-end", spec.initrd_end);
+    }
+    b.end_node();
+
+    char memory_name[32];
+    format_string(memory_name, sizeof(memory_name), "memory@%llx",
+                  static_cast<unsigned long long>(spec.ram_base));
+    b.begin_node(memory_name);
+    b.property_string("device_type", "memory");
+    b.property_cells("reg", {static_cast<uint32_t>(spec.ram_base >> 32),
+                             static_cast<uint32_t>(spec.ram_base),
+                             static_cast<uint32_t>(spec.ram_size >> 32),
+                             static_cast<uint32_t>(spec.ram_size)});
+    b.end_node();
+
+    add_cpus(b, spec, {isa, isa_length});
+    add_uart(b);
+    b.end_node();
+    return b.finish();
+}
+
+}  // namespace halyard

@@ -1,0 +1,105 @@
+#include "vm/hart_runtime.hpp"
+
+#include "arch/boot_support.hpp"
+#include "arch/csr.hpp"
+#include "arch/hart.hpp"
+#include "boot/power.hpp"
+#include "console/log.hpp"
+#include "exit/exit_stats.hpp"
+#include "exit/vmexit_handler.hpp"
+#include "vm/vm_setup.hpp"
+
+namespace halyard {
+namespace {
+
+Vm* g_vms = nullptr;
+unsigned g_vm_count = 0;
+const HostPlatform* g_platform = nullptr;
+
+// Loads the vCPU's guest CSR image into this hart's VS-level CSRs.
+void load_guest_csrs(const Vcpu& vcpu) {
+    const GuestCsrs& g = vcpu.regs.guest;
+    arch::csr_write<Csr::vsstatus>(g.vsstatus);
+    arch::csr_write<Csr::vsie>(g.vsie);
+    arch::csr_write<Csr::vstvec>(g.vstvec);
+    arch::csr_write<Csr::vsscratch>(g.vsscratch);
+    arch::csr_write<Csr::vsepc>(g.vsepc);
+    arch::csr_write<Csr::vscause>(g.vscause);
+    arch::csr_write<Csr::vstval>(g.vstval);
+    arch::csr_write<Csr::vsatp>(g.vsatp);
+    arch::csr_write<Csr::hvip>(g.hvip);
+    if (vcpu.vm->guest_has_sstc) arch::csr_write<Csr::vstimecmp>(g.vstimecmp);
+}
+
+[[noreturn]] void enter(Vcpu& vcpu) {
+    Vm& vm = *vcpu.vm;
+    arch::csr_write<Csr::hgatp>(vm.gstage.hgatp(vm.vmid));
+    arch::hfence_gvma_vmid(vm.vmid);
+    arch::hfence_vvma_all();
+    uint64_t henvcfg = arch::csr_read<Csr::henvcfg>();
+    if (vm.guest_has_sstc) henvcfg |= henvcfg::kStce;
+    else henvcfg &= ~henvcfg::kStce;
+    arch::csr_write<Csr::henvcfg>(henvcfg);
+    load_guest_csrs(vcpu);
+    // First entry: sret to VS-mode (SPV = 1, SPP = 1); HLV/HLVX act as VS too.
+    arch::csr_set<Csr::hstatus>(hstatus::kSpv | hstatus::kSpvp);
+    arch::csr_set<Csr::sstatus>(sstatus::kSpp);
+    arch::fence_i();
+    arch::enter_guest(vcpu.regs);
+}
+
+bool any_vm_running() {
+    for (unsigned i = 0; i < g_vm_count; ++i)
+        if (g_vms[i].state.load() == VmState::kRunning) return true;
+    return false;
+}
+
+}  // namespace
+
+void hart_runtime_init(Vm* vms, unsigned vm_count, const HostPlatform* platform) {
+    g_vms = vms;
+    g_vm_count = vm_count;
+    g_platform = platform;
+}
+
+[[noreturn]] void run_vcpu(Vcpu& vcpu, unsigned hart_slot) {
+    vcpu.hart_slot = hart_slot;
+    vcpu.regs.hyp_stack_top = arch::hart_stack_top(hart_slot);
+    enter(vcpu);
+}
+
+void stop_vm(Vm& vm, const char* why) {
+    VmState expected = VmState::kRunning;
+    if (!vm.state.compare_exchange_strong(expected, VmState::kStopped)) return;
+    log("%s: stopped: %s", vm.name, why);
+    log_vm_exit_stats(vm);
+    if (!any_vm_running()) {
+        log("all VMs have stopped; powering off");
+        power_off(false);
+    }
+}
+
+[[noreturn]] void hart_idle() {
+    arch::csr_write<Csr::sie>(0);
+    for (;;) arch::wait_for_interrupt();
+}
+
+}  // namespace halyard
+
+// Called by the trap vector on every VM exit, on this hart's stack. Returns
+// the registers of the vCPU to resume.
+extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs) {
+    using namespace halyard;
+    Vcpu& vcpu = Vcpu::from_registers(regs);
+    switch (vmexit_handler(vcpu)) {
+        case ExitAction::kResume: return regs;
+        case ExitAction::kShutdownVm: stop_vm(*vcpu.vm, "the guest asked to shut down"); break;
+        case ExitAction::kStopVm: stop_vm(*vcpu.vm, "guest error (see above)"); break;
+        case ExitAction::kRebootVm:
+            log("%s: the guest asked to reboot; reloading it", vcpu.vm->name);
+            if (load_vm_image(*vcpu.vm, *g_platform)) enter(vcpu);
+            stop_vm(*vcpu.vm, "its image could not be reloaded");
+            break;
+    }
+    hart_idle();
+}

@@ -1,0 +1,68 @@
+#pragma once
+// A virtual machine: its RAM and G-stage tables, VMID, devices, console,
+// vCPUs, the image it boots from and its exit statistics switch.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "console/vm_console.hpp"
+#include "devices/uart16550.hpp"
+#include "memory/g_stage.hpp"
+#include "mmio/mmio_bus.hpp"
+#include "vm/guest_ram.hpp"
+#include "vm/vcpu.hpp"
+
+namespace halyard {
+
+// What a VM boots, as it came in the VM bundle (views into the bundle, which
+// stays in memory so that a reboot can load it again).
+struct VmImage {
+    std::span<const uint8_t> kernel;
+    std::span<const uint8_t> initrd;
+    std::span<const uint8_t> dtb;  // the user's own DTB instead of a generated one
+    std::string_view bootargs;
+};
+
+// 32 bits wide: RV64A has no byte-sized compare-and-swap.
+enum class VmState : uint32_t { kUnused, kRunning, kStopped };
+
+class Vm {
+public:
+    static constexpr unsigned kMaxVcpus = 8;
+
+    Vm() : uart(console) {}
+    Vm(const Vm&) = delete;
+    Vm& operator=(const Vm&) = delete;
+
+    // Registers the VM's devices on its MMIO bus: one line per device.
+    void attach_devices();
+    Vcpu& vcpu(unsigned index) { return vcpus[index]; }
+    // Console input for the SBI console calls: the VM has one serial line,
+    // so bytes its UART already received come first.
+    int read_console_input() {
+        int c = uart.take_received_byte();
+        return c >= 0 ? c : console.get();
+    }
+
+    unsigned index = 0;
+    uint16_t vmid = 0;
+    char name[8] = "vm?";
+    GuestRam ram;
+    GStagePageTable gstage;
+    VmConsole console;
+    Uart16550 uart;
+    MmioBus bus;
+    VmImage image;
+    uint64_t dtb_gpa = 0;
+    uint64_t initrd_gpa = 0;
+    std::array<Vcpu, kMaxVcpus> vcpus{};
+    unsigned vcpu_count = 0;
+    std::atomic<VmState> state{VmState::kUnused};
+    bool stats_enabled = true;
+    bool guest_has_sstc = false;
+};
+
+}  // namespace halyard

@@ -1,0 +1,47 @@
+#include "vm/vm_bundle.hpp"
+
+#include "console/log.hpp"
+
+namespace halyard {
+
+int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
+    if (!bundle.valid() || !bundle.is_compatible(bundle.root(), "halyard,vm-bundle")) {
+        log("error: the VM bundle is not a \"halyard,vm-bundle\" device tree");
+        return -1;
+    }
+    int count = 0;
+    bool ok = true;
+    bundle.for_each_child(bundle.root(), [&](FdtNode node) {
+        if (!bundle.is_compatible(node, "halyard,vm")) return true;
+        if (static_cast<size_t>(count) == specs.size()) {
+            log("error: the VM bundle has more than %zu VMs", specs.size());
+            ok = false;
+            return false;
+        }
+        VmSpec& spec = specs[static_cast<size_t>(count)];
+        FdtProperty kernel = bundle.property(node, "kernel");
+        FdtProperty memory = bundle.property(node, "memory-size");
+        FdtProperty vcpus = bundle.property(node, "vcpus");
+        if (!kernel.valid() || kernel.value.empty() || !memory.valid()) {
+            log("error: VM %d of the bundle lacks a kernel or memory-size", count);
+            ok = false;
+            return false;
+        }
+        spec.memory_size = memory.u64();
+        spec.vcpus = vcpus.valid() ? vcpus.u32() : 1;
+        spec.image.kernel = kernel.value;
+        spec.image.initrd = bundle.property(node, "initrd").value;
+        spec.image.dtb = bundle.property(node, "dtb").value;
+        spec.image.bootargs = bundle.property(node, "bootargs").string();
+        ++count;
+        return true;
+    });
+    if (!ok) return -1;
+    if (count == 0) {
+        log("error: the VM bundle describes no VM");
+        return -1;
+    }
+    return count;
+}
+
+}  // namespace halyard

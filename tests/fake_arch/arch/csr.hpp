@@ -1,0 +1,34 @@
+#pragma once
+// Host fake of arch/csr.hpp: the same names, backed by fake::hart.csr.
+
+#include <cstdint>
+
+#include "arch/fake_hart_state.hpp"
+#include "halyard/csr_numbers.hpp"
+
+namespace halyard::arch {
+
+template <Csr kCsr>
+inline uint64_t csr_read() {
+    return fake::hart[kCsr];
+}
+template <Csr kCsr>
+inline void csr_write(uint64_t value) {
+    fake::hart[kCsr] = value;
+}
+template <Csr kCsr>
+inline void csr_set(uint64_t bits) {
+    fake::hart[kCsr] |= bits;
+}
+template <Csr kCsr>
+inline void csr_clear(uint64_t bits) {
+    fake::hart[kCsr] &= ~bits;
+}
+template <Csr kCsr>
+inline uint64_t csr_swap(uint64_t value) {
+    uint64_t old = fake::hart[kCsr];
+    fake::hart[kCsr] = value;
+    return old;
+}
+
+}  // namespace halyard::arch

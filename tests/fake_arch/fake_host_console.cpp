@@ -1,0 +1,25 @@
+// Host fake of the host console: output collects in a string, input comes
+// from a queue the test fills.
+
+#include "fake_host_console.hpp"
+
+#include "console/host_console.hpp"
+
+namespace halyard {
+
+fake::HostConsole fake::host_console;
+
+void host_console_use_uart(const HostUartInfo&) {}
+
+void host_console_write(const char* text, size_t length) {
+    fake::host_console.output.append(text, length);
+}
+
+int host_console_read() {
+    if (fake::host_console.input.empty()) return -1;
+    char c = fake::host_console.input.front();
+    fake::host_console.input.pop_front();
+    return static_cast<unsigned char>(c);
+}
+
+}  // namespace halyard
