@@ -1,0 +1,99 @@
+#pragma once
+// A VM with 4 MiB of RAM backed by host memory, its UART attached, console
+// output collected in a string and input taken from a queue, and one vCPU:
+// enough to drive vmexit_handler() through the fake arch layer.
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "arch/fake_hart_state.hpp"
+#include "exit/vmexit_handler.hpp"
+#include "fake_host_console.hpp"
+#include "halyard/guest_layout.hpp"
+#include "halyard/trap_cause.hpp"
+#include "vm/vm.hpp"
+
+namespace halyard::testing {
+
+class VmFixture : public ::testing::Test {
+protected:
+    static constexpr uint64_t kRamSize = 4 << 20;
+    static constexpr uint64_t kPc = guest::kKernelEntry + 0x100;
+    static constexpr uint64_t kVstvec = guest::kKernelEntry + 0x4000;
+
+    void SetUp() override {
+        fake::reset();
+        fake::host_console = {};
+        ram_.assign(kRamSize, 0);
+        vm_.ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram_.data())};
+        std::strcpy(vm_.name, "vm0");
+        vm_.console = VmConsole(ConsoleBackend{put, get, this});
+        vm_.attach_devices();
+        vm_.vcpu_count = 1;
+        vm_.vcpus[0].vm = &vm_;
+        vm_.state.store(VmState::kRunning);
+        fake::hart[Csr::vstvec] = kVstvec;
+        fake::hart[Csr::sstatus] = sstatus::kSpp;  // the guest was in VS-mode
+    }
+
+    Vcpu& vcpu() { return vm_.vcpus[0]; }
+    uint64_t& reg(unsigned index) { return vcpu().regs.gpr[index]; }
+    uint64_t exits(ExitReason reason) { return vcpu().exits[static_cast<unsigned>(reason)]; }
+
+    ExitAction sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0,
+                        uint64_t a2 = 0) {
+        reg(kA7) = eid;
+        reg(kA6) = fid;
+        reg(kA0) = a0;
+        reg(kA1) = a1;
+        reg(kA2) = a2;
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
+        return vmexit_handler(vcpu());
+    }
+    int64_t sbi_error() { return static_cast<int64_t>(reg(kA0)); }
+    uint64_t sbi_value() { return reg(kA1); }
+
+    // A load/store guest-page fault at `gpa` by `insn` at kPc (read from guest
+    // memory, as on QEMU 7.2), or with `htinst` when non-zero.
+    ExitAction guest_page_fault(bool store, uint64_t gpa, uint32_t insn, uint64_t htinst = 0) {
+        fake::hart.guest_instruction_memory.clear();
+        fake::hart.put_instruction(kPc, insn);
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause = cause_code(store ? Exception::kStoreGuestPageFault
+                                                   : Exception::kLoadGuestPageFault);
+        fake::hart[Csr::stval] = gpa;  // paging off: guest virtual == guest physical
+        fake::hart[Csr::htval] = gpa >> 2;
+        fake::hart[Csr::htinst] = htinst;
+        return vmexit_handler(vcpu());
+    }
+
+    // Expects that `cause` was injected into the guest with `tval`.
+    void expect_injected(Exception cause, uint64_t tval) {
+        EXPECT_EQ(fake::hart[Csr::vscause], cause_code(cause));
+        EXPECT_EQ(fake::hart[Csr::vstval], tval);
+        EXPECT_EQ(fake::hart[Csr::vsepc], kPc);
+        EXPECT_EQ(vcpu().regs.sepc, kVstvec);
+    }
+
+    std::string output_;
+    std::deque<char> input_;
+    std::vector<uint8_t> ram_;
+    Vm vm_;
+
+private:
+    static void put(void* self, char c) { static_cast<VmFixture*>(self)->output_.push_back(c); }
+    static int get(void* self) {
+        auto* f = static_cast<VmFixture*>(self);
+        if (f->input_.empty()) return -1;
+        char c = f->input_.front();
+        f->input_.pop_front();
+        return static_cast<unsigned char>(c);
+    }
+};
+
+}  // namespace halyard::testing
