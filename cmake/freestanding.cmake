@@ -4,7 +4,7 @@
 set(HALYARD_TARGET_FLAGS
     -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
     -ffreestanding -fno-builtin -nostdlib -fno-common -fno-pie
-    -ffunction-sections -fdata-sections -O2 -g
+    -ffunction-sections -fdata-sections -O2 -g -flto
     -isystem ${CMAKE_SOURCE_DIR}/cmake/lp64-shim)
 set(HALYARD_TARGET_CXX_FLAGS
     -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit

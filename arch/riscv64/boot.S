@@ -32,7 +32,7 @@ _start:
 boot_hart_entry:
     csrw    sie, zero
     csrw    sscratch, zero
-    /* Clear BSS before anything lives there (the stacks do). */
+    /* Clear BSS (the stacks live elsewhere, see linker/halyard.ld). */
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f
@@ -63,7 +63,7 @@ park:
     wfi
     j       park
 
-    .section .bss.stacks, "aw", @nobits
+    .section .bss.noclear.stacks, "aw", @nobits
     .balign 16
     .globl halyard_hart_stacks
 halyard_hart_stacks:

@@ -4,29 +4,39 @@
     .option arch, +h
     .section .text, "ax"
 
-/* uint64_t halyard_hlvx_hu(uint64_t guest_va, uint16_t* out)
- * Reads a halfword of guest instruction memory through both translation
- * stages with execute permission. If the read faults, the host trap path
- * (halyard_host_trap) resumes at halyard_hlvx_hu_fixup, which returns 0.
+/* uint64_t halyard_read_guest_instruction(uint64_t guest_va)
+ * Reads the guest instruction at guest_va through both translation stages
+ * with execute permission (HLVX.HU): one halfword, and a second one only for
+ * a 32-bit encoding (bits 1:0 = 11), since the next one may not be mapped.
+ * Returns the instruction zero-extended, or ~0 if a read faulted: the host
+ * trap path (halyard_host_trap) then resumes at the fixup.
  * That trap was taken from HS-mode, so its sret left sstatus.SPP and
  * hstatus.SPV describing HS-mode: the fixup restores both (saved in t2/t3,
  * which the host trap path preserves), or the next guest entry would not
  * return to the guest's mode. */
-    .globl halyard_hlvx_hu
-    .globl halyard_hlvx_hu_fault_site
-    .globl halyard_hlvx_hu_fixup
-halyard_hlvx_hu:
+    .globl halyard_read_guest_instruction
+    .globl halyard_guest_read_fault_site_low
+    .globl halyard_guest_read_fault_site_high
+    .globl halyard_guest_read_fixup
+halyard_read_guest_instruction:
     csrr    t2, sstatus
     csrr    t3, hstatus
-halyard_hlvx_hu_fault_site:
+halyard_guest_read_fault_site_low:
     hlvx.hu t0, (a0)
-    sh      t0, 0(a1)
-    li      a0, 1
+    andi    t1, t0, 3
+    addi    t1, t1, -3
+    bnez    t1, 1f
+    addi    a0, a0, 2
+halyard_guest_read_fault_site_high:
+    hlvx.hu t1, (a0)
+    slli    t1, t1, 16
+    or      t0, t0, t1
+1:  mv      a0, t0
     ret
-halyard_hlvx_hu_fixup:
+halyard_guest_read_fixup:
     csrw    sstatus, t2
     csrw    hstatus, t3
-    li      a0, 0
+    li      a0, -1
     ret
 
 /* void halyard_hfence_gvma_vmid(uint64_t vmid): drop G-stage translations of one VM. */

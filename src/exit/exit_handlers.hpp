@@ -1,6 +1,8 @@
 #pragma once
 // One handler per exit reason, each in its own file (handle_*.cpp). The
 // dispatch in vmexit_handler.cpp is the single place that names them.
+// Only the SBI call is inlined into the exit path (with LTO); the others are
+// kept out of line so that their register needs do not slow the hot path.
 
 #include "exit/exit_action.hpp"
 #include "vm/vcpu.hpp"
@@ -8,12 +10,12 @@
 namespace halyard {
 
 ExitAction handle_sbi_call(Vcpu& vcpu);
-ExitAction handle_guest_page_fault(Vcpu& vcpu);              // load/store (scause 21, 23)
-ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);  // fetch (scause 20)
-ExitAction handle_illegal_instruction(Vcpu& vcpu);           // scause 2 and 22
-ExitAction handle_timer_interrupt(Vcpu& vcpu);
-ExitAction handle_external_interrupt(Vcpu& vcpu);
-ExitAction handle_software_interrupt(Vcpu& vcpu);
-ExitAction handle_unexpected_trap(Vcpu& vcpu);
+[[gnu::noinline]] ExitAction handle_guest_page_fault(Vcpu& vcpu);  // load/store (21, 23)
+[[gnu::noinline]] ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);  // fetch (20)
+[[gnu::noinline, gnu::cold]] ExitAction handle_illegal_instruction(Vcpu& vcpu);  // 2 and 22
+[[gnu::noinline]] ExitAction handle_timer_interrupt(Vcpu& vcpu);
+[[gnu::noinline, gnu::cold]] ExitAction handle_external_interrupt(Vcpu& vcpu);
+[[gnu::noinline]] ExitAction handle_software_interrupt(Vcpu& vcpu);
+[[gnu::noinline, gnu::cold]] ExitAction handle_unexpected_trap(Vcpu& vcpu);
 
 }  // namespace halyard

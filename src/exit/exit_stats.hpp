@@ -8,7 +8,7 @@
 namespace halyard {
 
 inline void count_exit(Vcpu& vcpu, ExitReason reason) {
-    if (vcpu.vm->stats_enabled) ++vcpu.exits[static_cast<unsigned>(reason)];
+    vcpu.exits[static_cast<unsigned>(reason)] += vcpu.exit_count_step;
 }
 
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);

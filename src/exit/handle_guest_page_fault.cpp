@@ -2,6 +2,7 @@
 // mapped in full, so these are accesses to guest-physical addresses without
 // RAM: emulated when a device model owns the address, refused with an access
 // fault (what hardware raises for an address with nothing behind it) if not.
+// The emulation path is kept short; every refusal is out of line.
 
 #include "arch/csr.hpp"
 #include "arch/hart.hpp"
@@ -14,6 +15,10 @@
 namespace halyard {
 namespace {
 
+bool is_store_fault(const Vcpu& vcpu) {
+    return vcpu.regs.trap.scause == cause_code(Exception::kStoreGuestPageFault);
+}
+
 // The faulting instruction: the transformed one from htinst when the hart
 // provides it, else read from guest memory at sepc (QEMU 7.2 leaves htinst 0).
 bool fetch_and_decode(Vcpu& vcpu, DecodeResult& decoded) {
@@ -22,12 +27,9 @@ bool fetch_and_decode(Vcpu& vcpu, DecodeResult& decoded) {
         decoded = decode_htinst(htinst);
         return true;
     }
-    uint16_t low = 0, high = 0;
-    if (!arch::read_guest_instruction_half(vcpu.regs.sepc, low)) return false;
-    if (instruction_length(low) == 4 &&
-        !arch::read_guest_instruction_half(vcpu.regs.sepc + 2, high))
-        return false;
-    decoded = decode_raw_instruction((uint32_t{high} << 16) | low);
+    uint32_t insn = 0;
+    if (!arch::read_guest_instruction(vcpu.regs.sepc, insn)) return false;
+    decoded = decode_raw_instruction(insn);
     return true;
 }
 
@@ -39,13 +41,60 @@ uint64_t extend(uint64_t value, unsigned width, bool sign_extend) {
     return value;
 }
 
-ExitAction refuse(Vcpu& vcpu, bool store, uint64_t gpa, const char* why) {
+ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char* why) {
     guest_log(vcpu, "%s guest-physical 0x%llx at pc 0x%llx: %s; injecting %s access fault",
               store ? "store to" : "load from", static_cast<unsigned long long>(gpa),
               static_cast<unsigned long long>(vcpu.regs.sepc), why, store ? "store" : "load");
     inject_exception(vcpu, store ? Exception::kStoreAccessFault : Exception::kLoadAccessFault,
                      vcpu.regs.trap.stval);
     return ExitAction::kResume;
+}
+
+// Nothing but RAM and devices exist in a VM's guest-physical space.
+[[gnu::noinline, gnu::cold]] ExitAction refuse_unmapped(Vcpu& vcpu, uint64_t gpa) {
+    if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) {
+        // The guest's own page-table walk touched a non-RAM address.
+        count_exit(vcpu, ExitReason::kGuestPageFaultOther);
+        return inject_access_fault(vcpu, is_store_fault(vcpu), gpa, "guest page table outside RAM");
+    }
+    count_exit(vcpu, ExitReason::kMmioUnmapped);
+    // An AMO is a store for the exception it raises; QEMU 7.2 reports AMOs
+    // that fault in the G-stage as loads, so the instruction decides.
+    DecodeResult decoded{};
+    const bool atomic = fetch_and_decode(vcpu, decoded) && decoded.status == DecodeStatus::kAtomic;
+    return inject_access_fault(vcpu, is_store_fault(vcpu) || atomic, gpa, "nothing is mapped there");
+}
+
+// A device access that cannot be emulated: answered as hardware would.
+[[gnu::noinline, gnu::cold]] ExitAction refuse_device_access(Vcpu& vcpu, bool fetched,
+                                                             const DecodeResult& decoded, uint64_t gpa) {
+    const bool store = is_store_fault(vcpu);
+    if (!fetched) {
+        guest_log(vcpu, "cannot read the instruction at pc 0x%llx that accessed 0x%llx; stopping the VM",
+                  static_cast<unsigned long long>(vcpu.regs.sepc),
+                  static_cast<unsigned long long>(gpa));
+        return ExitAction::kStopVm;
+    }
+    switch (decoded.status) {
+        case DecodeStatus::kFloatingPoint:
+            return inject_access_fault(vcpu, store, gpa, "floating-point access to a device");
+        case DecodeStatus::kAtomic:
+            return inject_access_fault(vcpu, true, gpa, "atomic access to a device");
+        case DecodeStatus::kNotLoadStore:
+            return inject_access_fault(vcpu, store, gpa, "not an emulable load/store");
+        case DecodeStatus::kOk: break;
+    }
+    const MmioAccess& access = decoded.access;
+    if (access.is_store != store)
+        return inject_access_fault(vcpu, store, gpa, "instruction does not match the fault");
+    if ((gpa & (access.width - 1)) != 0) {
+        guest_log(vcpu, "misaligned %u-byte access to a device at 0x%llx", access.width,
+                  static_cast<unsigned long long>(gpa));
+        inject_exception(vcpu, store ? Exception::kStoreMisaligned : Exception::kLoadMisaligned,
+                         vcpu.regs.trap.stval);
+        return ExitAction::kResume;
+    }
+    return inject_access_fault(vcpu, store, gpa, "access runs past the device");
 }
 
 }  // namespace
@@ -57,56 +106,25 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
     trap.htval = arch::csr_read<Csr::htval>();
     trap.htinst = arch::csr_read<Csr::htinst>();
     const uint64_t gpa = (trap.htval << 2) | (trap.stval & 3);
-    Vm& vm = *vcpu.vm;
 
-    if (is_htinst_pseudoinstruction(trap.htinst)) {
-        // The guest's own page-table walk touched a non-RAM address.
-        count_exit(vcpu, ExitReason::kGuestPageFaultOther);
-        return refuse(vcpu, trap.scause == cause_code(Exception::kStoreGuestPageFault), gpa,
-                      "guest page table outside RAM");
-    }
-    DecodeResult decoded{};
-    const bool have_instruction = fetch_and_decode(vcpu, decoded);
-    // An AMO is a store for the exception it raises; QEMU 7.2 reports AMOs
-    // that fault in the G-stage as loads, so the instruction decides.
-    const bool store = trap.scause == cause_code(Exception::kStoreGuestPageFault) ||
-                       (have_instruction && decoded.status == DecodeStatus::kAtomic);
-
-    const MmioRegion* region = vm.bus.find(gpa, 1);
-    if (region == nullptr) {
-        count_exit(vcpu, ExitReason::kMmioUnmapped);
-        return refuse(vcpu, store, gpa, "nothing is mapped there");
-    }
+    const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
+    if (region == nullptr || is_htinst_pseudoinstruction(trap.htinst)) [[unlikely]]
+        return refuse_unmapped(vcpu, gpa);
     count_exit(vcpu, region->reason);
-    if (!have_instruction) {
-        guest_log(vcpu, "cannot read the instruction at pc 0x%llx that accessed 0x%llx; stopping the VM",
-                  static_cast<unsigned long long>(vcpu.regs.sepc),
-                  static_cast<unsigned long long>(gpa));
-        return ExitAction::kStopVm;
-    }
+
+    DecodeResult decoded;
+    const bool fetched = fetch_and_decode(vcpu, decoded);
     const MmioAccess& access = decoded.access;
-    if (decoded.status == DecodeStatus::kFloatingPoint)
-        return refuse(vcpu, store, gpa, "floating-point access to a device");
-    if (decoded.status == DecodeStatus::kAtomic)
-        return refuse(vcpu, store, gpa, "atomic access to a device");
-    if (decoded.status != DecodeStatus::kOk || access.is_store != store)
-        return refuse(vcpu, store, gpa, "not an emulable load/store");
-    if ((gpa & (access.width - 1)) != 0) {
-        guest_log(vcpu, "misaligned %u-byte access to device at 0x%llx", access.width,
-                  static_cast<unsigned long long>(gpa));
-        inject_exception(vcpu, store ? Exception::kStoreMisaligned : Exception::kLoadMisaligned,
-                         trap.stval);
-        return ExitAction::kResume;
-    }
-    if (!region->contains(gpa, access.width))
-        return refuse(vcpu, store, gpa, "access runs past the device");
+    if (!fetched || decoded.status != DecodeStatus::kOk || access.is_store != is_store_fault(vcpu) ||
+        (gpa & (access.width - 1)) != 0 || !region->contains(gpa, access.width)) [[unlikely]]
+        return refuse_device_access(vcpu, fetched, decoded, gpa);
 
     const uint64_t offset = gpa - region->base;
-    if (store) {
+    if (access.is_store) {
         region->write(region->device, offset, access.width,
                       extend(vcpu.regs.gpr[access.reg], access.width, false));
     } else {
-        uint64_t value = region->read(region->device, offset, access.width);
+        const uint64_t value = region->read(region->device, offset, access.width);
         if (access.reg != 0) vcpu.regs.gpr[access.reg] = extend(value, access.width, access.sign_extend);
     }
     vcpu.regs.sepc += access.insn_length;

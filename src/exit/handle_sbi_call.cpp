@@ -14,27 +14,19 @@ ExitAction handle_sbi_call(Vcpu& vcpu) {
     regs.sepc += 4;  // ecall has no compressed form
 
     SbiResult result;
-    ExitReason reason;
-    if (!SbiExtensions::dispatch(vcpu, eid, fid, result, reason)) {
+    if (!SbiExtensions::dispatch(vcpu, eid, fid, result,
+                                 [&](ExitReason reason) { count_exit(vcpu, reason); })) {
         count_exit(vcpu, ExitReason::kSbiUnsupported);
         guest_log(vcpu, "SBI call to unknown extension 0x%llx (function %llu): not supported",
                   static_cast<unsigned long long>(eid), static_cast<unsigned long long>(fid));
-        regs.gpr[kA0] = static_cast<uint64_t>(sbi::kErrNotSupported);
-        regs.gpr[kA1] = 0;
-        return ExitAction::kResume;
+        result = SbiResult::error_code(sbi::kErrNotSupported);
     }
-    count_exit(vcpu, reason);
-    switch (result.outcome) {
-        case SbiOutcome::kReturn:
-            regs.gpr[kA0] = static_cast<uint64_t>(result.ret.error);
-            regs.gpr[kA1] = result.ret.value;
-            return ExitAction::kResume;
-        case SbiOutcome::kReturnLegacy:
-            regs.gpr[kA0] = static_cast<uint64_t>(result.ret.error);
-            return ExitAction::kResume;
-        case SbiOutcome::kShutdownVm: return ExitAction::kShutdownVm;
-        case SbiOutcome::kRebootVm: return ExitAction::kRebootVm;
-    }
+    if (result.error == SbiResult::kShutdownVm) [[unlikely]]
+        return ExitAction::kShutdownVm;
+    if (result.error == SbiResult::kRebootVm) [[unlikely]]
+        return ExitAction::kRebootVm;
+    regs.gpr[kA0] = static_cast<uint64_t>(result.error);
+    regs.gpr[kA1] = result.value;
     return ExitAction::kResume;
 }
 

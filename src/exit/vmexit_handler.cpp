@@ -6,9 +6,11 @@
 namespace halyard {
 
 ExitAction vmexit_handler(Vcpu& vcpu) {
+    // SBI calls are the most frequent exit: test for them before the switch.
+    if (vcpu.regs.trap.scause == cause_code(Exception::kEcallFromVs)) [[likely]]
+        return handle_sbi_call(vcpu);
     // Registration: one case per exit reason.
     switch (vcpu.regs.trap.scause) {
-        case cause_code(Exception::kEcallFromVs): return handle_sbi_call(vcpu);
         case cause_code(Exception::kLoadGuestPageFault):
         case cause_code(Exception::kStoreGuestPageFault): return handle_guest_page_fault(vcpu);
         case cause_code(Exception::kInstructionGuestPageFault):

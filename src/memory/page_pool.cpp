@@ -9,7 +9,8 @@ namespace {
 // Sv39x4 roots are 16 KiB (and 16 KiB aligned); one per VM, plus a few
 // second-level tables each. 256 KiB covers the eight VMs Halyard supports.
 constexpr size_t kPoolSize = 256 * 1024;
-alignas(16384) uint8_t g_pool[kPoolSize];
+// Not cleared at boot (see linker/halyard.ld): allocate_pages() zeroes pages.
+[[gnu::section(".bss.noclear.page_pool")]] alignas(16384) uint8_t g_pool[kPoolSize];
 std::atomic<size_t> g_used{0};
 
 }  // namespace

@@ -140,7 +140,7 @@ DecodeResult decode_16bit(uint32_t insn) {
 
 }  // namespace
 
-DecodeResult decode_raw_instruction(uint32_t raw) {
+DecodeResult decode_raw_instruction_out_of_line(uint32_t raw) {
     if (bits(raw, 0, 2) != 0b11) return decode_16bit(bits(raw, 0, 16));
     // Encodings longer than 32 bits (bits 4:2 = 111) match no opcode above.
     return decode_32bit(raw, 4);

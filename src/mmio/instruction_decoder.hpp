@@ -11,10 +11,31 @@
 
 namespace halyard {
 
+// Every form other than the common 32-bit integer loads and stores (which
+// decode_raw_instruction handles inline, on the MMIO exit path).
+DecodeResult decode_raw_instruction_out_of_line(uint32_t raw);
+
 // `raw` holds 32 bits read from guest memory. When bits[1:0] != 0b11 it is a
 // 16-bit compressed instruction in the low half and the upper half is ignored
 // (it belongs to the next instruction, or was never read).
-DecodeResult decode_raw_instruction(uint32_t raw);
+inline DecodeResult decode_raw_instruction(uint32_t raw) {
+    constexpr uint32_t kOpLoad = 0x03, kOpStore = 0x23;
+    const uint32_t opcode = raw & 0x7F;
+    const uint32_t funct3 = (raw >> 12) & 7;
+    // LB/LH/LW/LD/LBU/LHU/LWU (funct3 7 is reserved) and SB/SH/SW/SD.
+    if (opcode == kOpLoad && funct3 != 7) {
+        const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
+        const bool sign_extend = funct3 < 3;  // LB, LH, LW; LD is full width
+        return {DecodeStatus::kOk,
+                {false, width, sign_extend, static_cast<uint8_t>((raw >> 7) & 31), 4}};
+    }
+    if (opcode == kOpStore && funct3 < 4) {
+        return {DecodeStatus::kOk,
+                {true, static_cast<uint8_t>(1u << funct3), false,
+                 static_cast<uint8_t>((raw >> 20) & 31), 4}};
+    }
+    return decode_raw_instruction_out_of_line(raw);
+}
 
 // Decodes a transformed load/store from htinst: the 32-bit equivalent of the
 // trapping instruction with bit 0 set, bit 1 telling the original size (1 =

@@ -21,7 +21,7 @@ SbiResult SbiBase::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
         case sbi::kBaseGetMvendorid: return SbiResult::success(g_machine_ids.mvendorid);
         case sbi::kBaseGetMarchid: return SbiResult::success(g_machine_ids.marchid);
         case sbi::kBaseGetMimpid: return SbiResult::success(g_machine_ids.mimpid);
-        default: return SbiResult::error(sbi::kErrNotSupported);
+        default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }
 

@@ -13,7 +13,7 @@ bool buffer_in_ram(const Vm& vm, uint64_t base, uint64_t length) {
 
 SbiResult write(Vcpu& vcpu, uint64_t length, uint64_t base) {
     Vm& vm = *vcpu.vm;
-    if (!buffer_in_ram(vm, base, length)) return SbiResult::error(sbi::kErrInvalidParam);
+    if (!buffer_in_ram(vm, base, length)) return SbiResult::error_code(sbi::kErrInvalidParam);
     const uint8_t* bytes = vm.ram.host_pointer(base);
     for (uint64_t i = 0; i < length; ++i) vm.console.put(static_cast<char>(bytes[i]));
     return SbiResult::success(length);
@@ -21,7 +21,7 @@ SbiResult write(Vcpu& vcpu, uint64_t length, uint64_t base) {
 
 SbiResult read(Vcpu& vcpu, uint64_t length, uint64_t base) {
     Vm& vm = *vcpu.vm;
-    if (!buffer_in_ram(vm, base, length)) return SbiResult::error(sbi::kErrInvalidParam);
+    if (!buffer_in_ram(vm, base, length)) return SbiResult::error_code(sbi::kErrInvalidParam);
     uint8_t* bytes = vm.ram.host_pointer(base);
     uint64_t count = 0;
     while (count < length) {
@@ -41,15 +41,15 @@ SbiResult SbiDbcn::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     const uint64_t base_hi = sbi_arg(vcpu, 2);
     switch (fid) {
         case sbi::kDbcnWrite:
-            if (base_hi != 0) return SbiResult::error(sbi::kErrInvalidParam);
+            if (base_hi != 0) return SbiResult::error_code(sbi::kErrInvalidParam);
             return write(vcpu, length, base_lo);
         case sbi::kDbcnRead:
-            if (base_hi != 0) return SbiResult::error(sbi::kErrInvalidParam);
+            if (base_hi != 0) return SbiResult::error_code(sbi::kErrInvalidParam);
             return read(vcpu, length, base_lo);
         case sbi::kDbcnWriteByte:
             vcpu.vm->console.put(static_cast<char>(sbi_arg(vcpu, 0) & 0xFF));
             return SbiResult::success();
-        default: return SbiResult::error(sbi::kErrNotSupported);
+        default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }
 

@@ -7,26 +7,29 @@
 // and one line in sbi_extensions.hpp. Nothing else changes to add one.
 
 #include <cstdint>
+#include <climits>
 
 #include "halyard/sbi.hpp"
 #include "vm/vcpu.hpp"
 
 namespace halyard {
 
-enum class SbiOutcome : uint8_t {
-    kReturn,        // a0 = error, a1 = value
-    kReturnLegacy,  // legacy (v0.1) calls return one value in a0 only
-    kShutdownVm,
-    kRebootVm,
-};
-
+// What an extension's call() returns: the a0/a1 pair of the SBI calling
+// convention. Two words, so it comes back in registers. Requests that end the
+// call differently use error values no SBI function returns.
 struct SbiResult {
-    sbi::SbiRet ret{sbi::kSuccess, 0};
-    SbiOutcome outcome = SbiOutcome::kReturn;
+    int64_t error = sbi::kSuccess;
+    uint64_t value = 0;
 
-    static SbiResult success(uint64_t value = 0) { return {{sbi::kSuccess, value}}; }
-    static SbiResult error(int64_t code) { return {{code, 0}}; }
-    static SbiResult legacy(int64_t a0) { return {{a0, 0}, SbiOutcome::kReturnLegacy}; }
+    static constexpr int64_t kShutdownVm = INT64_MIN;
+    static constexpr int64_t kRebootVm = INT64_MIN + 1;
+
+    static SbiResult success(uint64_t value = 0) { return {sbi::kSuccess, value}; }
+    static SbiResult error_code(int64_t code) { return {code, 0}; }
+    // Legacy (v0.1) calls return one value in a0 and leave a1 alone.
+    static SbiResult legacy(const Vcpu& vcpu, int64_t a0) { return {a0, vcpu.regs.gpr[kA1]}; }
+    static SbiResult shutdown_vm() { return {kShutdownVm, 0}; }
+    static SbiResult reboot_vm() { return {kRebootVm, 0}; }
 };
 
 // Argument registers of the current call.

@@ -12,11 +12,12 @@ template <typename... Extensions>
 struct SbiExtensionList {
     static bool implements(uint64_t eid) { return (Extensions::handles(eid) || ...); }
 
-    // Runs the call if some extension implements `eid`; false otherwise.
-    static bool dispatch(Vcpu& vcpu, uint64_t eid, uint64_t fid, SbiResult& result,
-                         ExitReason& reason) {
+    // Runs the call if some extension implements `eid` and counts it under
+    // that extension's exit reason; false if none does.
+    template <typename Count>
+    static bool dispatch(Vcpu& vcpu, uint64_t eid, uint64_t fid, SbiResult& result, Count count) {
         return ((Extensions::handles(eid) &&
-                 (result = Extensions::call(vcpu, eid, fid), reason = Extensions::kReason, true)) ||
+                 (count(Extensions::kReason), result = Extensions::call(vcpu, eid, fid), true)) ||
                 ...);
     }
 };

@@ -7,16 +7,16 @@ namespace halyard {
 SbiResult SbiHalyardStats::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     Vm& vm = *vcpu.vm;
     switch (fid) {
-        case sbi::kStatsStart: vm.stats_enabled = true; return SbiResult::success();
-        case sbi::kStatsStop: vm.stats_enabled = false; return SbiResult::success();
+        case sbi::kStatsStart: vm.set_exit_counting(true); return SbiResult::success();
+        case sbi::kStatsStop: vm.set_exit_counting(false); return SbiResult::success();
         case sbi::kStatsReset: vm_reset_exit_counts(vm); return SbiResult::success();
         case sbi::kStatsRead: {
             uint64_t index = sbi_arg(vcpu, 0);
-            if (index >= kExitReasonCount) return SbiResult::error(sbi::kErrInvalidParam);
+            if (index >= kExitReasonCount) return SbiResult::error_code(sbi::kErrInvalidParam);
             return SbiResult::success(vm_exit_count(vm, static_cast<unsigned>(index)));
         }
         case sbi::kStatsNumReasons: return SbiResult::success(kExitReasonCount);
-        default: return SbiResult::error(sbi::kErrNotSupported);
+        default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }
 

@@ -9,16 +9,13 @@ SbiResult SbiLegacy::call(Vcpu& vcpu, uint64_t eid, uint64_t) {
     switch (eid) {
         case sbi::kEidLegacySetTimer:
             vcpu_set_timer(vcpu, sbi_arg(vcpu, 0));
-            return SbiResult::legacy(0);
+            return SbiResult::legacy(vcpu, 0);
         case sbi::kEidLegacyConsolePutchar:
             vcpu.vm->console.put(static_cast<char>(sbi_arg(vcpu, 0)));
-            return SbiResult::legacy(0);
-        case sbi::kEidLegacyConsoleGetchar: return SbiResult::legacy(vcpu.vm->read_console_input());
-        default: {  // kEidLegacyShutdown
-            SbiResult result = SbiResult::legacy(0);
-            result.outcome = SbiOutcome::kShutdownVm;
-            return result;
-        }
+            return SbiResult::legacy(vcpu, 0);
+        case sbi::kEidLegacyConsoleGetchar:
+            return SbiResult::legacy(vcpu, vcpu.vm->read_console_input());
+        default: return SbiResult::shutdown_vm();  // kEidLegacyShutdown
     }
 }
 

@@ -9,22 +9,20 @@ constexpr uint32_t kReasonSystemFailure = 1;
 }  // namespace
 
 SbiResult SbiSrst::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
-    if (fid != sbi::kSrstSystemReset) return SbiResult::error(sbi::kErrNotSupported);
+    if (fid != sbi::kSrstSystemReset) return SbiResult::error_code(sbi::kErrNotSupported);
     // Both parameters are 32 bits wide; the upper register half is ignored.
     const uint32_t type = static_cast<uint32_t>(sbi_arg(vcpu, 0));
     const uint32_t reason = static_cast<uint32_t>(sbi_arg(vcpu, 1));
     // Reserved and vendor-specific reasons and types are not implemented:
     // the spec answers those with INVALID_PARAM.
     if (reason != kReasonNone && reason != kReasonSystemFailure)
-        return SbiResult::error(sbi::kErrInvalidParam);
-    SbiResult result;
+        return SbiResult::error_code(sbi::kErrInvalidParam);
     switch (type) {
-        case sbi::kResetShutdown: result.outcome = SbiOutcome::kShutdownVm; break;
+        case sbi::kResetShutdown: return SbiResult::shutdown_vm();
         case sbi::kResetColdReboot:
-        case sbi::kResetWarmReboot: result.outcome = SbiOutcome::kRebootVm; break;
-        default: return SbiResult::error(sbi::kErrInvalidParam);
+        case sbi::kResetWarmReboot: return SbiResult::reboot_vm();
+        default: return SbiResult::error_code(sbi::kErrInvalidParam);
     }
-    return result;
 }
 
 }  // namespace halyard

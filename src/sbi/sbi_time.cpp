@@ -5,7 +5,7 @@
 namespace halyard {
 
 SbiResult SbiTime::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
-    if (fid != 0) return SbiResult::error(sbi::kErrNotSupported);
+    if (fid != 0) return SbiResult::error_code(sbi::kErrNotSupported);
     vcpu_set_timer(vcpu, sbi_arg(vcpu, 0));
     return SbiResult::success();
 }

@@ -86,13 +86,14 @@ void stop_vm(Vm& vm, const char* why) {
 
 }  // namespace halyard
 
-// Called by the trap vector on every VM exit, on this hart's stack. Returns
-// the registers of the vCPU to resume.
-extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs) {
-    using namespace halyard;
-    Vcpu& vcpu = Vcpu::from_registers(regs);
-    switch (vmexit_handler(vcpu)) {
-        case ExitAction::kResume: return regs;
+namespace halyard {
+namespace {
+
+// Everything but "resume": out of line, so that the common path through
+// halyard_vmexit stays short.
+[[gnu::noinline]] VmCpuRegisters* finish_exit(Vcpu& vcpu, ExitAction action) {
+    switch (action) {
+        case ExitAction::kResume: return &vcpu.regs;
         case ExitAction::kShutdownVm: stop_vm(*vcpu.vm, "the guest asked to shut down"); break;
         case ExitAction::kStopVm: stop_vm(*vcpu.vm, "guest error (see above)"); break;
         case ExitAction::kRebootVm:
@@ -102,4 +103,18 @@ extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs
             break;
     }
     hart_idle();
+}
+
+}  // namespace
+}  // namespace halyard
+
+// Called by the trap vector on every VM exit, on this hart's stack. Returns
+// the registers of the vCPU to resume.
+extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs) {
+    using namespace halyard;
+    Vcpu& vcpu = Vcpu::from_registers(regs);
+    const ExitAction action = vmexit_handler(vcpu);
+    if (action == ExitAction::kResume) [[likely]]
+        return regs;
+    return finish_exit(vcpu, action);
 }

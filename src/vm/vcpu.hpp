@@ -20,6 +20,9 @@ struct Vcpu {
     unsigned id = 0;           // the hart id the guest sees
     unsigned hart_slot = 0;    // Halyard's index of the physical hart it runs on
     std::array<uint64_t, kExitReasonCount> exits{};
+    // Added to a counter per exit: 1, or 0 while the guest has statistics
+    // stopped (an addend instead of a flag keeps the exit path branch-free).
+    uint64_t exit_count_step = 1;
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
     unsigned log_budget = 16;         // guest-triggered log lines left (stops log floods)
 

@@ -40,6 +40,10 @@ public:
     // Registers the VM's devices on its MMIO bus: one line per device.
     void attach_devices();
     Vcpu& vcpu(unsigned index) { return vcpus[index]; }
+    // Exit statistics on or off for every vCPU (the Halyard SBI extension).
+    void set_exit_counting(bool on) {
+        for (unsigned i = 0; i < vcpu_count; ++i) vcpus[i].exit_count_step = on ? 1 : 0;
+    }
     // Console input for the SBI console calls: the VM has one serial line,
     // so bytes its UART already received come first.
     int read_console_input() {
@@ -61,7 +65,6 @@ public:
     std::array<Vcpu, kMaxVcpus> vcpus{};
     unsigned vcpu_count = 0;
     std::atomic<VmState> state{VmState::kUnused};
-    bool stats_enabled = true;
     bool guest_has_sstc = false;
 };
 

@@ -15,7 +15,7 @@ namespace halyard {
 bool create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
                PhysicalAllocator& allocator, const HostPlatform& platform);
 
-// Copies kernel, initrd and DTB into guest RAM (clearing it first) and resets
+// Copies kernel, initrd and DTB into guest RAM and resets
 // every vCPU. Used at creation and when the guest reboots.
 bool load_vm_image(Vm& vm, const HostPlatform& platform);
 

@@ -12,10 +12,15 @@ namespace halyard::arch {
 
 [[noreturn]] inline void enter_guest(VmCpuRegisters&) { std::abort(); }
 
-inline bool read_guest_instruction_half(uint64_t guest_va, uint16_t& out) {
-    auto it = fake::hart.guest_instruction_memory.find(guest_va);
-    if (it == fake::hart.guest_instruction_memory.end()) return false;
-    out = it->second;
+inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
+    auto& memory = fake::hart.guest_instruction_memory;
+    auto low = memory.find(guest_va);
+    if (low == memory.end()) return false;
+    out = low->second;
+    if ((out & 3) != 3) return true;
+    auto high = memory.find(guest_va + 2);
+    if (high == memory.end()) return false;
+    out |= uint32_t{high->second} << 16;
     return true;
 }
 

@@ -10,8 +10,9 @@ void halyard_secondary_entry();
 extern char halyard_hart_stacks[];
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
-extern char halyard_hlvx_hu_fault_site[];
-extern char halyard_hlvx_hu_fixup[];
+extern char halyard_guest_read_fault_site_low[];
+extern char halyard_guest_read_fault_site_high[];
+extern char halyard_guest_read_fixup[];
 }
 
 namespace halyard::arch {
@@ -30,8 +31,9 @@ inline void run_static_constructors() {
 }
 // Where a faulting guest-memory read resumes, if `pc` is such a read.
 inline uint64_t guest_access_fixup(uint64_t pc) {
-    return pc == reinterpret_cast<uint64_t>(halyard_hlvx_hu_fault_site)
-               ? reinterpret_cast<uint64_t>(halyard_hlvx_hu_fixup)
+    return pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_low) ||
+                   pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_high)
+               ? reinterpret_cast<uint64_t>(halyard_guest_read_fixup)
                : 0;
 }
 

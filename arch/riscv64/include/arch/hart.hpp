@@ -9,9 +9,9 @@
 extern "C" {
 [[noreturn]] void halyard_enter_guest(halyard::VmCpuRegisters* regs);
 void halyard_trap_vector();
-// HLVX.HU at a guest virtual address; 1 on success, 0 when the access faulted
-// (the host trap path resumes at a fixup that returns 0).
-uint64_t halyard_hlvx_hu(uint64_t guest_va, uint16_t* out);
+// The instruction at a guest virtual address (HLVX), or ~0 when a read
+// faulted (the host trap path resumes at a fixup that returns ~0).
+uint64_t halyard_read_guest_instruction(uint64_t guest_va);
 void halyard_hfence_gvma_vmid(uint64_t vmid);
 void halyard_hfence_vvma_all();
 extern char __halyard_image_start[];
@@ -25,8 +25,12 @@ namespace halyard::arch {
 // vmexit_handler on this hart's stack, so this never returns.
 [[noreturn]] inline void enter_guest(VmCpuRegisters& regs) { halyard_enter_guest(&regs); }
 
-inline bool read_guest_instruction_half(uint64_t guest_va, uint16_t& out) {
-    return halyard_hlvx_hu(guest_va, &out) != 0;
+// Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it;
+// false if the guest's mappings do not allow it.
+inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
+    const uint64_t insn = halyard_read_guest_instruction(guest_va);
+    out = static_cast<uint32_t>(insn);
+    return insn != ~0ull;
 }
 
 inline void install_trap_vector() {

@@ -1,0 +1,455 @@
+// Unit tests for the device tree each guest receives: the ISA string without
+// the H extension, and build_guest_dtb read back with Fdt and checked by the
+// reference compiler dtc (the guest DTB must pass dtc without a warning).
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fdt/fdt.hpp"
+#include "halyard/guest_layout.hpp"
+#include "vm/guest_dtb.hpp"
+
+namespace halyard {
+namespace {
+
+constexpr const char* kDtc = "/usr/bin/dtc";
+constexpr std::string_view kQemuIsa = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
+
+// ------------------------------------------------------ guest_isa_string
+
+std::string guest_isa(std::string_view host_isa) {
+    std::array<char, 256> out;
+    out.fill('Z');
+    size_t n = guest_isa_string(host_isa, out);
+    if (n == 0) return "<0>";
+    EXPECT_EQ(out[n], '\0') << "not NUL-terminated";
+    EXPECT_EQ(std::strlen(out.data()), n);
+    return std::string(out.data(), n);
+}
+
+TEST(GuestIsaString, RemovesTheHypervisorLetterFromQemusIsa) {
+    EXPECT_EQ(guest_isa(kQemuIsa), "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc");
+}
+
+TEST(GuestIsaString, RemovesOnlyTheSingleLetterH) {
+    EXPECT_EQ(guest_isa("rv64imafdch"), "rv64imafdc");
+    EXPECT_EQ(guest_isa("rv64gch"), "rv64gc");
+    EXPECT_EQ(guest_isa("rv64imahc_zicsr"), "rv64imac_zicsr");
+    EXPECT_EQ(guest_isa("rv64ih_zihintpause_zicbom"), "rv64i_zihintpause_zicbom");
+}
+
+TEST(GuestIsaString, KeepsHInsideMultiLetterExtensions) {
+    EXPECT_EQ(guest_isa("rv64imac_zihintpause"), "rv64imac_zihintpause");
+    EXPECT_EQ(guest_isa("rv64imach_zihintntl_zihintpause_xhead"),
+              "rv64imac_zihintntl_zihintpause_xhead");
+    EXPECT_EQ(guest_isa("rv64imac_shcounterenw_sha"), "rv64imac_shcounterenw_sha");
+}
+
+TEST(GuestIsaString, LeavesIsasWithoutHUnchanged) {
+    EXPECT_EQ(guest_isa("rv64imac"), "rv64imac");
+    EXPECT_EQ(guest_isa("rv64i"), "rv64i");
+}
+
+TEST(GuestIsaString, KeepsHInAFirstMultiLetterExtensionWithoutUnderscore) {
+    // exposes bug: the ISA naming rules (and the Linux riscv,isa binding,
+    // pattern "...h?(?:[hsxz](?:[a-z])+)?(?:_[hsxz](?:[a-z])+)*") let the first
+    // multi-letter extension follow the single letters without '_', e.g.
+    // "RV32IMACZicsr_Zifencei". guest_isa_string only stops treating letters as
+    // single letters at the first '_', so it strips the 'h' out of
+    // "zihintpause" here. It should also stop at the first 's', 'z' or 'x'
+    // (as isa_has_letter does).
+    EXPECT_EQ(guest_isa("rv64imafdczihintpause"), "rv64imafdczihintpause");
+    EXPECT_EQ(guest_isa("rv64imafdchzihintpause_sstc"), "rv64imafdczihintpause_sstc");
+}
+
+TEST(GuestIsaString, TooSmallOutputReturnsZero) {
+    char out[16];
+    // "rv64imafdc" is 10 characters: it needs 11 bytes with the NUL.
+    EXPECT_EQ(guest_isa_string("rv64imafdch", std::span<char>(out, 11)), 10u);
+    EXPECT_STREQ(out, "rv64imafdc");
+    EXPECT_EQ(guest_isa_string("rv64imafdch", std::span<char>(out, 10)), 0u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", std::span<char>(out, 1)), 0u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", std::span<char>()), 0u);
+    // A 100-byte ISA does not fit in 16 bytes.
+    EXPECT_EQ(guest_isa_string(kQemuIsa, out), 0u);
+}
+
+// ------------------------------------------------------- build_guest_dtb
+
+GuestDtbSpec default_spec() {
+    GuestDtbSpec spec{};
+    spec.ram_base = guest::kRamBase;
+    spec.ram_size = 256ull << 20;
+    spec.vcpu_count = 2;
+    spec.host_isa = kQemuIsa;
+    spec.mmu_type = "";
+    spec.timebase_frequency = 10000000;
+    spec.bootargs = "";
+    spec.initrd_start = 0;
+    spec.initrd_end = 0;
+    return spec;
+}
+
+class GuestDtbTest : public testing::Test {
+  protected:
+    // Builds the DTB for `spec` and parses it.
+    Fdt build(const GuestDtbSpec& spec) {
+        blob_.assign(guest::kDtbMaxSize, 0);
+        size_t size = build_guest_dtb(spec, blob_);
+        EXPECT_NE(size, 0u);
+        blob_.resize(size);
+        Fdt fdt = Fdt::from(blob_.data(), blob_.size());
+        EXPECT_TRUE(fdt.valid());
+        return fdt;
+    }
+
+    std::vector<FdtNode> cpu_nodes(const Fdt& fdt) {
+        std::vector<FdtNode> cpus;
+        FdtNode parent;
+        if (!fdt.find("/cpus", parent)) return cpus;
+        fdt.for_each_child(parent, [&](FdtNode node) {
+            if (fdt.property(node, "device_type").string() == "cpu") cpus.push_back(node);
+            return true;
+        });
+        return cpus;
+    }
+
+    FdtNode intc_of(const Fdt& fdt, FdtNode cpu) {
+        FdtNode intc{~0u};
+        fdt.for_each_child(cpu, [&](FdtNode child) {
+            if (fdt.is_compatible(child, "riscv,cpu-intc")) {
+                intc = child;
+                return false;
+            }
+            return true;
+        });
+        return intc;
+    }
+
+    std::vector<uint8_t> blob_;
+};
+
+TEST_F(GuestDtbTest, RootDescribesTwoCellAddressesAndSizes) {
+    Fdt fdt = build(default_spec());
+    ASSERT_TRUE(fdt.valid());
+    EXPECT_EQ(fdt.property(fdt.root(), "#address-cells").u32(), 2u);
+    EXPECT_EQ(fdt.property(fdt.root(), "#size-cells").u32(), 2u);
+    EXPECT_FALSE(fdt.property(fdt.root(), "compatible").string().empty());
+    EXPECT_FALSE(fdt.property(fdt.root(), "model").string().empty());
+}
+
+TEST_F(GuestDtbTest, MemoryNodeMatchesTheSpec) {
+    Fdt fdt = build(default_spec());
+    FdtNode memory;
+    ASSERT_TRUE(fdt.find("/memory@80000000", memory));
+    EXPECT_EQ(fdt.property(memory, "device_type").string(), "memory");
+    FdtProperty reg = fdt.property(memory, "reg");
+    ASSERT_EQ(reg.value.size(), 16u);
+    EXPECT_EQ(reg.cells(0, 2), 0x80000000ull);
+    EXPECT_EQ(reg.cells(2, 2), 256ull << 20);
+}
+
+TEST_F(GuestDtbTest, MemoryAboveFourGibAndLargerThanFourGib) {
+    GuestDtbSpec spec = default_spec();
+    spec.ram_base = 0x1'0000'0000ull;
+    spec.ram_size = 0x1'4000'0000ull;  // 5 GiB
+    Fdt fdt = build(spec);
+    FdtNode memory;
+    ASSERT_TRUE(fdt.find("/memory@100000000", memory));
+    FdtProperty reg = fdt.property(memory, "reg");
+    EXPECT_EQ(reg.cells(0, 2), 0x1'0000'0000ull);
+    EXPECT_EQ(reg.cells(2, 2), 0x1'4000'0000ull);
+}
+
+TEST_F(GuestDtbTest, CpusNodeHasTimebaseAndOneCellAddresses) {
+    GuestDtbSpec spec = default_spec();
+    spec.timebase_frequency = 24000000;
+    Fdt fdt = build(spec);
+    FdtNode cpus;
+    ASSERT_TRUE(fdt.find("/cpus", cpus));
+    EXPECT_EQ(fdt.property(cpus, "#address-cells").u32(), 1u);
+    EXPECT_TRUE(fdt.property(cpus, "#size-cells").valid());
+    EXPECT_EQ(fdt.property(cpus, "#size-cells").u32(), 0u);
+    EXPECT_EQ(fdt.property(cpus, "timebase-frequency").u32(), 24000000u);
+}
+
+TEST_F(GuestDtbTest, OneCpuNodePerVcpu) {
+    for (unsigned count : {1u, 2u, 3u, 8u}) {
+        GuestDtbSpec spec = default_spec();
+        spec.vcpu_count = count;
+        Fdt fdt = build(spec);
+        std::vector<FdtNode> cpus = cpu_nodes(fdt);
+        ASSERT_EQ(cpus.size(), count);
+        for (unsigned i = 0; i < count; ++i) {
+            SCOPED_TRACE("vcpu " + std::to_string(i) + " of " + std::to_string(count));
+            EXPECT_EQ(fdt.name(cpus[i]), "cpu@" + std::to_string(i));
+            FdtProperty reg = fdt.property(cpus[i], "reg");
+            EXPECT_EQ(reg.value.size(), 4u);
+            EXPECT_EQ(reg.u32(), i);
+            EXPECT_TRUE(fdt.is_compatible(cpus[i], "riscv"));
+            FdtProperty status = fdt.property(cpus[i], "status");
+            EXPECT_TRUE(!status.valid() || status.string() == "okay");
+        }
+    }
+}
+
+TEST_F(GuestDtbTest, CpusCarryTheGuestIsaWithoutH) {
+    Fdt fdt = build(default_spec());
+    for (FdtNode cpu : cpu_nodes(fdt)) {
+        EXPECT_EQ(fdt.property(cpu, "riscv,isa").string(),
+                  "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc");
+    }
+}
+
+TEST_F(GuestDtbTest, MmuTypeDefaultsToSv39) {
+    Fdt fdt = build(default_spec());
+    std::vector<FdtNode> cpus = cpu_nodes(fdt);
+    ASSERT_FALSE(cpus.empty());
+    for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv39");
+}
+
+TEST_F(GuestDtbTest, MmuTypeFollowsTheHost) {
+    GuestDtbSpec spec = default_spec();
+    spec.mmu_type = "riscv,sv48";
+    Fdt fdt = build(spec);
+    std::vector<FdtNode> cpus = cpu_nodes(fdt);
+    ASSERT_FALSE(cpus.empty());
+    for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv48");
+}
+
+TEST_F(GuestDtbTest, EachCpuHasAnInterruptControllerWithItsOwnPhandle) {
+    GuestDtbSpec spec = default_spec();
+    spec.vcpu_count = 4;
+    Fdt fdt = build(spec);
+    std::set<uint32_t> phandles;
+    for (FdtNode cpu : cpu_nodes(fdt)) {
+        SCOPED_TRACE(std::string(fdt.name(cpu)));
+        FdtNode intc = intc_of(fdt, cpu);
+        ASSERT_NE(intc.offset, ~0u) << "no riscv,cpu-intc child";
+        EXPECT_EQ(fdt.name(intc), "interrupt-controller");
+        EXPECT_TRUE(fdt.property(intc, "interrupt-controller").valid());
+        EXPECT_EQ(fdt.property(intc, "#interrupt-cells").u32(), 1u);
+        FdtProperty phandle = fdt.property(intc, "phandle");
+        ASSERT_TRUE(phandle.valid());
+        EXPECT_NE(phandle.u32(), 0u);
+        EXPECT_NE(phandle.u32(), 0xffffffffu);
+        phandles.insert(phandle.u32());
+        FdtNode found;
+        ASSERT_TRUE(fdt.find_by_phandle(phandle.u32(), found));
+        EXPECT_EQ(found.offset, intc.offset) << "phandle resolves to another node";
+    }
+    EXPECT_EQ(phandles.size(), 4u) << "phandles are not distinct";
+}
+
+TEST_F(GuestDtbTest, SerialMirrorsQemuVirt) {
+    Fdt fdt = build(default_spec());
+    FdtNode soc, serial;
+    ASSERT_TRUE(fdt.find("/soc", soc));
+    EXPECT_EQ(fdt.property(soc, "#address-cells").u32(), 2u);
+    EXPECT_EQ(fdt.property(soc, "#size-cells").u32(), 2u);
+    EXPECT_TRUE(fdt.property(soc, "ranges").valid());
+    EXPECT_TRUE(fdt.is_compatible(soc, "simple-bus"));
+    ASSERT_TRUE(fdt.find("/soc/serial@10000000", serial));
+    EXPECT_TRUE(fdt.is_compatible(serial, "ns16550a"));
+    FdtProperty reg = fdt.property(serial, "reg");
+    ASSERT_EQ(reg.value.size(), 16u);
+    EXPECT_EQ(reg.cells(0, 2), 0x10000000ull);
+    EXPECT_EQ(reg.cells(2, 2), 0x100ull);
+    EXPECT_EQ(fdt.property(serial, "clock-frequency").u32(), guest::kUartClockHz);
+}
+
+TEST_F(GuestDtbTest, StdoutPathNamesTheSerialNode) {
+    Fdt fdt = build(default_spec());
+    FdtNode chosen, console, serial;
+    ASSERT_TRUE(fdt.find("/chosen", chosen));
+    std::string_view path = fdt.property(chosen, "stdout-path").string();
+    EXPECT_EQ(path.substr(0, path.find(':')), "/soc/serial@10000000");
+    ASSERT_TRUE(fdt.find(path.substr(0, path.find(':')), console));
+    ASSERT_TRUE(fdt.find("/soc/serial@10000000", serial));
+    EXPECT_EQ(console.offset, serial.offset);
+}
+
+TEST_F(GuestDtbTest, BootargsOnlyWhenGiven) {
+    Fdt without = build(default_spec());
+    FdtNode chosen;
+    ASSERT_TRUE(without.find("/chosen", chosen));
+    EXPECT_FALSE(without.property(chosen, "bootargs").valid());
+
+    GuestDtbSpec spec = default_spec();
+    spec.bootargs = "console=ttyS0 earlycon=sbi root=/dev/ram rdinit=/init";
+    Fdt with = build(spec);
+    ASSERT_TRUE(with.find("/chosen", chosen));
+    EXPECT_EQ(with.property(chosen, "bootargs").string(),
+              "console=ttyS0 earlycon=sbi root=/dev/ram rdinit=/init");
+}
+
+TEST_F(GuestDtbTest, InitrdOnlyWhenItsStartIsNonZero) {
+    Fdt without = build(default_spec());
+    FdtNode chosen;
+    ASSERT_TRUE(without.find("/chosen", chosen));
+    EXPECT_FALSE(without.property(chosen, "linux,initrd-start").valid());
+    EXPECT_FALSE(without.property(chosen, "linux,initrd-end").valid());
+
+    GuestDtbSpec spec = default_spec();
+    spec.initrd_start = 0x8800'0000;
+    spec.initrd_end = 0x8834'5678;
+    Fdt with = build(spec);
+    ASSERT_TRUE(with.find("/chosen", chosen));
+    EXPECT_EQ(with.property(chosen, "linux,initrd-start").u64(), 0x8800'0000ull);
+    EXPECT_EQ(with.property(chosen, "linux,initrd-end").u64(), 0x8834'5678ull);
+}
+
+TEST_F(GuestDtbTest, InitrdAboveFourGib) {
+    GuestDtbSpec spec = default_spec();
+    spec.ram_base = 0x1'0000'0000ull;
+    spec.initrd_start = 0x1'0800'0000ull;
+    spec.initrd_end = 0x1'0900'1000ull;
+    Fdt fdt = build(spec);
+    FdtNode chosen;
+    ASSERT_TRUE(fdt.find("/chosen", chosen));
+    EXPECT_EQ(fdt.property(chosen, "linux,initrd-start").u64(), 0x1'0800'0000ull);
+    EXPECT_EQ(fdt.property(chosen, "linux,initrd-end").u64(), 0x1'0900'1000ull);
+}
+
+TEST_F(GuestDtbTest, EightVcpusFitTheDtbArea) {
+    GuestDtbSpec spec = default_spec();
+    spec.vcpu_count = 8;
+    spec.bootargs = "console=ttyS0 earlycon=sbi root=/dev/vda rw loglevel=8 init=/sbin/init";
+    spec.initrd_start = 0x8800'0000;
+    spec.initrd_end = 0x8900'0000;
+    std::vector<uint8_t> out(guest::kDtbMaxSize);
+    size_t size = build_guest_dtb(spec, out);
+    EXPECT_NE(size, 0u);
+    EXPECT_LE(size, 8192u) << "the guest DTB has grown unexpectedly";
+}
+
+TEST(GuestDtb, TooSmallBufferReturnsZero) {
+    GuestDtbSpec spec = default_spec();
+    std::vector<uint8_t> big(guest::kDtbMaxSize);
+    const size_t needed = build_guest_dtb(spec, big);
+    ASSERT_NE(needed, 0u);
+    std::vector<uint8_t> exact(needed);
+    EXPECT_EQ(build_guest_dtb(spec, exact), needed);
+    std::vector<uint8_t> short_by_one(needed - 1);
+    EXPECT_EQ(build_guest_dtb(spec, short_by_one), 0u);
+    std::vector<uint8_t> tiny(32);
+    EXPECT_EQ(build_guest_dtb(spec, tiny), 0u);
+}
+
+TEST(GuestDtb, OverlongHostIsaReturnsZero) {
+    GuestDtbSpec spec = default_spec();
+    std::string isa = "rv64imafdch";
+    while (isa.size() < 300) isa += "_zextension";
+    spec.host_isa = isa;
+    std::vector<uint8_t> out(guest::kDtbMaxSize);
+    EXPECT_EQ(build_guest_dtb(spec, out), 0u);
+}
+
+// ----------------------------------------------------------------- dtc
+
+class TempFile {
+  public:
+    explicit TempFile(const char* suffix) {
+        std::string pattern = std::string("/tmp/halyard_guest_dtb_XXXXXX") + suffix;
+        std::vector<char> name(pattern.begin(), pattern.end());
+        name.push_back('\0');
+        int fd = mkstemps(name.data(), static_cast<int>(std::strlen(suffix)));
+        if (fd >= 0) close(fd);
+        path_ = name.data();
+    }
+    ~TempFile() { std::remove(path_.c_str()); }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    void write(const void* data, size_t size) const {
+        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    }
+    std::string read_text() const {
+        std::ifstream in(path_);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+
+  private:
+    std::string path_;
+};
+
+// Runs dtc on the blob; returns its exit code and everything it printed on stderr.
+std::pair<int, std::string> dtc_check(const std::vector<uint8_t>& blob, const char* output_format) {
+    TempFile dtb(".dtb"), err(".err");
+    dtb.write(blob.data(), blob.size());
+    std::string command = std::string(kDtc) + " -I dtb -O " + output_format + " -o /dev/null " +
+                          dtb.path() + " 2>" + err.path();
+    int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, err.read_text()};
+}
+
+TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
+    // exposes bug: dtc 1.6.1 (Debian 12) prints, once per vCPU,
+    //   Warning (interrupt_provider): /cpus/cpu@0/interrupt-controller:
+    //   Missing #address-cells in interrupt provider
+    // because the per-CPU riscv,cpu-intc node (guest_dtb.cpp, add_cpus) has no
+    // "#address-cells" property. Adding b.property_u32("#address-cells", 0)
+    // next to "#interrupt-cells" silences it (QEMU's PLIC node does the same).
+    if (access(kDtc, X_OK) != 0) GTEST_SKIP() << kDtc << " is not installed";
+    struct Case {
+        unsigned vcpus;
+        const char* bootargs;
+        uint64_t initrd_start;
+    };
+    for (Case c : {Case{1, "", 0}, Case{2, "console=ttyS0", 0x8800'0000},
+                   Case{8, "console=ttyS0 root=/dev/ram", 0x8c00'0000}}) {
+        GuestDtbSpec spec = default_spec();
+        spec.vcpu_count = c.vcpus;
+        spec.bootargs = c.bootargs;
+        spec.initrd_start = c.initrd_start;
+        spec.initrd_end = c.initrd_start == 0 ? 0 : c.initrd_start + 0x100000;
+        Fdt fdt = build(spec);
+        ASSERT_TRUE(fdt.valid());
+        auto [code, stderr_text] = dtc_check(blob_, "dts");
+        EXPECT_EQ(code, 0) << c.vcpus << " vCPUs:\n" << stderr_text;
+        EXPECT_EQ(stderr_text, "") << c.vcpus << " vCPUs";
+    }
+}
+
+TEST_F(GuestDtbTest, DtcDecompilesTheValuesWeWrote) {
+    if (access(kDtc, X_OK) != 0) GTEST_SKIP() << kDtc << " is not installed";
+    GuestDtbSpec spec = default_spec();
+    spec.bootargs = "console=ttyS0";
+    build(spec);
+    TempFile dtb(".dtb"), dts(".dts");
+    dtb.write(blob_.data(), blob_.size());
+    std::string command =
+        std::string(kDtc) + " -I dtb -O dts -o " + dts.path() + " " + dtb.path() + " 2>/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    const std::string text = dts.read_text();
+    EXPECT_NE(text.find("memory@80000000 {"), std::string::npos) << text;
+    EXPECT_NE(text.find("reg = <0x00 0x80000000 0x00 0x10000000>;"), std::string::npos) << text;
+    EXPECT_NE(text.find("serial@10000000 {"), std::string::npos) << text;
+    EXPECT_NE(text.find("compatible = \"ns16550a\";"), std::string::npos) << text;
+    EXPECT_NE(text.find("bootargs = \"console=ttyS0\";"), std::string::npos) << text;
+    EXPECT_NE(
+        text.find("riscv,isa = \"rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc\";"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("timebase-frequency = <0x989680>;"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace halyard
