@@ -2,6 +2,7 @@
 # halyard.elf (cross preset) and into the unit tests against the fake arch
 # layer (host preset).
 set(HALYARD_PORTABLE_SOURCES
+    src/console/console_mux.cpp
     src/console/format.cpp
     src/console/log.cpp
     src/devices/uart16550.cpp

@@ -10,6 +10,7 @@
 #include "arch/hart.hpp"
 #include "boot/hart_setup.hpp"
 #include "boot/power.hpp"
+#include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "fdt/fdt.hpp"
 #include "memory/page_pool.hpp"
@@ -87,6 +88,7 @@ void create_vms(PhysicalAllocator& allocator) {
             vm.image.initrd.empty() ? "" : " + initrd", vm.vmid);
     }
     g_vm_count = static_cast<unsigned>(count);
+    console_mux_set_vm_count(g_vm_count);
     hart_runtime_init(g_vms, g_vm_count, &g_platform);
 }
 

@@ -4,6 +4,7 @@
 #include "arch/csr.hpp"
 #include "arch/hart.hpp"
 #include "boot/power.hpp"
+#include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "exit/exit_stats.hpp"
 #include "exit/vmexit_handler.hpp"
@@ -71,6 +72,7 @@ void hart_runtime_init(Vm* vms, unsigned vm_count, const HostPlatform* platform)
 void stop_vm(Vm& vm, const char* why) {
     VmState expected = VmState::kRunning;
     if (!vm.state.compare_exchange_strong(expected, VmState::kStopped)) return;
+    console_mux_flush(vm);
     log("%s: stopped: %s", vm.name, why);
     log_vm_exit_stats(vm);
     if (!any_vm_running()) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "console/console_mux.hpp"
 #include "console/vm_console.hpp"
 #include "devices/uart16550.hpp"
 #include "memory/g_stage.hpp"
@@ -57,6 +58,7 @@ public:
     GuestRam ram;
     GStagePageTable gstage;
     VmConsole console;
+    ConsoleLineBuffer console_line;  // used when several VMs share the console
     Uart16550 uart;
     MmioBus bus;
     VmImage image;

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "console/format.hpp"
-#include "console/host_console.hpp"
+#include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
 #include "vm/guest_dtb.hpp"
@@ -24,11 +24,6 @@ uint64_t kernel_footprint(std::span<const uint8_t> kernel) {
     }
     return kernel.size();
 }
-
-// Guest console <-> host console. Every VM writes to the one host console;
-// the bytes go out raw so the guest's own line endings are kept.
-void console_put(void*, char c) { host_console_write(&c, 1); }
-int console_get(void*) { return host_console_read(); }
 
 }  // namespace
 
@@ -114,7 +109,7 @@ bool create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
         log("error: %s: out of G-stage page-table memory", vm.name);
         return false;
     }
-    vm.console = VmConsole(ConsoleBackend{console_put, console_get, &vm});
+    vm.console = VmConsole(host_console_backend_for(vm));
     vm.attach_devices();
     vm.image = spec.image;
     vm.vcpu_count = spec.vcpus;
