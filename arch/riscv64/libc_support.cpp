@@ -61,8 +61,16 @@ void* memchr(const void* s, int c, size_t n) {
 }  // extern "C"
 
 namespace std {
-[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { __builtin_trap(); }
-[[noreturn]] void __throw_length_error(const char*) { __builtin_trap(); }
-[[noreturn]] void __throw_logic_error(const char*) { __builtin_trap(); }
-[[noreturn]] void __throw_bad_optional_access() { __builtin_trap(); }
+[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) {
+    __builtin_trap();
+}
+[[noreturn]] void __throw_length_error(const char*) {
+    __builtin_trap();
+}
+[[noreturn]] void __throw_logic_error(const char*) {
+    __builtin_trap();
+}
+[[noreturn]] void __throw_bad_optional_access() {
+    __builtin_trap();
+}
 }  // namespace std

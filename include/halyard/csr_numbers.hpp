@@ -7,14 +7,41 @@
 namespace halyard {
 
 enum class Csr : uint16_t {
-    sstatus = 0x100, sie = 0x104, stvec = 0x105, scounteren = 0x106, senvcfg = 0x10A,
-    sscratch = 0x140, sepc = 0x141, scause = 0x142, stval = 0x143, sip = 0x144,
-    stimecmp = 0x14D, satp = 0x180,
-    vsstatus = 0x200, vsie = 0x204, vstvec = 0x205, vsscratch = 0x240, vsepc = 0x241,
-    vscause = 0x242, vstval = 0x243, vsip = 0x244, vstimecmp = 0x24D, vsatp = 0x280,
-    hstatus = 0x600, hedeleg = 0x602, hideleg = 0x603, hie = 0x604, htimedelta = 0x605,
-    hcounteren = 0x606, hgeie = 0x607, henvcfg = 0x60A, htval = 0x643, hip = 0x644,
-    hvip = 0x645, htinst = 0x64A, hgatp = 0x680,
+    sstatus = 0x100,
+    sie = 0x104,
+    stvec = 0x105,
+    scounteren = 0x106,
+    senvcfg = 0x10A,
+    sscratch = 0x140,
+    sepc = 0x141,
+    scause = 0x142,
+    stval = 0x143,
+    sip = 0x144,
+    stimecmp = 0x14D,
+    satp = 0x180,
+    vsstatus = 0x200,
+    vsie = 0x204,
+    vstvec = 0x205,
+    vsscratch = 0x240,
+    vsepc = 0x241,
+    vscause = 0x242,
+    vstval = 0x243,
+    vsip = 0x244,
+    vstimecmp = 0x24D,
+    vsatp = 0x280,
+    hstatus = 0x600,
+    hedeleg = 0x602,
+    hideleg = 0x603,
+    hie = 0x604,
+    htimedelta = 0x605,
+    hcounteren = 0x606,
+    hgeie = 0x607,
+    henvcfg = 0x60A,
+    htval = 0x643,
+    hip = 0x644,
+    hvip = 0x645,
+    htinst = 0x64A,
+    hgatp = 0x680,
     time = 0xC01,
 };
 
@@ -22,7 +49,7 @@ namespace sstatus {
 inline constexpr uint64_t kSie = 1ull << 1;
 inline constexpr uint64_t kSpie = 1ull << 5;
 inline constexpr uint64_t kSpp = 1ull << 8;
-inline constexpr uint64_t kVsInitial = 1ull << 9;  // VS field = Initial
+inline constexpr uint64_t kVsInitial = 1ull << 9;   // VS field = Initial
 inline constexpr uint64_t kFsInitial = 1ull << 13;  // FS field = Initial
 inline constexpr uint64_t kFsMask = 3ull << 13;
 inline constexpr uint64_t kSum = 1ull << 18;

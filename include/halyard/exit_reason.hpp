@@ -34,11 +34,25 @@ inline constexpr unsigned kExitReasonCount = static_cast<unsigned>(ExitReason::k
 
 // Names printed in the statistics ("halyard: vm0: exits sbi_base 12").
 inline constexpr const char* kExitReasonNames[kExitReasonCount] = {
-    "sbi_base",     "sbi_time",       "sbi_ipi",           "sbi_rfence",
-    "sbi_hsm",      "sbi_srst",       "sbi_dbcn",          "sbi_legacy",
-    "sbi_halyard",  "sbi_unsupported", "mmio_uart",        "mmio_unmapped",
-    "irq_timer",    "irq_external",   "irq_software",      "illegal_instruction",
-    "virtual_instruction", "guest_page_fault_other", "other_trap",
+    "sbi_base",
+    "sbi_time",
+    "sbi_ipi",
+    "sbi_rfence",
+    "sbi_hsm",
+    "sbi_srst",
+    "sbi_dbcn",
+    "sbi_legacy",
+    "sbi_halyard",
+    "sbi_unsupported",
+    "mmio_uart",
+    "mmio_unmapped",
+    "irq_timer",
+    "irq_external",
+    "irq_software",
+    "illegal_instruction",
+    "virtual_instruction",
+    "guest_page_fault_other",
+    "other_trap",
 };
 
 }  // namespace halyard

@@ -40,7 +40,11 @@ enum class Interrupt : uint64_t {
     kSupervisorGuestExternal = 12,
 };
 
-constexpr uint64_t cause_code(Exception e) { return static_cast<uint64_t>(e); }
-constexpr uint64_t cause_code(Interrupt i) { return kInterruptBit | static_cast<uint64_t>(i); }
+constexpr uint64_t cause_code(Exception e) {
+    return static_cast<uint64_t>(e);
+}
+constexpr uint64_t cause_code(Interrupt i) {
+    return kInterruptBit | static_cast<uint64_t>(i);
+}
 
 }  // namespace halyard

@@ -59,10 +59,12 @@ void check_hart(uint64_t hart_id) {
 }
 
 void reserve_host_memory(PhysicalAllocator& allocator, uint64_t fdt_address, uint32_t fdt_size) {
-    for (unsigned i = 0; i < g_platform.memory_count; ++i) allocator.add_memory(g_platform.memory[i]);
+    for (unsigned i = 0; i < g_platform.memory_count; ++i)
+        allocator.add_memory(g_platform.memory[i]);
     // Firmware and Halyard: everything from the start of RAM to Halyard's end.
     allocator.reserve({g_platform.memory[0].base, arch::image_end() - g_platform.memory[0].base});
-    for (unsigned i = 0; i < g_platform.reserved_count; ++i) allocator.reserve(g_platform.reserved[i]);
+    for (unsigned i = 0; i < g_platform.reserved_count; ++i)
+        allocator.reserve(g_platform.reserved[i]);
     allocator.reserve({fdt_address, fdt_size});
     allocator.reserve(g_platform.initrd);
 }
@@ -70,7 +72,8 @@ void reserve_host_memory(PhysicalAllocator& allocator, uint64_t fdt_address, uin
 void create_vms(PhysicalAllocator& allocator) {
     if (g_platform.initrd.size == 0)
         fail("no VM bundle: load it as the initrd (tools/run does this); nothing to run");
-    Fdt bundle = Fdt::from(reinterpret_cast<const void*>(g_platform.initrd.base), g_platform.initrd.size);
+    Fdt bundle =
+        Fdt::from(reinterpret_cast<const void*>(g_platform.initrd.base), g_platform.initrd.size);
     VmSpec specs[kMaxVms];
     int count = read_vm_bundle(bundle, specs);
     if (count < 0) power_off(true);
@@ -80,8 +83,10 @@ void create_vms(PhysicalAllocator& allocator) {
         log("note: only %u VMID bits; VMs share VMIDs and flush on switch", caps.vmid_bits);
     for (int i = 0; i < count; ++i) {
         Vm& vm = g_vms[i];
-        const uint16_t vmid = static_cast<uint16_t>(caps.vmid_bits == 0 ? 0 : (i + 1) % (1u << caps.vmid_bits));
-        if (!create_vm(vm, static_cast<unsigned>(i), vmid, specs[i], allocator, g_platform)) power_off(true);
+        const uint16_t vmid =
+            static_cast<uint16_t>(caps.vmid_bits == 0 ? 0 : (i + 1) % (1u << caps.vmid_bits));
+        if (!create_vm(vm, static_cast<unsigned>(i), vmid, specs[i], allocator, g_platform))
+            power_off(true);
         log("%s: %u vCPU, %llu MiB RAM at host 0x%llx, kernel %zu bytes%s, VMID %u", vm.name,
             vm.vcpu_count, static_cast<unsigned long long>(vm.ram.size >> 20),
             static_cast<unsigned long long>(vm.ram.host_base), vm.image.kernel.size(),
@@ -106,10 +111,11 @@ void start_other_harts(uint64_t boot_hart_id) {
         const uint64_t hart_id = g_platform.harts[h].hart_id;
         if (hart_id == boot_hart_id) continue;
         g_slot_vcpu[slot] = &g_vms[slot].vcpu(0);
-        sbi::SbiRet ret = arch::firmware_call(sbi::kEidHsm, 0, hart_id, arch::secondary_entry_address(), slot);
+        sbi::SbiRet ret =
+            arch::firmware_call(sbi::kEidHsm, 0, hart_id, arch::secondary_entry_address(), slot);
         if (ret.error != sbi::kSuccess) {
-            log("error: starting hart %llu failed (SBI error %lld)", static_cast<unsigned long long>(hart_id),
-                static_cast<long long>(ret.error));
+            log("error: starting hart %llu failed (SBI error %lld)",
+                static_cast<unsigned long long>(hart_id), static_cast<long long>(ret.error));
             power_off(true);
         }
         ++slot;
@@ -154,7 +160,8 @@ void start_other_harts(uint64_t boot_hart_id) {
 }  // namespace
 }  // namespace halyard
 
-extern "C" [[noreturn]] void halyard_boot_hart(uint64_t hart_id, uint64_t fdt_address, uint64_t slot) {
+extern "C" [[noreturn]] void halyard_boot_hart(uint64_t hart_id, uint64_t fdt_address,
+                                               uint64_t slot) {
     using namespace halyard;
     if (slot != 0) secondary_main(hart_id, static_cast<unsigned>(slot));
     arch::run_static_constructors();

@@ -8,7 +8,9 @@
 namespace halyard {
 namespace {
 
-constexpr uint64_t bit(Exception e) { return 1ull << static_cast<uint64_t>(e); }
+constexpr uint64_t bit(Exception e) {
+    return 1ull << static_cast<uint64_t>(e);
+}
 
 // Exceptions the guest's own kernel handles directly, without an exit: they
 // concern only the guest's own address space and instructions. Illegal

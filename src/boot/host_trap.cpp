@@ -30,10 +30,12 @@ extern "C" void halyard_host_trap(HostTrapFrame* frame) {
         return;
     }
     log("trap in Halyard: scause 0x%llx sepc 0x%llx stval 0x%llx htval 0x%llx",
-        static_cast<unsigned long long>(frame->scause), static_cast<unsigned long long>(frame->sepc),
-        static_cast<unsigned long long>(frame->stval), static_cast<unsigned long long>(frame->htval));
+        static_cast<unsigned long long>(frame->scause),
+        static_cast<unsigned long long>(frame->sepc), static_cast<unsigned long long>(frame->stval),
+        static_cast<unsigned long long>(frame->htval));
     for (unsigned i = 1; i < 32; i += 4) {
-        log("x%02u %016llx %016llx %016llx %016llx", i, static_cast<unsigned long long>(frame->gpr[i]),
+        log("x%02u %016llx %016llx %016llx %016llx", i,
+            static_cast<unsigned long long>(frame->gpr[i]),
             static_cast<unsigned long long>(frame->gpr[i + 1]),
             static_cast<unsigned long long>(frame->gpr[i + 2]),
             static_cast<unsigned long long>(i + 3 < 32 ? frame->gpr[i + 3] : 0));

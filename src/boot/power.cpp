@@ -13,7 +13,9 @@ unsigned long g_test_finisher = 0;
 constexpr uint32_t kFinisherFail = 0x3333;
 }  // namespace
 
-void power_set_test_finisher(unsigned long base) { g_test_finisher = base; }
+void power_set_test_finisher(unsigned long base) {
+    g_test_finisher = base;
+}
 
 [[noreturn]] void power_off(bool failure) {
     if (failure && g_test_finisher != 0) {

@@ -9,7 +9,7 @@ namespace halyard {
 inline std::atomic_flag g_console_lock = ATOMIC_FLAG_INIT;
 
 class ConsoleLockGuard {
-public:
+  public:
     ConsoleLockGuard() {
         while (g_console_lock.test_and_set(std::memory_order_acquire)) {
         }

@@ -39,9 +39,13 @@ int get(void* context) {
 
 }  // namespace
 
-ConsoleBackend host_console_backend_for(Vm& vm) { return ConsoleBackend{put, get, &vm}; }
+ConsoleBackend host_console_backend_for(Vm& vm) {
+    return ConsoleBackend{put, get, &vm};
+}
 
-void console_mux_set_vm_count(unsigned count) { g_vm_count = count; }
+void console_mux_set_vm_count(unsigned count) {
+    g_vm_count = count;
+}
 
 void console_mux_flush(Vm& vm) {
     ConsoleLineBuffer& line = vm.console_line;

@@ -6,7 +6,7 @@ namespace halyard {
 namespace {
 
 class Writer {
-public:
+  public:
     Writer(char* buffer, size_t capacity) : buffer_(buffer), capacity_(capacity) {}
     void put(char c) {
         if (length_ + 1 < capacity_) buffer_[length_++] = c;
@@ -16,7 +16,7 @@ public:
         return length_;
     }
 
-private:
+  private:
     char* buffer_;
     size_t capacity_;
     size_t length_ = 0;
@@ -64,15 +64,20 @@ size_t format_string(char* buffer, size_t capacity, const char* format, va_list 
                 ++p;
             } else {
                 precision = 0;
-                while (*p >= '0' && *p <= '9') precision = precision * 10 + static_cast<size_t>(*p++ - '0');
+                while (*p >= '0' && *p <= '9')
+                    precision = precision * 10 + static_cast<size_t>(*p++ - '0');
             }
         }
         int longs = 0;  // -2 hh, -1 h, 0 int, 1 long, 2 long long / size_t
         for (;; ++p) {
-            if (*p == 'l') ++longs;
-            else if (*p == 'z') longs = 2;
-            else if (*p == 'h') --longs;
-            else break;
+            if (*p == 'l')
+                ++longs;
+            else if (*p == 'z')
+                longs = 2;
+            else if (*p == 'h')
+                --longs;
+            else
+                break;
         }
         switch (*p) {
             case 'd':
@@ -80,7 +85,8 @@ size_t format_string(char* buffer, size_t capacity, const char* format, va_list 
                 int64_t v = longs >= 1 ? va_arg(args, long long) : va_arg(args, int);
                 if (longs == -1) v = static_cast<short>(v);
                 if (longs <= -2) v = static_cast<signed char>(v);
-                uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+                uint64_t magnitude =
+                    v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
                 put_number(out, magnitude, 10, false, v < 0, width, pad);
                 break;
             }
@@ -111,9 +117,7 @@ size_t format_string(char* buffer, size_t capacity, const char* format, va_list 
             }
             case '%': out.put('%'); break;
             case '\0': return out.finish();
-            default:
-                out.put('%');
-                out.put(*p);
+            default: out.put('%'); out.put(*p);
         }
     }
     return out.finish();

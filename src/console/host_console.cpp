@@ -17,14 +17,17 @@ HostUartInfo g_uart;
 
 uint8_t uart_read(unsigned reg) {
     uint64_t address = g_uart.base + (static_cast<uint64_t>(reg) << g_uart.reg_shift);
-    if (g_uart.reg_io_width == 4) return static_cast<uint8_t>(*reinterpret_cast<volatile uint32_t*>(address));
+    if (g_uart.reg_io_width == 4)
+        return static_cast<uint8_t>(*reinterpret_cast<volatile uint32_t*>(address));
     return *reinterpret_cast<volatile uint8_t*>(address);
 }
 
 void uart_write(unsigned reg, uint8_t value) {
     uint64_t address = g_uart.base + (static_cast<uint64_t>(reg) << g_uart.reg_shift);
-    if (g_uart.reg_io_width == 4) *reinterpret_cast<volatile uint32_t*>(address) = value;
-    else *reinterpret_cast<volatile uint8_t*>(address) = value;
+    if (g_uart.reg_io_width == 4)
+        *reinterpret_cast<volatile uint32_t*>(address) = value;
+    else
+        *reinterpret_cast<volatile uint8_t*>(address) = value;
 }
 
 void put_byte(char c) {
@@ -39,7 +42,9 @@ void put_byte(char c) {
 
 }  // namespace
 
-void host_console_use_uart(const HostUartInfo& uart) { g_uart = uart; }
+void host_console_use_uart(const HostUartInfo& uart) {
+    g_uart = uart;
+}
 
 void host_console_write(const char* text, size_t length) {
     for (size_t i = 0; i < length; ++i) put_byte(text[i]);

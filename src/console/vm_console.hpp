@@ -12,7 +12,7 @@ struct ConsoleBackend {
 };
 
 class VmConsole {
-public:
+  public:
     constexpr VmConsole() = default;
     explicit constexpr VmConsole(ConsoleBackend backend) : backend_(backend) {}
 
@@ -21,7 +21,7 @@ public:
     }
     int get() { return backend_.get != nullptr ? backend_.get(backend_.context) : -1; }
 
-private:
+  private:
     ConsoleBackend backend_{nullptr, nullptr, nullptr};
 };
 

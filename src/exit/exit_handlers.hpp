@@ -11,7 +11,7 @@ namespace halyard {
 
 ExitAction handle_sbi_call(Vcpu& vcpu);
 [[gnu::noinline]] ExitAction handle_guest_page_fault(Vcpu& vcpu);  // load/store (21, 23)
-[[gnu::noinline]] ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);  // fetch (20)
+[[gnu::noinline]] ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);    // fetch (20)
 [[gnu::noinline, gnu::cold]] ExitAction handle_illegal_instruction(Vcpu& vcpu);  // 2 and 22
 [[gnu::noinline]] ExitAction handle_timer_interrupt(Vcpu& vcpu);
 [[gnu::noinline, gnu::cold]] ExitAction handle_external_interrupt(Vcpu& vcpu);

@@ -62,17 +62,19 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
     // that fault in the G-stage as loads, so the instruction decides.
     DecodeResult decoded{};
     const bool atomic = fetch_and_decode(vcpu, decoded) && decoded.status == DecodeStatus::kAtomic;
-    return inject_access_fault(vcpu, is_store_fault(vcpu) || atomic, gpa, "nothing is mapped there");
+    return inject_access_fault(vcpu, is_store_fault(vcpu) || atomic, gpa,
+                               "nothing is mapped there");
 }
 
 // A device access that cannot be emulated: answered as hardware would.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_device_access(Vcpu& vcpu, bool fetched,
-                                                             const DecodeResult& decoded, uint64_t gpa) {
+                                                             const DecodeResult& decoded,
+                                                             uint64_t gpa) {
     const bool store = is_store_fault(vcpu);
     if (!fetched) {
-        guest_log(vcpu, "cannot read the instruction at pc 0x%llx that accessed 0x%llx; stopping the VM",
-                  static_cast<unsigned long long>(vcpu.regs.sepc),
-                  static_cast<unsigned long long>(gpa));
+        guest_log(
+            vcpu, "cannot read the instruction at pc 0x%llx that accessed 0x%llx; stopping the VM",
+            static_cast<unsigned long long>(vcpu.regs.sepc), static_cast<unsigned long long>(gpa));
         return ExitAction::kStopVm;
     }
     switch (decoded.status) {
@@ -115,8 +117,9 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
     DecodeResult decoded;
     const bool fetched = fetch_and_decode(vcpu, decoded);
     const MmioAccess& access = decoded.access;
-    if (!fetched || decoded.status != DecodeStatus::kOk || access.is_store != is_store_fault(vcpu) ||
-        (gpa & (access.width - 1)) != 0 || !region->contains(gpa, access.width)) [[unlikely]]
+    if (!fetched || decoded.status != DecodeStatus::kOk ||
+        access.is_store != is_store_fault(vcpu) || (gpa & (access.width - 1)) != 0 ||
+        !region->contains(gpa, access.width)) [[unlikely]]
         return refuse_device_access(vcpu, fetched, decoded, gpa);
 
     const uint64_t offset = gpa - region->base;
@@ -125,7 +128,8 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
                       extend(vcpu.regs.gpr[access.reg], access.width, false));
     } else {
         const uint64_t value = region->read(region->device, offset, access.width);
-        if (access.reg != 0) vcpu.regs.gpr[access.reg] = extend(value, access.width, access.sign_extend);
+        if (access.reg != 0)
+            vcpu.regs.gpr[access.reg] = extend(value, access.width, access.sign_extend);
     }
     vcpu.regs.sepc += access.insn_length;
     return ExitAction::kResume;

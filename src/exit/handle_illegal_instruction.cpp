@@ -15,7 +15,8 @@ ExitAction handle_illegal_instruction(Vcpu& vcpu) {
     TrapCsrs& trap = vcpu.regs.trap;
     trap.stval = arch::csr_read<Csr::stval>();
     const bool is_virtual = trap.scause == cause_code(Exception::kVirtualInstruction);
-    count_exit(vcpu, is_virtual ? ExitReason::kVirtualInstruction : ExitReason::kIllegalInstruction);
+    count_exit(vcpu,
+               is_virtual ? ExitReason::kVirtualInstruction : ExitReason::kIllegalInstruction);
     guest_log(vcpu, "%s instruction 0x%llx at pc 0x%llx: injecting illegal-instruction exception",
               is_virtual ? "virtual" : "illegal", static_cast<unsigned long long>(trap.stval),
               static_cast<unsigned long long>(vcpu.regs.sepc));

@@ -17,8 +17,9 @@ ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu) {
     trap.htinst = 0;
     count_exit(vcpu, ExitReason::kMmioUnmapped);
     const uint64_t gpa = (trap.htval << 2) | (trap.stval & 3);
-    guest_log(vcpu, "instruction fetch from guest-physical 0x%llx: nothing executable there; "
-                    "injecting instruction access fault",
+    guest_log(vcpu,
+              "instruction fetch from guest-physical 0x%llx: nothing executable there; "
+              "injecting instruction access fault",
               static_cast<unsigned long long>(gpa));
     inject_exception(vcpu, Exception::kInstructionAccessFault, trap.stval);
     return ExitAction::kResume;

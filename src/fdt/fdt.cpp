@@ -6,7 +6,9 @@ uint32_t load_be32(const uint8_t* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
-uint64_t load_be64(const uint8_t* p) { return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4); }
+uint64_t load_be64(const uint8_t* p) {
+    return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
+}
 
 uint32_t FdtProperty::u32(size_t index) const {
     if (value.size() < (index + 1) * 4) return 0;

@@ -19,15 +19,15 @@ struct FdtProperty {
     std::span<const uint8_t> value;
 
     bool valid() const { return name.data() != nullptr; }
-    uint32_t u32(size_t index = 0) const;         // big-endian cell at index
+    uint32_t u32(size_t index = 0) const;                // big-endian cell at index
     uint64_t cells(size_t first, unsigned count) const;  // 1 or 2 cells as one number
     uint64_t u64() const { return value.size() >= 8 ? cells(0, 2) : u32(); }
-    std::string_view string() const;              // first string of a stringlist
+    std::string_view string() const;                 // first string of a stringlist
     bool contains_string(std::string_view s) const;  // stringlist membership
 };
 
 class Fdt {
-public:
+  public:
     static constexpr uint32_t kMagic = 0xD00DFEED;
 
     // Checks the header; returns an invalid Fdt (valid() == false) on garbage.
@@ -73,7 +73,7 @@ public:
         }
     }
 
-private:
+  private:
     static constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEndToken = 9;
     static constexpr uint32_t kEnd = 0xFFFFFFFF;
 

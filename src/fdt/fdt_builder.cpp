@@ -127,15 +127,15 @@ size_t FdtBuilder::finish() {
     if (overflow_) return 0;
     uint8_t* h = buffer_.data();
     store_be32(h + 0, 0xD00DFEED);
-    store_be32(h + 4, static_cast<uint32_t>(position_));           // totalsize
-    store_be32(h + 8, static_cast<uint32_t>(struct_offset));       // off_dt_struct
-    store_be32(h + 12, static_cast<uint32_t>(strings_offset));     // off_dt_strings
-    store_be32(h + 16, static_cast<uint32_t>(kHeaderSize));        // off_mem_rsvmap
-    store_be32(h + 20, 17);                                        // version
-    store_be32(h + 24, 16);                                        // last_comp_version
-    store_be32(h + 28, 0);                                         // boot_cpuid_phys
-    store_be32(h + 32, static_cast<uint32_t>(strings_size_));      // size_dt_strings
-    store_be32(h + 36, static_cast<uint32_t>(struct_size));        // size_dt_struct
+    store_be32(h + 4, static_cast<uint32_t>(position_));        // totalsize
+    store_be32(h + 8, static_cast<uint32_t>(struct_offset));    // off_dt_struct
+    store_be32(h + 12, static_cast<uint32_t>(strings_offset));  // off_dt_strings
+    store_be32(h + 16, static_cast<uint32_t>(kHeaderSize));     // off_mem_rsvmap
+    store_be32(h + 20, 17);                                     // version
+    store_be32(h + 24, 16);                                     // last_comp_version
+    store_be32(h + 28, 0);                                      // boot_cpuid_phys
+    store_be32(h + 32, static_cast<uint32_t>(strings_size_));   // size_dt_strings
+    store_be32(h + 36, static_cast<uint32_t>(struct_size));     // size_dt_struct
     return position_;
 }
 

@@ -12,7 +12,7 @@
 namespace halyard {
 
 class FdtBuilder {
-public:
+  public:
     explicit FdtBuilder(std::span<uint8_t> buffer);
 
     void begin_node(std::string_view name);
@@ -28,7 +28,7 @@ public:
     // string table) was too small or the nodes were not balanced.
     size_t finish();
 
-private:
+  private:
     void put_u32(uint32_t value);
     void put_bytes(const void* data, size_t length);
     void align4();

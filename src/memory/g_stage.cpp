@@ -13,13 +13,19 @@ constexpr uint64_t kUser = 1 << 4, kAccessed = 1 << 6, kDirty = 1 << 7;
 constexpr uint64_t kLeafFlags = kValid | kRead | kWrite | kExecute | kUser | kAccessed | kDirty;
 
 constexpr unsigned kLevels = 3;
-constexpr unsigned shift_of(unsigned level) { return 12 + 9 * level; }  // level 2 = 1 GiB
+constexpr unsigned shift_of(unsigned level) {
+    return 12 + 9 * level;
+}  // level 2 = 1 GiB
 constexpr uint64_t index_of(uint64_t gpa, unsigned level) {
     // The root (level 2) index is 11 bits wide in Sv39x4, the others 9.
     return (gpa >> shift_of(level)) & (level == kLevels - 1 ? 0x7FF : 0x1FF);
 }
-constexpr uint64_t pte_address(uint64_t pte) { return (pte >> 10) << 12; }
-constexpr uint64_t make_pte(uint64_t address, uint64_t flags) { return ((address >> 12) << 10) | flags; }
+constexpr uint64_t pte_address(uint64_t pte) {
+    return (pte >> 10) << 12;
+}
+constexpr uint64_t make_pte(uint64_t address, uint64_t flags) {
+    return ((address >> 12) << 10) | flags;
+}
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 namespace halyard {
 
 class GStagePageTable {
-public:
+  public:
     static constexpr uint64_t kGuestPhysicalLimit = 1ull << 41;  // Sv39x4 reach
 
     // Allocates the root; false when the page pool is exhausted.
@@ -23,7 +23,7 @@ public:
     // The hgatp value selecting these tables for `vmid`.
     uint64_t hgatp(uint16_t vmid) const;
 
-private:
+  private:
     uint64_t* next_table(uint64_t* entry);
     bool map_one(uint64_t gpa, uint64_t hpa, unsigned level);
 

@@ -28,7 +28,11 @@ void* allocate_pages(size_t count, size_t alignment) {
     }
 }
 
-size_t page_pool_used() { return g_used.load(std::memory_order_relaxed); }
-size_t page_pool_capacity() { return kPoolSize; }
+size_t page_pool_used() {
+    return g_used.load(std::memory_order_relaxed);
+}
+size_t page_pool_capacity() {
+    return kPoolSize;
+}
 
 }  // namespace halyard

@@ -21,7 +21,7 @@ constexpr uint64_t align_down(uint64_t value, uint64_t alignment) {
 }
 
 class PhysicalAllocator {
-public:
+  public:
     void add_memory(MemoryRange range);
     void reserve(MemoryRange range);
     // Base of `size` bytes aligned to `alignment`, or 0 when nothing fits.
@@ -29,7 +29,7 @@ public:
     // The largest block that could still be allocated (for error messages).
     uint64_t largest_free(uint64_t alignment = kGuestRamAlignment) const;
 
-private:
+  private:
     bool overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const;
 
     static constexpr unsigned kMaxRanges = 32;

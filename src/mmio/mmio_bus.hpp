@@ -25,20 +25,23 @@ struct MmioRegion {
 };
 
 class MmioBus {
-public:
+  public:
     static constexpr unsigned kMaxRegions = 8;
 
     template <typename Device>
     bool attach(uint64_t base, uint64_t size, ExitReason reason, Device& device) {
         if (count_ == kMaxRegions) return false;
-        regions_[count_++] = MmioRegion{
-            base, size, reason, &device,
-            [](void* d, uint64_t offset, unsigned width) {
-                return static_cast<Device*>(d)->read(offset, width);
-            },
-            [](void* d, uint64_t offset, unsigned width, uint64_t value) {
-                static_cast<Device*>(d)->write(offset, width, value);
-            }};
+        regions_[count_++] =
+            MmioRegion{base,
+                       size,
+                       reason,
+                       &device,
+                       [](void* d, uint64_t offset, unsigned width) {
+                           return static_cast<Device*>(d)->read(offset, width);
+                       },
+                       [](void* d, uint64_t offset, unsigned width, uint64_t value) {
+                           static_cast<Device*>(d)->write(offset, width, value);
+                       }};
         return true;
     }
 
@@ -51,7 +54,7 @@ public:
     // Whether any device claims `address` at all (even if the width overruns it).
     bool claims(uint64_t address) const { return find(address, 1) != nullptr; }
 
-private:
+  private:
     std::array<MmioRegion, kMaxRegions> regions_{};
     unsigned count_ = 0;
 };

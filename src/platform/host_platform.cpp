@@ -28,7 +28,8 @@ void for_each_reg(const Fdt& fdt, FdtNode node, Cells cells, Visit visit) {
     size_t entries = reg.value.size() / (entry_cells * 4);
     for (size_t i = 0; i < entries; ++i) {
         uint64_t base = reg.cells(i * entry_cells, cells.address);
-        uint64_t size = cells.size == 0 ? 0 : reg.cells(i * entry_cells + cells.address, cells.size);
+        uint64_t size =
+            cells.size == 0 ? 0 : reg.cells(i * entry_cells + cells.address, cells.size);
         visit(base, size);
     }
 }
@@ -42,7 +43,8 @@ void read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
     fdt.for_each_child(fdt.root(), [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() == "memory" && node_okay(fdt, node)) {
             for_each_reg(fdt, node, root_cells, [&](uint64_t base, uint64_t size) {
-                if (p.memory_count < p.memory.size() && size != 0) p.memory[p.memory_count++] = {base, size};
+                if (p.memory_count < p.memory.size() && size != 0)
+                    p.memory[p.memory_count++] = {base, size};
             });
         }
         return true;
@@ -52,7 +54,8 @@ void read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
         Cells cells = cells_of(fdt, reserved);
         fdt.for_each_child(reserved, [&](FdtNode node) {
             for_each_reg(fdt, node, cells, [&](uint64_t base, uint64_t size) {
-                if (p.reserved_count < p.reserved.size()) p.reserved[p.reserved_count++] = {base, size};
+                if (p.reserved_count < p.reserved.size())
+                    p.reserved[p.reserved_count++] = {base, size};
             });
             return true;
         });
@@ -75,14 +78,16 @@ void read_harts(const Fdt& fdt, HostPlatform& p) {
     if (timebase.valid()) p.timebase_frequency = timebase.u32();
     Cells cells = cells_of(fdt, cpus);
     fdt.for_each_child(cpus, [&](FdtNode node) {
-        if (fdt.property(node, "device_type").string() != "cpu" || !node_okay(fdt, node)) return true;
+        if (fdt.property(node, "device_type").string() != "cpu" || !node_okay(fdt, node))
+            return true;
         FdtProperty reg = fdt.property(node, "reg");
         if (!reg.valid() || p.hart_count >= p.harts.size()) return true;
         HostHart& hart = p.harts[p.hart_count++];
         hart.hart_id = reg.cells(0, cells.address);
         hart.isa = fdt.property(node, "riscv,isa").string();
         hart.mmu_type = fdt.property(node, "mmu-type").string();
-        if (p.timebase_frequency == 0) p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
+        if (p.timebase_frequency == 0)
+            p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
         return true;
     });
 }

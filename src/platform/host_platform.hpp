@@ -39,7 +39,7 @@ struct HostPlatform {
 
     HostUartInfo uart{};
     uint32_t uart_clock_frequency = 0;
-    MemoryRange initrd{};  // /chosen linux,initrd-start/end: the VM bundle
+    MemoryRange initrd{};             // /chosen linux,initrd-start/end: the VM bundle
     uint64_t test_finisher_base = 0;  // "sifive,test0" exit device, when present
 
     const HostHart* hart(uint64_t hart_id) const;

@@ -7,7 +7,9 @@ namespace {
 MachineIds g_machine_ids;
 }
 
-void SbiBase::set_machine_ids(const MachineIds& ids) { g_machine_ids = ids; }
+void SbiBase::set_machine_ids(const MachineIds& ids) {
+    g_machine_ids = ids;
+}
 
 SbiResult SbiBase::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     switch (fid) {

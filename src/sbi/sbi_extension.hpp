@@ -6,8 +6,8 @@
 //   static SbiResult call(Vcpu&, uint64_t eid, uint64_t fid);  // arguments in a0..a5
 // and one line in sbi_extensions.hpp. Nothing else changes to add one.
 
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 
 #include "halyard/sbi.hpp"
 #include "vm/vcpu.hpp"
@@ -33,6 +33,8 @@ struct SbiResult {
 };
 
 // Argument registers of the current call.
-inline uint64_t sbi_arg(const Vcpu& vcpu, unsigned n) { return vcpu.regs.gpr[kA0 + n]; }
+inline uint64_t sbi_arg(const Vcpu& vcpu, unsigned n) {
+    return vcpu.regs.gpr[kA0 + n];
+}
 
 }  // namespace halyard

@@ -94,10 +94,9 @@ size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
                   static_cast<unsigned long long>(spec.ram_base));
     b.begin_node(memory_name);
     b.property_string("device_type", "memory");
-    b.property_cells("reg", {static_cast<uint32_t>(spec.ram_base >> 32),
-                             static_cast<uint32_t>(spec.ram_base),
-                             static_cast<uint32_t>(spec.ram_size >> 32),
-                             static_cast<uint32_t>(spec.ram_size)});
+    b.property_cells(
+        "reg", {static_cast<uint32_t>(spec.ram_base >> 32), static_cast<uint32_t>(spec.ram_base),
+                static_cast<uint32_t>(spec.ram_size >> 32), static_cast<uint32_t>(spec.ram_size)});
     b.end_node();
 
     add_cpus(b, spec, {isa, isa_length});

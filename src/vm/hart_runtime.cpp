@@ -38,8 +38,10 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::hfence_gvma_vmid(vm.vmid);
     arch::hfence_vvma_all();
     uint64_t henvcfg = arch::csr_read<Csr::henvcfg>();
-    if (vm.guest_has_sstc) henvcfg |= henvcfg::kStce;
-    else henvcfg &= ~henvcfg::kStce;
+    if (vm.guest_has_sstc)
+        henvcfg |= henvcfg::kStce;
+    else
+        henvcfg &= ~henvcfg::kStce;
     arch::csr_write<Csr::henvcfg>(henvcfg);
     load_guest_csrs(vcpu);
     // First entry: sret to VS-mode (SPV = 1, SPP = 1); HLV/HLVX act as VS too.

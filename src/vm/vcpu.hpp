@@ -17,8 +17,8 @@ class Vm;
 struct Vcpu {
     VmCpuRegisters regs{};
     Vm* vm = nullptr;
-    unsigned id = 0;           // the hart id the guest sees
-    unsigned hart_slot = 0;    // Halyard's index of the physical hart it runs on
+    unsigned id = 0;         // the hart id the guest sees
+    unsigned hart_slot = 0;  // Halyard's index of the physical hart it runs on
     std::array<uint64_t, kExitReasonCount> exits{};
     // Added to a counter per exit: 1, or 0 while the guest has statistics
     // stopped (an addend instead of a flag keeps the exit path branch-free).

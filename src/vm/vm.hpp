@@ -31,7 +31,7 @@ struct VmImage {
 enum class VmState : uint32_t { kUnused, kRunning, kStopped };
 
 class Vm {
-public:
+  public:
     static constexpr unsigned kMaxVcpus = 8;
 
     Vm() : uart(console) {}

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "console/format.hpp"
 #include "console/console_mux.hpp"
+#include "console/format.hpp"
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
 #include "vm/guest_dtb.hpp"
@@ -41,14 +41,17 @@ void reset_vcpu(Vcpu& vcpu) {
 bool load_vm_image(Vm& vm, const HostPlatform& platform) {
     const VmImage& image = vm.image;
     const uint64_t ram_end = vm.ram.guest_end();
-    const uint64_t kernel_end = guest::kKernelEntry + align_up(kernel_footprint(image.kernel), kPage);
+    const uint64_t kernel_end =
+        guest::kKernelEntry + align_up(kernel_footprint(image.kernel), kPage);
 
-    const uint64_t dtb_room = align_up(image.dtb.empty() ? guest::kDtbMaxSize : image.dtb.size(), kPage);
+    const uint64_t dtb_room =
+        align_up(image.dtb.empty() ? guest::kDtbMaxSize : image.dtb.size(), kPage);
     vm.dtb_gpa = ram_end - dtb_room;
     vm.initrd_gpa = image.initrd.empty() ? 0 : align_down(vm.dtb_gpa - image.initrd.size(), kPage);
     const uint64_t lowest_data = image.initrd.empty() ? vm.dtb_gpa : vm.initrd_gpa;
     if (dtb_room + image.initrd.size() > vm.ram.size || kernel_end > lowest_data) {
-        log("error: %s: %llu MiB of RAM is too small for its kernel (%zu bytes), initrd (%zu bytes) "
+        log("error: %s: %llu MiB of RAM is too small for its kernel (%zu bytes), initrd (%zu "
+            "bytes) "
             "and device tree",
             vm.name, static_cast<unsigned long long>(vm.ram.size >> 20), image.kernel.size(),
             image.initrd.size());
@@ -67,15 +70,10 @@ bool load_vm_image(Vm& vm, const HostPlatform& platform) {
         std::memcpy(dtb_area.data(), image.dtb.data(), image.dtb.size());
     } else {
         const HostHart& host_hart = platform.harts[0];
-        GuestDtbSpec spec{vm.ram.guest_base,
-                          vm.ram.size,
-                          vm.vcpu_count,
-                          host_hart.isa,
-                          host_hart.mmu_type,
-                          platform.timebase_frequency,
-                          image.bootargs,
-                          vm.initrd_gpa,
-                          vm.initrd_gpa + image.initrd.size()};
+        GuestDtbSpec spec{
+            vm.ram.guest_base, vm.ram.size,        vm.vcpu_count,
+            host_hart.isa,     host_hart.mmu_type, platform.timebase_frequency,
+            image.bootargs,    vm.initrd_gpa,      vm.initrd_gpa + image.initrd.size()};
         if (build_guest_dtb(spec, dtb_area) == 0) {
             log("error: %s: the generated device tree does not fit in %llu bytes", vm.name,
                 static_cast<unsigned long long>(dtb_room));

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "exit/exit_stats.hpp"
 #include "halyard/sbi.hpp"
 #include "sbi/sbi_base.hpp"
-#include "exit/exit_stats.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {
@@ -43,10 +43,10 @@ TEST_F(SbiDispatch, BasePreservesRegistersOtherThanA0A1) {
 }
 
 TEST_F(SbiDispatch, BaseProbesEveryImplementedExtension) {
-    for (uint64_t eid : {sbi::kEidBase, sbi::kEidTime, sbi::kEidSrst, sbi::kEidDbcn,
-                         sbi::kEidHalyard, sbi::kEidLegacyConsolePutchar,
-                         sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer,
-                         sbi::kEidLegacyShutdown}) {
+    for (uint64_t eid :
+         {sbi::kEidBase, sbi::kEidTime, sbi::kEidSrst, sbi::kEidDbcn, sbi::kEidHalyard,
+          sbi::kEidLegacyConsolePutchar, sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer,
+          sbi::kEidLegacyShutdown}) {
         sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 1u) << std::hex << eid;
@@ -134,13 +134,13 @@ TEST_F(SbiDispatch, DbcnRejectsBuffersOutsideRam) {
     struct Case {
         uint64_t length, lo, hi;
     } cases[] = {
-        {4, guest::kUartBase, 0},                 // a device, not RAM
-        {4, guest::kRamBase - 2, 0},              // starts below RAM
-        {8, ram_end - 4, 0},                      // runs past the end
-        {1, ram_end, 0},                          // just past the end
-        {~0ull, guest::kRamBase, 0},              // length wraps around
-        {16, ~0ull - 7, 0},                       // address wraps around
-        {4, guest::kRamBase, 1},                  // base_addr_hi set on RV64
+        {4, guest::kUartBase, 0},     // a device, not RAM
+        {4, guest::kRamBase - 2, 0},  // starts below RAM
+        {8, ram_end - 4, 0},          // runs past the end
+        {1, ram_end, 0},              // just past the end
+        {~0ull, guest::kRamBase, 0},  // length wraps around
+        {16, ~0ull - 7, 0},           // address wraps around
+        {4, guest::kRamBase, 1},      // base_addr_hi set on RV64
     };
     for (const Case& c : cases) {
         sbi_call(sbi::kEidDbcn, sbi::kDbcnWrite, c.length, c.lo, c.hi);

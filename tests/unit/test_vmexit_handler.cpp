@@ -12,16 +12,16 @@ namespace {
 constexpr uint64_t kUart = guest::kUartBase;
 constexpr uint64_t kLsr = kUart + 5, kScr = kUart + 7;
 // Encodings checked with riscv64-linux-gnu-as.
-constexpr uint32_t kLbuA0Lsr = 0x0052C503;      // lbu a0, 5(t0)
-constexpr uint32_t kLbA0Scr = 0x00728503;       // lb a0, 7(t0)
-constexpr uint32_t kSbA1Scr = 0x00B283A3;       // sb a1, 7(t0)
-constexpr uint32_t kSbA1Thr = 0x00B28023;       // sb a1, 0(t0)
-constexpr uint32_t kLbX0Scr = 0x00728003;       // lb zero, 7(t0)
-constexpr uint32_t kLhA0Plus1 = 0x00129503;     // lh a0, 1(t0)
-constexpr uint32_t kFlwFa0 = 0x0002A507;        // flw fa0, 0(t0)
-constexpr uint32_t kAmoaddW = 0x00B2A52F;       // amoadd.w a0, a1, (t0)
-constexpr uint16_t kCLwA0Plus4 = 0x41C8;        // c.lw a0, 4(a1)
-constexpr uint32_t kSwA0 = 0x00A2A023;          // sw a0, 0(t0)
+constexpr uint32_t kLbuA0Lsr = 0x0052C503;   // lbu a0, 5(t0)
+constexpr uint32_t kLbA0Scr = 0x00728503;    // lb a0, 7(t0)
+constexpr uint32_t kSbA1Scr = 0x00B283A3;    // sb a1, 7(t0)
+constexpr uint32_t kSbA1Thr = 0x00B28023;    // sb a1, 0(t0)
+constexpr uint32_t kLbX0Scr = 0x00728003;    // lb zero, 7(t0)
+constexpr uint32_t kLhA0Plus1 = 0x00129503;  // lh a0, 1(t0)
+constexpr uint32_t kFlwFa0 = 0x0002A507;     // flw fa0, 0(t0)
+constexpr uint32_t kAmoaddW = 0x00B2A52F;    // amoadd.w a0, a1, (t0)
+constexpr uint16_t kCLwA0Plus4 = 0x41C8;     // c.lw a0, 4(a1)
+constexpr uint32_t kSwA0 = 0x00A2A023;       // sw a0, 0(t0)
 
 using VmExit = VmFixture;
 

@@ -20,7 +20,7 @@
 namespace halyard::testing {
 
 class VmFixture : public ::testing::Test {
-protected:
+  protected:
     static constexpr uint64_t kRamSize = 4 << 20;
     static constexpr uint64_t kPc = guest::kKernelEntry + 0x100;
     static constexpr uint64_t kVstvec = guest::kKernelEntry + 0x4000;
@@ -64,8 +64,8 @@ protected:
         fake::hart.guest_instruction_memory.clear();
         fake::hart.put_instruction(kPc, insn);
         vcpu().regs.sepc = kPc;
-        vcpu().regs.trap.scause = cause_code(store ? Exception::kStoreGuestPageFault
-                                                   : Exception::kLoadGuestPageFault);
+        vcpu().regs.trap.scause =
+            cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
         fake::hart[Csr::stval] = gpa;  // paging off: guest virtual == guest physical
         fake::hart[Csr::htval] = gpa >> 2;
         fake::hart[Csr::htinst] = htinst;
@@ -85,7 +85,7 @@ protected:
     std::vector<uint8_t> ram_;
     Vm vm_;
 
-private:
+  private:
     static void put(void* self, char c) { static_cast<VmFixture*>(self)->output_.push_back(c); }
     static int get(void* self) {
         auto* f = static_cast<VmFixture*>(self);

@@ -36,6 +36,8 @@ struct HartState {
 
 inline HartState hart;
 
-inline void reset() { hart = HartState{}; }
+inline void reset() {
+    hart = HartState{};
+}
 
 }  // namespace halyard::fake

@@ -10,7 +10,9 @@
 
 namespace halyard::arch {
 
-[[noreturn]] inline void enter_guest(VmCpuRegisters&) { std::abort(); }
+[[noreturn]] inline void enter_guest(VmCpuRegisters&) {
+    std::abort();
+}
 
 inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     auto& memory = fake::hart.guest_instruction_memory;
@@ -27,7 +29,11 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
 inline void install_trap_vector() {}
 inline void wait_for_interrupt() {}
 inline void fence_i() {}
-inline void hfence_gvma_vmid(uint64_t) { ++fake::hart.hfence_gvma_count; }
-inline void hfence_vvma_all() { ++fake::hart.hfence_vvma_count; }
+inline void hfence_gvma_vmid(uint64_t) {
+    ++fake::hart.hfence_gvma_count;
+}
+inline void hfence_vvma_all() {
+    ++fake::hart.hfence_vvma_count;
+}
 
 }  // namespace halyard::arch

@@ -23,7 +23,9 @@ namespace halyard::arch {
 
 // Loads the vCPU's registers and sret's into it; a trap brings control to
 // vmexit_handler on this hart's stack, so this never returns.
-[[noreturn]] inline void enter_guest(VmCpuRegisters& regs) { halyard_enter_guest(&regs); }
+[[noreturn]] inline void enter_guest(VmCpuRegisters& regs) {
+    halyard_enter_guest(&regs);
+}
 
 // Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it;
 // false if the guest's mappings do not allow it.
@@ -38,13 +40,27 @@ inline void install_trap_vector() {
     asm volatile("csrw sscratch, zero" ::: "memory");
 }
 
-inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
-inline void fence_i() { asm volatile("fence.i" ::: "memory"); }
-inline void hfence_gvma_vmid(uint64_t vmid) { halyard_hfence_gvma_vmid(vmid); }
-inline void hfence_vvma_all() { halyard_hfence_vvma_all(); }
+inline void wait_for_interrupt() {
+    asm volatile("wfi" ::: "memory");
+}
+inline void fence_i() {
+    asm volatile("fence.i" ::: "memory");
+}
+inline void hfence_gvma_vmid(uint64_t vmid) {
+    halyard_hfence_gvma_vmid(vmid);
+}
+inline void hfence_vvma_all() {
+    halyard_hfence_vvma_all();
+}
 
-inline uint64_t image_start() { return reinterpret_cast<uint64_t>(__halyard_image_start); }
-inline uint64_t image_end() { return reinterpret_cast<uint64_t>(__halyard_image_end); }
-inline uint64_t image_file_end() { return reinterpret_cast<uint64_t>(__halyard_file_end); }
+inline uint64_t image_start() {
+    return reinterpret_cast<uint64_t>(__halyard_image_start);
+}
+inline uint64_t image_end() {
+    return reinterpret_cast<uint64_t>(__halyard_image_end);
+}
+inline uint64_t image_file_end() {
+    return reinterpret_cast<uint64_t>(__halyard_file_end);
+}
 
 }  // namespace halyard::arch
