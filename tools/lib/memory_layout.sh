@@ -5,7 +5,8 @@
 #   0x8000_0000                      host RAM base
 #   [base, base + 4 MiB)             OpenSBI and Halyard (QEMU loads -kernel at base + 2 MiB)
 #   base + 2 MiB + min(RAM/2, 128 MiB)  the VM bundle (QEMU's -initrd placement rule)
-#   top 16 MiB                       host device tree and Halyard's own data
+#   16 MiB below min(RAM end, 3 GiB) the host device tree (QEMU puts it just below RAM's end,
+#                                    or below 3 GiB when RAM reaches further)
 # Each VM's memory, rounded up to 2 MiB, goes first-fit in command-line order into the lowest
 # 2 MiB-aligned free range that does not overlap the bundle.
 
@@ -13,12 +14,13 @@ readonly HOST_RAM_BASE=$((0x80000000))
 readonly HOST_KERNEL_LOAD=$((HOST_RAM_BASE + 2 * MIB))
 readonly HOST_FIRMWARE_END=$((HOST_RAM_BASE + 4 * MIB))
 readonly HOST_TOP_RESERVED=$((16 * MIB))
+readonly HOST_FDT_CEILING=$((0xC0000000))
 readonly INITRD_MAX_OFFSET=$((128 * MIB))
 readonly VM_MEMORY_ALIGN=$((2 * MIB))
 
 # Results of plan_host_memory, read by the sourcing script.
 layout_ram_end=0
-layout_reserved_start=0     # start of the top 16 MiB
+layout_reserved_start=0     # start of the 16 MiB kept for the host device tree
 layout_bundle_start=0
 layout_bundle_end=0
 layout_vm_start=()          # per VM, in command-line order
@@ -78,7 +80,9 @@ plan_host_memory() {
     local host_mem=$1 bundle_size=$2
     shift 2
     layout_ram_end=$((HOST_RAM_BASE + host_mem))
-    layout_reserved_start=$((layout_ram_end - HOST_TOP_RESERVED))
+    local fdt_end=$layout_ram_end
+    ((fdt_end <= HOST_FDT_CEILING)) || fdt_end=$HOST_FDT_CEILING
+    layout_reserved_start=$((fdt_end - HOST_TOP_RESERVED))
     layout_bundle_start=$(bundle_load_address "$host_mem")
     layout_bundle_end=$((layout_bundle_start + bundle_size))
     layout_vm_start=()
@@ -95,6 +99,7 @@ plan_host_memory() {
     _add_free_range "$HOST_FIRMWARE_END" "$(align_down "$layout_bundle_start" "$VM_MEMORY_ALIGN")"
     _add_free_range "$(align_up "$layout_bundle_end" "$VM_MEMORY_ALIGN")" \
         "$(align_down "$layout_reserved_start" "$VM_MEMORY_ALIGN")"
+    ((fdt_end == layout_ram_end)) || _add_free_range "$fdt_end" "$layout_ram_end"
 
     local vm_mem size
     for vm_mem in "$@"; do
