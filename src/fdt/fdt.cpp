@@ -44,10 +44,11 @@ Fdt Fdt::from(const void* blob, size_t max_size) {
     Fdt fdt;
     if (blob == nullptr) return fdt;
     auto* header = static_cast<const uint8_t*>(blob);
-    if (load_be32(header) != kMagic) return fdt;
+    if (max_size < 40 || load_be32(header) != kMagic) return fdt;
     uint32_t total = load_be32(header + 4);
     uint32_t off_struct = load_be32(header + 8);
     uint32_t off_strings = load_be32(header + 12);
+    uint32_t off_reserve_map = load_be32(header + 16);
     uint32_t version = load_be32(header + 20);
     uint32_t size_strings = load_be32(header + 32);
     uint32_t size_struct = load_be32(header + 36);
@@ -55,6 +56,8 @@ Fdt Fdt::from(const void* blob, size_t max_size) {
     if (off_struct > total || size_struct > total - off_struct) return fdt;
     if (off_strings > total || size_strings > total - off_strings) return fdt;
     if (size_struct < 8 || load_be32(header + off_struct) != kBeginNode) return fdt;
+    // The memory reservation map: 8-byte aligned, room for its terminating entry.
+    if (off_reserve_map % 8 != 0 || off_reserve_map > total - 16) return fdt;
     fdt.base_ = header;
     fdt.total_size_ = total;
     fdt.structs_ = header + off_struct;
@@ -89,7 +92,7 @@ uint32_t Fdt::next_token(uint32_t offset) const {
         case kProp: {
             if (offset + 12 > struct_size_) return kEnd;
             uint32_t length = load_be32(structs_ + offset + 4);
-            if (length > struct_size_) return kEnd;
+            if (length > struct_size_ - offset - 12) return kEnd;
             next = (offset + 12 + length + 3) & ~3u;
             break;
         }
@@ -121,6 +124,7 @@ FdtProperty Fdt::property(FdtNode node, std::string_view wanted) const {
         if (token == kNop) continue;
         if (token != kProp) break;
         uint32_t length = load_be32(structs_ + offset + 4);
+        if (length > struct_size_ - offset - 12) break;  // a value running past the block
         std::string_view prop_name = string_at(load_be32(structs_ + offset + 8));
         if (prop_name == wanted) return FdtProperty{prop_name, {structs_ + offset + 12, length}};
     }
@@ -159,6 +163,29 @@ bool Fdt::find(std::string_view path, FdtNode& out) const {
     }
     out = current;
     return true;
+}
+
+bool Fdt::parent(FdtNode child, FdtNode& out) const {
+    // Walk from the root keeping the chain of open nodes.
+    static constexpr int kMaxDepth = 32;
+    uint32_t open[kMaxDepth];
+    int depth = 0;
+    for (uint32_t offset = 0; offset != kEnd; offset = next_token(offset)) {
+        uint32_t token = token_at(offset);
+        if (token == kBeginNode) {
+            if (offset == child.offset) {
+                if (depth == 0) return false;
+                out = FdtNode{open[depth - 1]};
+                return true;
+            }
+            if (depth == kMaxDepth) return false;
+            open[depth++] = offset;
+        } else if (token == kEndNode) {
+            if (depth == 0) return false;
+            --depth;
+        }
+    }
+    return false;
 }
 
 bool Fdt::find_by_phandle(uint32_t handle, FdtNode& out) const {

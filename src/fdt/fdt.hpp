@@ -46,6 +46,8 @@ class Fdt {
     bool is_compatible(FdtNode node, std::string_view compatible) const;
     // Node holding the property "phandle" = handle.
     bool find_by_phandle(uint32_t handle, FdtNode& out) const;
+    // The node that contains `child` (false for the root).
+    bool parent(FdtNode child, FdtNode& out) const;
 
     // Calls visit(child) for every direct child; visit returns false to stop.
     template <typename Visit>

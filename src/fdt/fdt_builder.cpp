@@ -74,7 +74,7 @@ void FdtBuilder::begin_node(std::string_view name) {
 
 void FdtBuilder::end_node() {
     put_u32(kEndNode);
-    --depth_;
+    if (--depth_ < 0) overflow_ = true;  // more ends than begins: not a tree
 }
 
 void FdtBuilder::property(std::string_view name, std::span<const uint8_t> value) {

@@ -16,11 +16,18 @@ std::atomic<size_t> g_used{0};
 }  // namespace
 
 void* allocate_pages(size_t count, size_t alignment) {
+    // Alignment is of the address, not of the offset in the pool; powers of
+    // two from one page up.
+    if (alignment < kPageSize) alignment = kPageSize;
+    if ((alignment & (alignment - 1)) != 0) return nullptr;
+    const auto pool = reinterpret_cast<uintptr_t>(g_pool);
     size_t used = g_used.load(std::memory_order_relaxed);
     for (;;) {
-        size_t start = (used + alignment - 1) & ~(alignment - 1);
-        size_t end = start + count * kPageSize;
-        if (end > kPoolSize) return nullptr;
+        const uintptr_t aligned = (pool + used + alignment - 1) & ~(uintptr_t{alignment} - 1);
+        if (aligned < pool + used || aligned - pool > kPoolSize) return nullptr;
+        const size_t start = aligned - pool;
+        if (count > (kPoolSize - start) / kPageSize) return nullptr;
+        const size_t end = start + count * kPageSize;
         if (g_used.compare_exchange_weak(used, end, std::memory_order_relaxed)) {
             std::memset(g_pool + start, 0, count * kPageSize);
             return g_pool + start;

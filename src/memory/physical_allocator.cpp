@@ -24,7 +24,8 @@ uint64_t PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
     if (size == 0) return 0;
     for (unsigned m = 0; m < memory_count_; ++m) {
         uint64_t candidate = align_up(memory_[m].base, alignment);
-        while (candidate >= memory_[m].base && candidate + size <= memory_[m].end()) {
+        while (candidate >= memory_[m].base && candidate < memory_[m].end() &&
+               size <= memory_[m].end() - candidate) {
             uint64_t skip_to = 0;
             if (!overlaps_reserved(candidate, size, skip_to)) {
                 reserve({candidate, size});

@@ -34,6 +34,19 @@ void for_each_reg(const Fdt& fdt, FdtNode node, Cells cells, Visit visit) {
     }
 }
 
+// The first address in a device node's reg, read with its bus's #address-cells.
+uint64_t first_reg_address(const Fdt& fdt, FdtNode node) {
+    FdtNode bus;
+    if (!fdt.parent(node, bus)) return 0;
+    uint64_t address = 0;
+    bool first = true;
+    for_each_reg(fdt, node, cells_of(fdt, bus), [&](uint64_t base, uint64_t) {
+        if (first) address = base;
+        first = false;
+    });
+    return address;
+}
+
 bool node_okay(const Fdt& fdt, FdtNode node) {
     FdtProperty status = fdt.property(node, "status");
     return !status.valid() || status.string() == "okay" || status.string() == "ok";
@@ -62,8 +75,9 @@ void read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
     }
     // The memory reservation block of the header (/memreserve/).
     const uint8_t* header = fdt.data();
-    uint32_t offset = load_be32(header + 16);
-    for (; offset + 16 <= fdt.total_size(); offset += 16) {
+    // Fdt::from checked that the map starts inside the blob with room for one entry.
+    const uint32_t last = fdt.total_size() - 16;
+    for (uint32_t offset = load_be32(header + 16); offset <= last; offset += 16) {
         uint64_t base = load_be64(header + offset);
         uint64_t size = load_be64(header + offset + 8);
         if (base == 0 && size == 0) break;
@@ -114,9 +128,7 @@ void read_uart(const Fdt& fdt, HostPlatform& p) {
         });
     }
     if (!found) return;
-    FdtProperty reg = fdt.property(uart, "reg");
-    // Devices on QEMU virt and most boards sit under a bus with 2 address cells.
-    p.uart.base = reg.value.size() >= 16 ? reg.cells(0, 2) : reg.u32();
+    p.uart.base = first_reg_address(fdt, uart);
     FdtProperty shift = fdt.property(uart, "reg-shift");
     FdtProperty width = fdt.property(uart, "reg-io-width");
     p.uart.reg_shift = shift.valid() ? shift.u32() : 0;
@@ -134,8 +146,7 @@ void read_chosen_and_devices(const Fdt& fdt, HostPlatform& p) {
     }
     fdt.for_each_node([&](FdtNode node) {
         if (fdt.is_compatible(node, "sifive,test0")) {
-            FdtProperty reg = fdt.property(node, "reg");
-            p.test_finisher_base = reg.value.size() >= 16 ? reg.cells(0, 2) : reg.u32();
+            p.test_finisher_base = first_reg_address(fdt, node);
             return false;
         }
         return true;
@@ -150,23 +161,27 @@ const HostHart* HostPlatform::hart(uint64_t hart_id) const {
     return nullptr;
 }
 
+size_t isa_single_letters_end(std::string_view isa) {
+    size_t i = isa.size() >= 4 && isa.substr(0, 4) == "rv64" ? 4 : 0;
+    // They end at the first multi-letter name (s..., z..., x...), which may
+    // follow without an underscore, or at the first underscore.
+    while (i < isa.size() && isa[i] != '_' && isa[i] != 's' && isa[i] != 'z' && isa[i] != 'x') ++i;
+    return i;
+}
+
 bool isa_has_letter(std::string_view isa, char letter) {
     if (isa.size() < 4 || isa.substr(0, 4) != "rv64") return false;
-    for (size_t i = 4; i < isa.size() && isa[i] != '_'; ++i) {
-        // Single letters end where the first multi-letter name (s..., z..., x...) starts.
-        if (isa[i] == 's' || isa[i] == 'z' || isa[i] == 'x') break;
-        if (isa[i] == letter) return true;
-    }
-    return false;
+    return isa.substr(4, isa_single_letters_end(isa) - 4).find(letter) != std::string_view::npos;
 }
 
 bool isa_has_extension(std::string_view isa, std::string_view name) {
-    size_t position = 0;
-    while ((position = isa.find('_', position)) != std::string_view::npos) {
-        ++position;
+    size_t position = isa_single_letters_end(isa);
+    while (position < isa.size()) {
+        if (isa[position] == '_') ++position;
         size_t end = isa.find('_', position);
         if (end == std::string_view::npos) end = isa.size();
         if (isa.substr(position, end - position) == name) return true;
+        position = end;
     }
     return false;
 }

@@ -48,6 +48,9 @@ struct HostPlatform {
 // True if the ISA string names single-letter extension `letter` (after rv64,
 // before the first multi-letter extension) or the multi-letter `name`.
 bool isa_has_letter(std::string_view isa, char letter);
+// Index where the single-letter extensions end (the first multi-letter
+// name, with or without an underscore before it, or the end).
+size_t isa_single_letters_end(std::string_view isa);
 bool isa_has_extension(std::string_view isa, std::string_view name);
 
 // Fills `platform` from the host DT; false (and a log line) if the DT lacks

@@ -3,6 +3,7 @@
 #include "console/format.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "halyard/guest_layout.hpp"
+#include "platform/host_platform.hpp"
 
 namespace halyard {
 namespace {
@@ -25,6 +26,7 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
         b.property_string("riscv,isa", isa);
         b.property_string("mmu-type", spec.mmu_type.empty() ? "riscv,sv39" : spec.mmu_type);
         b.begin_node("interrupt-controller");
+        b.property_u32("#address-cells", 0);
         b.property_u32("#interrupt-cells", 1);
         b.property_empty("interrupt-controller");
         b.property_string("compatible", "riscv,cpu-intc");
@@ -53,13 +55,12 @@ void add_uart(FdtBuilder& b) {
 
 size_t guest_isa_string(std::string_view host_isa, std::span<char> out) {
     size_t length = 0;
-    bool single_letters = true;
+    const size_t single_letters_end = isa_single_letters_end(host_isa);
     for (size_t i = 0; i < host_isa.size(); ++i) {
         char c = host_isa[i];
-        if (c == '_') single_letters = false;
         // 'h' among the single-letter extensions (after "rv64") is the
         // hypervisor extension: the guest runs in VS-mode and cannot use it.
-        if (single_letters && i >= 4 && c == 'h') continue;
+        if (i >= 4 && i < single_letters_end && c == 'h') continue;
         if (length + 1 >= out.size()) return 0;
         out[length++] = c;
     }

@@ -527,7 +527,7 @@ TEST(FdtBuilder, ExtraEndNodeFails) {
 }
 
 TEST(FdtBuilder, ExtraEndNodeFollowedByBeginNodeFails) {
-    // exposes bug: FdtBuilder only compares the final depth with 0, so an
+    // Regression (found by this test): FdtBuilder only compares the final depth with 0, so an
     // end_node() at depth 0 followed by a begin_node() nets out to depth 0 and
     // finish() returns a size for a structure block that is not a tree
     // (BEGIN "" END END BEGIN "late"). end_node() must flag depth < 0.
@@ -615,7 +615,7 @@ TEST(FdtFrom, RejectsAStringsBlockPastTheEnd) {
 }
 
 TEST(FdtFrom, RejectsAMemoryReservationMapPastTheEnd) {
-    // exposes bug: Fdt::from checks off_dt_struct and off_dt_strings but never
+    // Regression (found by this test): Fdt::from checks off_dt_struct and off_dt_strings but never
     // off_mem_rsvmap (header offset 16). read_host_platform then walks the
     // reservation map with `offset + 16 <= total_size` in uint32_t, which
     // wraps for an offset near 2^32 and reads ~4 GiB past the blob.
@@ -656,7 +656,7 @@ TEST(FdtMalformed, NopTokensAreSkipped) {
 }
 
 TEST(FdtMalformed, PropertyLengthPastTheStructureBlockIsNotReturned) {
-    // exposes bug: Fdt::property() builds the value span from the length field
+    // Regression (found by this test): Fdt::property() builds the value span from the length field
     // without checking it against the structure block (next_token only checks
     // `length > struct_size_`, not `offset + 12 + length > struct_size_`).
     // A length that runs past the block yields a span reaching outside the

@@ -472,7 +472,7 @@ TEST(HostPlatform, UartRegShiftIoWidthAndClock) {
 }
 
 TEST(HostPlatform, UartUnderABusWithTwoAddressCellsAndOneSizeCell) {
-    // exposes bug: read_uart (and the sifive,test0 lookup) ignore the parent
+    // Regression (found by this test): read_uart (and the sifive,test0 lookup) ignore the parent
     // bus's #address-cells and guess from the reg length: 16+ bytes are read as
     // a 2-cell address, anything shorter as 1 cell. With #address-cells = 2,
     // #size-cells = 1 the reg is 12 bytes and u32() returns the high address
@@ -620,7 +620,7 @@ TEST(HostPlatform, MemreserveEntriesFromDtc) {
 }
 
 TEST(HostPlatform, AMemoryReservationMapOffsetThatWrapsDoesNotCrash) {
-    // exposes bug: Fdt::from does not check off_mem_rsvmap, and read_memory
+    // Regression (found by this test): Fdt::from does not check off_mem_rsvmap, and read_memory
     // (host_platform.cpp) walks the map with `offset + 16 <= fdt.total_size()`
     // in uint32_t: for off_mem_rsvmap = 0xfffffff8 the sum wraps to 8, the
     // loop runs and load_be64(header + 0xfffffff8) reads 4 GiB past the blob
@@ -843,7 +843,7 @@ TEST(IsaHasExtension, WholeMultiLetterNamesOnly) {
 }
 
 TEST(IsaHasExtension, FirstMultiLetterNameWithoutUnderscore) {
-    // exposes bug: like guest_isa_string, isa_has_extension only looks after
+    // Regression (found by this test): like guest_isa_string, isa_has_extension only looks after
     // '_', but the ISA naming rules and the Linux riscv,isa binding allow the
     // first multi-letter extension right after the single letters
     // ("rv64imafdcsstc_zicsr"). Halyard would then think the host lacks Sstc.

@@ -29,7 +29,7 @@ bool all_zero(const void* p, size_t bytes) {
 // Defined first so that it also runs on an untouched pool when the whole
 // binary runs in one process.
 TEST(PagePool, AlignmentLargerThanThePoolsOwnIsHonoured) {
-    // exposes bug: allocate_pages aligns the offset inside g_pool, but g_pool
+    // Regression (found by this test): allocate_pages aligns the offset inside g_pool, but g_pool
     // itself is only alignas(16384) (page_pool.cpp), so an alignment above
     // 16 KiB is honoured only if the loader happens to place the pool on such
     // a boundary (with PIE and ASLR: at random). On an empty pool a 1 GiB
@@ -79,11 +79,18 @@ TEST(PagePool, AllocationsDoNotOverlap) {
     EXPECT_TRUE(address(c) >= address(b) + 2 * kPageSize || address(c) + kPageSize <= address(b));
 }
 
-TEST(PagePool, MultiPageAllocationsAreZeroedEvenIfTheMemoryWasDirty) {
-    // The pool never frees, so dirty memory cannot come back; still, every
-    // byte of a fresh multi-page block must read zero.
+TEST(PagePool, AllocationsAreZeroedEvenIfTheMemoryWasDirty) {
+    // The pool is zero-initialised static storage and never frees, so only
+    // dirt written past the last allocation (on the target: whatever the
+    // image's BSS held before it was cleared, or a stray write) can show
+    // whether allocate_pages clears what it hands out. Dirty the next three
+    // pages of the pool, then allocate exactly them.
+    auto* first = static_cast<uint8_t*>(allocate_pages(1));
+    ASSERT_NE(first, nullptr);
+    ASSERT_LE(page_pool_used() + 3 * kPageSize, page_pool_capacity()) << "pool too full";
+    std::memset(first + kPageSize, 0xEE, 3 * kPageSize);
     void* block = allocate_pages(3);
-    ASSERT_NE(block, nullptr);
+    ASSERT_EQ(block, first + kPageSize) << "the pool does not hand out pages in order";
     EXPECT_TRUE(all_zero(block, 3 * kPageSize));
 }
 
@@ -105,7 +112,7 @@ TEST(PagePool, AlignmentUpToTheSv39x4Root) {
 }
 
 TEST(PagePool, AHugePageCountIsRefused) {
-    // exposes bug: `start + count * kPageSize` wraps for a count near
+    // Regression (found by this test): `start + count * kPageSize` wraps for a count near
     // SIZE_MAX / 4096, so the `end > kPoolSize` check passes and a tiny
     // region is handed out (and g_used moves backwards) for an impossible
     // request. Check count > (kPoolSize - start) / kPageSize instead.

@@ -163,7 +163,7 @@ TEST(PhysicalAllocator, SizeZeroReturnsZero) {
 }
 
 TEST(PhysicalAllocator, AHugeSizeThatWrapsIsRefused) {
-    // exposes bug: allocate() tests `candidate + size <= memory_[m].end()` in
+    // Regression (found by this test): allocate() tests `candidate + size <= memory_[m].end()` in
     // uint64_t. For size > 2^64 - candidate the sum wraps to a small number,
     // the test passes and allocate returns kRam for an impossible request
     // (memory-size comes from the VM bundle unchecked). Compare `size` with
