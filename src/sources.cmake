@@ -25,10 +25,14 @@ set(HALYARD_PORTABLE_SOURCES
     src/sbi/sbi_base.cpp
     src/sbi/sbi_dbcn.cpp
     src/sbi/sbi_halyard_stats.cpp
+    src/sbi/sbi_hsm.cpp
+    src/sbi/sbi_ipi.cpp
+    src/sbi/sbi_rfence.cpp
     src/sbi/sbi_legacy.cpp
     src/sbi/sbi_srst.cpp
     src/sbi/sbi_time.cpp
     src/vm/guest_dtb.cpp
+    src/vm/vcpu_requests.cpp
     src/vm/vcpu_timer.cpp
     src/vm/vm.cpp
     src/vm/vm_bundle.cpp

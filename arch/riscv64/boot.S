@@ -40,6 +40,7 @@ boot_hart_entry:
     addi    t0, t0, 8
     j       1b
 2:  li      a2, 0                 /* the boot hart takes slot 0 */
+    li      a3, 0                 /* not a secondary start */
     j       enter_cxx
 
     .globl halyard_secondary_entry
@@ -48,8 +49,10 @@ halyard_secondary_entry:
     csrw    sscratch, zero
     mv      a2, a1                /* slot chosen by the boot hart */
     li      a1, 0
+    li      a3, 1                 /* a secondary start */
 
-/* a0 = hart id, a1 = host FDT (boot hart) or 0, a2 = slot. */
+/* a0 = hart id, a1 = host FDT (boot hart) or 0, a2 = slot, a3 = 1 for a
+ * hart started through HSM (slot 0 too, when vm0's first vCPU restarts). */
 enter_cxx:
     li      t0, HALYARD_MAX_HARTS
     bgeu    a2, t0, park

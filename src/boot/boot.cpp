@@ -13,10 +13,12 @@
 #include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "fdt/fdt.hpp"
+#include "halyard/guest_layout.hpp"
 #include "memory/page_pool.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
 #include "sbi/sbi_base.hpp"
+#include "sbi/sbi_hsm.hpp"
 #include "vm/hart_runtime.hpp"
 #include "vm/vm_bundle.hpp"
 #include "vm/vm_setup.hpp"
@@ -97,28 +99,39 @@ void create_vms(PhysicalAllocator& allocator) {
     hart_runtime_init(g_vms, g_vm_count, &g_platform);
 }
 
-// One hart per VM's boot vCPU: slot 0 (this hart) runs vm0, the others are
-// started through SBI HSM and pick up their vCPU in secondary_main().
-void start_other_harts(uint64_t boot_hart_id) {
-    if (g_vm_count > g_platform.hart_count) {
-        log("error: %u VMs need %u harts, the machine has %u", g_vm_count, g_vm_count,
-            g_platform.hart_count);
+// Every vCPU owns a physical hart: slot 0 (this hart) runs vm0's vCPU 0,
+// the other vCPUs take the other harts in order. Each VM's vCPU 0 starts
+// now (through the firmware's HSM); the others when their guest starts them.
+void assign_harts_and_start_vms(uint64_t boot_hart_id) {
+    unsigned total = 0;
+    for (unsigned i = 0; i < g_vm_count; ++i) total += g_vms[i].vcpu_count;
+    if (total > g_platform.hart_count || total > arch::kMaxHarts) {
+        log("error: the VMs have %u vCPUs in all; the machine has %u harts (Halyard uses at most "
+            "%u)",
+            total, g_platform.hart_count, arch::kMaxHarts);
         power_off(true);
     }
-    unsigned slot = 0;
-    g_slot_vcpu[slot++] = &g_vms[0].vcpu(0);
-    for (unsigned h = 0; h < g_platform.hart_count && slot < g_vm_count; ++h) {
-        const uint64_t hart_id = g_platform.harts[h].hart_id;
-        if (hart_id == boot_hart_id) continue;
-        g_slot_vcpu[slot] = &g_vms[slot].vcpu(0);
-        sbi::SbiRet ret =
-            arch::firmware_call(sbi::kEidHsm, 0, hart_id, arch::secondary_entry_address(), slot);
-        if (ret.error != sbi::kSuccess) {
-            log("error: starting hart %llu failed (SBI error %lld)",
-                static_cast<unsigned long long>(hart_id), static_cast<long long>(ret.error));
+    unsigned slot = 0, next_hart = 0;
+    for (unsigned i = 0; i < g_vm_count; ++i) {
+        for (unsigned v = 0; v < g_vms[i].vcpu_count; ++v) {
+            Vcpu& vcpu = g_vms[i].vcpu(v);
+            uint64_t hart_id = boot_hart_id;
+            if (slot != 0) {
+                if (g_platform.harts[next_hart].hart_id == boot_hart_id) ++next_hart;
+                hart_id = g_platform.harts[next_hart++].hart_id;
+            }
+            vcpu.hart_slot = slot;
+            vcpu.host_hart_id = hart_id;
+            g_slot_vcpu[slot++] = &vcpu;
+        }
+    }
+    for (unsigned i = 1; i < g_vm_count; ++i) {
+        Vm& vm = g_vms[i];
+        if (start_vcpu(vm.vcpu(0), guest::kKernelEntry, vm.dtb_gpa) != sbi::kSuccess) {
+            log("error: %s: starting hart %llu through the firmware failed", vm.name,
+                static_cast<unsigned long long>(vm.vcpu(0).host_hart_id));
             power_off(true);
         }
-        ++slot;
     }
 }
 
@@ -147,14 +160,15 @@ void start_other_harts(uint64_t boot_hart_id) {
         static_cast<unsigned long long>((arch::image_file_end() - arch::image_start()) >> 10),
         arch::kMaxHarts * HALYARD_HART_STACK_SIZE / 1024, page_pool_capacity() >> 10,
         page_pool_used() >> 10);
-    start_other_harts(hart_id);
-    run_vcpu(*g_slot_vcpu[0], 0);
+    assign_harts_and_start_vms(hart_id);
+    g_vms[0].vcpu(0).hsm_state.store(HsmState::kStartPending);
+    run_vcpu(g_vms[0].vcpu(0));
 }
 
 [[noreturn]] void secondary_main(uint64_t hart_id, unsigned slot) {
     check_hart(hart_id);
     setup_hypervisor_csrs(g_host_has_sstc);
-    run_vcpu(*g_slot_vcpu[slot], slot);
+    run_vcpu(*g_slot_vcpu[slot]);
 }
 
 }  // namespace

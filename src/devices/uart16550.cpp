@@ -158,6 +158,9 @@ uint8_t Uart16550::read_rbr() {
 }
 
 uint8_t Uart16550::read_iir() {
+    // A driver without an interrupt line (Linux 8250 with no IRQ) polls IIR
+    // for received data, so input must arrive here too.
+    pull_input_if_empty();
     const uint8_t id = interrupt_id();
     // Reading IIR acknowledges THR-empty only when it is the reported source;
     // every other source is cleared by servicing it (RBR, LSR or MSR reads).

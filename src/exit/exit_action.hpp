@@ -10,6 +10,8 @@ enum class ExitAction : uint8_t {
     kShutdownVm,  // the guest asked to power off (SRST shutdown, legacy shutdown)
     kRebootVm,    // the guest asked for a reboot: reload and restart the VM
     kStopVm,      // the guest did something Halyard cannot continue from; logged
+    kStopVcpu,    // SBI HSM hart_stop: this vCPU stops, its hart goes back to the firmware
+    kVmStopping,  // the VM was stopped from another hart: this vCPU stops running
 };
 
 }  // namespace halyard

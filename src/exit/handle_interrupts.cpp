@@ -5,6 +5,7 @@
 #include "exit/exit_handlers.hpp"
 #include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
+#include "vm/vcpu_requests.hpp"
 #include "vm/vcpu_timer.hpp"
 
 namespace halyard {
@@ -24,9 +25,10 @@ ExitAction handle_external_interrupt(Vcpu& vcpu) {
 }
 
 ExitAction handle_software_interrupt(Vcpu& vcpu) {
+    // A host IPI: another hart posted requests for this vCPU.
     count_exit(vcpu, ExitReason::kInterruptSoftware);
     arch::csr_clear<Csr::sip>(irq::kSsip);
-    return ExitAction::kResume;
+    return handle_vcpu_requests(vcpu) ? ExitAction::kResume : ExitAction::kVmStopping;
 }
 
 ExitAction handle_unexpected_trap(Vcpu& vcpu) {

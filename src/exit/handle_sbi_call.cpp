@@ -25,6 +25,8 @@ ExitAction handle_sbi_call(Vcpu& vcpu) {
         return ExitAction::kShutdownVm;
     if (result.error == SbiResult::kRebootVm) [[unlikely]]
         return ExitAction::kRebootVm;
+    if (result.error == SbiResult::kStopVcpu) [[unlikely]]
+        return ExitAction::kStopVcpu;
     regs.gpr[kA0] = static_cast<uint64_t>(result.error);
     regs.gpr[kA1] = result.value;
     return ExitAction::kResume;

@@ -23,6 +23,7 @@ struct SbiResult {
 
     static constexpr int64_t kShutdownVm = INT64_MIN;
     static constexpr int64_t kRebootVm = INT64_MIN + 1;
+    static constexpr int64_t kStopVcpu = INT64_MIN + 2;
 
     static SbiResult success(uint64_t value = 0) { return {sbi::kSuccess, value}; }
     static SbiResult error_code(int64_t code) { return {code, 0}; }
@@ -30,6 +31,7 @@ struct SbiResult {
     static SbiResult legacy(const Vcpu& vcpu, int64_t a0) { return {a0, vcpu.regs.gpr[kA1]}; }
     static SbiResult shutdown_vm() { return {kShutdownVm, 0}; }
     static SbiResult reboot_vm() { return {kRebootVm, 0}; }
+    static SbiResult stop_vcpu() { return {kStopVcpu, 0}; }
 };
 
 // Argument registers of the current call.

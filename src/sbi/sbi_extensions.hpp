@@ -7,13 +7,16 @@
 #include "sbi/sbi_dbcn.hpp"
 #include "sbi/sbi_extension_list.hpp"
 #include "sbi/sbi_halyard_stats.hpp"
+#include "sbi/sbi_hsm.hpp"
+#include "sbi/sbi_ipi.hpp"
 #include "sbi/sbi_legacy.hpp"
+#include "sbi/sbi_rfence.hpp"
 #include "sbi/sbi_srst.hpp"
 #include "sbi/sbi_time.hpp"
 
 namespace halyard {
 
-using SbiExtensions =
-    SbiExtensionList<SbiBase, SbiTime, SbiDbcn, SbiLegacy, SbiSrst, SbiHalyardStats>;
+using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiHsm, SbiDbcn,
+                                       SbiLegacy, SbiSrst, SbiHalyardStats>;
 
 }  // namespace halyard

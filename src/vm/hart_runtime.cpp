@@ -2,12 +2,14 @@
 
 #include "arch/boot_support.hpp"
 #include "arch/csr.hpp"
+#include "arch/firmware.hpp"
 #include "arch/hart.hpp"
 #include "boot/power.hpp"
 #include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "exit/exit_stats.hpp"
 #include "exit/vmexit_handler.hpp"
+#include "vm/vcpu_requests.hpp"
 #include "vm/vm_setup.hpp"
 
 namespace halyard {
@@ -65,15 +67,27 @@ void hart_runtime_init(Vm* vms, unsigned vm_count, const HostPlatform* platform)
     g_platform = platform;
 }
 
-[[noreturn]] void run_vcpu(Vcpu& vcpu, unsigned hart_slot) {
-    vcpu.hart_slot = hart_slot;
-    vcpu.regs.hyp_stack_top = arch::hart_stack_top(hart_slot);
+[[noreturn]] void run_vcpu(Vcpu& vcpu) {
+    vcpu.regs.hyp_stack_top = arch::hart_stack_top(vcpu.hart_slot);
+    vcpu.hsm_state.store(HsmState::kStarted, std::memory_order_release);
     enter(vcpu);
+}
+
+// Asks every running vCPU of `vm` to stop (they do at their next exit, which
+// the IPI makes immediate); the caller's own vCPU, if any, handles itself.
+void stop_vcpus(Vm& vm) {
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
+        Vcpu& other = vm.vcpus[i];
+        if (other.hsm_state.load() != HsmState::kStarted) continue;
+        other.requests.fetch_or(kRequestStop);
+        arch::firmware_call(sbi::kEidIpi, 0, 1, other.host_hart_id);
+    }
 }
 
 void stop_vm(Vm& vm, const char* why) {
     VmState expected = VmState::kRunning;
     if (!vm.state.compare_exchange_strong(expected, VmState::kStopped)) return;
+    stop_vcpus(vm);
     console_mux_flush(vm);
     log("%s: stopped: %s", vm.name, why);
     log_vm_exit_stats(vm);
@@ -100,9 +114,27 @@ namespace {
         case ExitAction::kResume: return &vcpu.regs;
         case ExitAction::kShutdownVm: stop_vm(*vcpu.vm, "the guest asked to shut down"); break;
         case ExitAction::kStopVm: stop_vm(*vcpu.vm, "guest error (see above)"); break;
+        case ExitAction::kStopVcpu:
+        case ExitAction::kVmStopping:
+            // HSM hart_stop, or the VM is stopping or rebooting: the physical
+            // hart goes back to the firmware and comes back through
+            // halyard_secondary_entry when the vCPU is started again.
+            vcpu.hsm_state.store(HsmState::kStopped, std::memory_order_release);
+            arch::firmware_call(sbi::kEidHsm, 1);
+            break;
         case ExitAction::kRebootVm:
             log("%s: the guest asked to reboot; reloading it", vcpu.vm->name);
-            if (load_vm_image(*vcpu.vm, *g_platform)) enter(vcpu);
+            vcpu.hsm_state.store(HsmState::kStopPending);  // not asked to stop itself
+            stop_vcpus(*vcpu.vm);
+            // The others must be off their harts before their state is reset.
+            for (unsigned i = 0; i < vcpu.vm->vcpu_count; ++i) {
+                while (vcpu.vm->vcpus[i].hsm_state.load() == HsmState::kStarted) {
+                }
+            }
+            if (load_vm_image(*vcpu.vm, *g_platform)) {
+                vcpu.hsm_state.store(HsmState::kStarted);
+                enter(vcpu);
+            }
             stop_vm(*vcpu.vm, "its image could not be reloaded");
             break;
     }

@@ -8,8 +8,9 @@ namespace halyard {
 
 struct HostPlatform;
 
-// Prepares this hart for `vcpu` (G-stage, VS CSRs, timer) and enters it.
-[[noreturn]] void run_vcpu(Vcpu& vcpu, unsigned hart_slot);
+// Prepares this hart (the vCPU's hart_slot) for `vcpu` (G-stage, VS CSRs,
+// timer), marks it started and enters it.
+[[noreturn]] void run_vcpu(Vcpu& vcpu);
 
 // Tells the runtime about the VMs (for "all VMs stopped": power off) and the
 // platform (for reboots, which reload images).

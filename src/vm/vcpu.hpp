@@ -4,6 +4,7 @@
 // hart it is pinned to, and its share of the exit statistics.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -14,11 +15,32 @@ namespace halyard {
 
 class Vm;
 
+// SBI HSM hart states (the values sbi_hart_get_status returns).
+enum class HsmState : uint32_t {
+    kStarted = 0,
+    kStopped = 1,
+    kStartPending = 2,
+    kStopPending = 3,
+    kSuspended = 4,
+};
+
+// Work another hart asks this vCPU's hart to do (bits of Vcpu::requests),
+// delivered with a host IPI: see src/vm/vcpu_requests.hpp.
+enum VcpuRequest : uint32_t {
+    kRequestSoftwareInterrupt = 1u << 0,  // raise VSSIP (SBI IPI)
+    kRequestFenceI = 1u << 1,             // fence.i (SBI RFENCE)
+    kRequestFlushGuestTlb = 1u << 2,      // hfence.vvma for the VM (SBI RFENCE)
+    kRequestStop = 1u << 3,               // the VM is stopping
+};
+
 struct Vcpu {
     VmCpuRegisters regs{};
     Vm* vm = nullptr;
-    unsigned id = 0;         // the hart id the guest sees
-    unsigned hart_slot = 0;  // Halyard's index of the physical hart it runs on
+    unsigned id = 0;            // the hart id the guest sees
+    unsigned hart_slot = 0;     // Halyard's index of the physical hart it runs on
+    uint64_t host_hart_id = 0;  // that hart's id (for IPIs and HSM calls to the firmware)
+    std::atomic<HsmState> hsm_state{HsmState::kStopped};
+    std::atomic<uint32_t> requests{0};  // VcpuRequest bits not yet handled
     std::array<uint64_t, kExitReasonCount> exits{};
     // Added to a counter per exit: 1, or 0 while the guest has statistics
     // stopped (an addend instead of a flag keeps the exit path branch-free).

@@ -5,27 +5,21 @@
 // produce and the writer against a reader it does not share code with.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fdt/fdt.hpp"
 #include "fdt/fdt_builder.hpp"
+#include "test_support.hpp"
 
-namespace halyard {
+namespace halyard::testing {
 namespace {
 
-constexpr const char* kDtc = "/usr/bin/dtc";
+constexpr std::string_view kTempPrefix = "halyard_fdt";
 
 // ---------------------------------------------------------------- helpers
 
@@ -38,72 +32,6 @@ void store_be32(std::vector<uint8_t>& blob, size_t offset, uint32_t value) {
 
 uint32_t header_field(const std::vector<uint8_t>& blob, size_t offset) {
     return load_be32(blob.data() + offset);
-}
-
-// A temporary file that is removed when the test ends.
-class TempFile {
-  public:
-    explicit TempFile(const char* suffix) {
-        path_ = std::string("/tmp/halyard_fdt_XXXXXX") + suffix;
-        std::vector<char> name(path_.begin(), path_.end());
-        name.push_back('\0');
-        int fd = mkstemps(name.data(), static_cast<int>(std::strlen(suffix)));
-        if (fd >= 0) close(fd);
-        path_ = name.data();
-    }
-    ~TempFile() { std::remove(path_.c_str()); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    const std::string& path() const { return path_; }
-    void write(const void* data, size_t size) const {
-        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    }
-    void write(std::string_view text) const { write(text.data(), text.size()); }
-    std::vector<uint8_t> read_bytes() const {
-        std::ifstream in(path_, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    }
-    std::string read_text() const {
-        std::ifstream in(path_);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
-  private:
-    std::string path_;
-};
-
-struct CommandResult {
-    int exit_code = -1;
-    std::string stderr_text;
-};
-
-// Runs `command` through the shell with stderr captured.
-CommandResult run(const std::string& command) {
-    TempFile err(".err");
-    CommandResult result;
-    int status = std::system((command + " 2>" + err.path()).c_str());
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.stderr_text = err.read_text();
-    return result;
-}
-
-bool have_dtc() {
-    return access(kDtc, X_OK) == 0;
-}
-
-// Compiles DTS source with dtc; empty on failure (with a test failure).
-std::vector<uint8_t> compile_dts(std::string_view source) {
-    TempFile dts(".dts"), dtb(".dtb");
-    dts.write(source);
-    CommandResult r = run(std::string(kDtc) + " -I dts -O dtb -o " + dtb.path() + " " + dts.path());
-    EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
-    EXPECT_EQ(r.stderr_text, "") << "dtc complained about the test's own source";
-    if (r.exit_code != 0) return {};
-    return dtb.read_bytes();
 }
 
 std::string name_of(const Fdt& fdt, std::string_view path) {
@@ -276,7 +204,7 @@ TEST(FdtBuilderAndReader, NodeNamesOfEveryLengthModFour) {
     }
 }
 
-class FdtTreeTest : public testing::Test {
+class FdtTreeTest : public ::testing::Test {
   protected:
     void SetUp() override {
         buffer_.resize(4096);
@@ -787,8 +715,8 @@ constexpr std::string_view kSampleDts = R"(/dts-v1/;
 )";
 
 TEST(FdtWithDtc, ReadsADtbCompiledByDtc) {
-    if (!have_dtc()) GTEST_SKIP() << kDtc << " is not installed";
-    std::vector<uint8_t> blob = compile_dts(kSampleDts);
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
+    std::vector<uint8_t> blob = compile_dts(kSampleDts, DtcWarnings::kFail);
     ASSERT_FALSE(blob.empty());
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     ASSERT_TRUE(fdt.valid());
@@ -846,8 +774,8 @@ TEST(FdtWithDtc, ReadsADtbCompiledByDtc) {
 }
 
 TEST(FdtWithDtc, FollowsPhandlesDtcAssigned) {
-    if (!have_dtc()) GTEST_SKIP() << kDtc << " is not installed";
-    std::vector<uint8_t> blob = compile_dts(kSampleDts);
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
+    std::vector<uint8_t> blob = compile_dts(kSampleDts, DtcWarnings::kFail);
     ASSERT_FALSE(blob.empty());
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     ASSERT_TRUE(fdt.valid());
@@ -909,14 +837,15 @@ size_t build_round_trip_tree(std::vector<uint8_t>& buffer) {
 }
 
 TEST(FdtWithDtc, BuilderOutputDecompilesAndRoundTrips) {
-    if (!have_dtc()) GTEST_SKIP() << kDtc << " is not installed";
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
     std::vector<uint8_t> buffer(4096);
     const size_t size = build_round_trip_tree(buffer);
     ASSERT_NE(size, 0u);
 
-    TempFile dtb(".dtb"), dts(".dts"), again(".dtb");
+    TempFile dtb(kTempPrefix, ".dtb"), dts(kTempPrefix, ".dts"), again(kTempPrefix, ".dtb");
     dtb.write(buffer.data(), size);
-    CommandResult r = run(std::string(kDtc) + " -I dtb -O dts -o " + dts.path() + " " + dtb.path());
+    CommandResult r =
+        run_command(std::string(kDtc) + " -I dtb -O dts -o " + dts.path() + " " + dtb.path());
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     EXPECT_EQ(r.stderr_text, "") << "dtc warned about the builder's output";
     const std::string text = dts.read_text();
@@ -930,7 +859,7 @@ TEST(FdtWithDtc, BuilderOutputDecompilesAndRoundTrips) {
     EXPECT_NE(text.find("odd-bytes = [de ad be ef 01];"), std::string::npos) << text;
 
     // Recompile dtc's source and read the values back.
-    r = run(std::string(kDtc) + " -I dts -O dtb -o " + again.path() + " " + dts.path());
+    r = run_command(std::string(kDtc) + " -I dts -O dtb -o " + again.path() + " " + dts.path());
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     std::vector<uint8_t> blob = again.read_bytes();
     Fdt fdt = Fdt::from(blob.data(), blob.size());
@@ -954,14 +883,15 @@ TEST(FdtWithDtc, BuilderOutputDecompilesAndRoundTrips) {
 }
 
 TEST(FdtWithDtc, DtcReserializesTheBuilderOutputWithoutErrors) {
-    if (!have_dtc()) GTEST_SKIP() << kDtc << " is not installed";
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
     std::vector<uint8_t> buffer(4096);
     const size_t size = build_round_trip_tree(buffer);
     ASSERT_NE(size, 0u);
-    TempFile dtb(".dtb"), out(".dtb");
+    TempFile dtb(kTempPrefix, ".dtb"), out(kTempPrefix, ".dtb");
     dtb.write(buffer.data(), size);
     // dtb -> dtb makes dtc parse every token and rebuild the string table.
-    CommandResult r = run(std::string(kDtc) + " -I dtb -O dtb -o " + out.path() + " " + dtb.path());
+    CommandResult r =
+        run_command(std::string(kDtc) + " -I dtb -O dtb -o " + out.path() + " " + dtb.path());
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     EXPECT_EQ(r.stderr_text, "");
     std::vector<uint8_t> blob = out.read_bytes();
@@ -973,4 +903,4 @@ TEST(FdtWithDtc, DtcReserializesTheBuilderOutputWithoutErrors) {
 }
 
 }  // namespace
-}  // namespace halyard
+}  // namespace halyard::testing

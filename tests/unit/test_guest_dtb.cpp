@@ -3,29 +3,24 @@
 // reference compiler dtc (the guest DTB must pass dtc without a warning).
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fdt/fdt.hpp"
 #include "halyard/guest_layout.hpp"
+#include "test_support.hpp"
 #include "vm/guest_dtb.hpp"
 
-namespace halyard {
+namespace halyard::testing {
 namespace {
 
-constexpr const char* kDtc = "/usr/bin/dtc";
+constexpr std::string_view kTempPrefix = "halyard_guest_dtb";
 constexpr std::string_view kQemuIsa = "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
 
 // ------------------------------------------------------ guest_isa_string
@@ -103,7 +98,7 @@ GuestDtbSpec default_spec() {
     return spec;
 }
 
-class GuestDtbTest : public testing::Test {
+class GuestDtbTest : public ::testing::Test {
   protected:
     // Builds the DTB for `spec` and parses it.
     Fdt build(const GuestDtbSpec& spec) {
@@ -360,44 +355,12 @@ TEST(GuestDtb, OverlongHostIsaReturnsZero) {
 
 // ----------------------------------------------------------------- dtc
 
-class TempFile {
-  public:
-    explicit TempFile(const char* suffix) {
-        std::string pattern = std::string("/tmp/halyard_guest_dtb_XXXXXX") + suffix;
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        int fd = mkstemps(name.data(), static_cast<int>(std::strlen(suffix)));
-        if (fd >= 0) close(fd);
-        path_ = name.data();
-    }
-    ~TempFile() { std::remove(path_.c_str()); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    const std::string& path() const { return path_; }
-    void write(const void* data, size_t size) const {
-        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    }
-    std::string read_text() const {
-        std::ifstream in(path_);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
-  private:
-    std::string path_;
-};
-
 // Runs dtc on the blob; returns its exit code and everything it printed on stderr.
-std::pair<int, std::string> dtc_check(const std::vector<uint8_t>& blob, const char* output_format) {
-    TempFile dtb(".dtb"), err(".err");
+CommandResult dtc_check(const std::vector<uint8_t>& blob, const char* output_format) {
+    TempFile dtb(kTempPrefix, ".dtb");
     dtb.write(blob.data(), blob.size());
-    std::string command = std::string(kDtc) + " -I dtb -O " + output_format + " -o /dev/null " +
-                          dtb.path() + " 2>" + err.path();
-    int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, err.read_text()};
+    return run_command(std::string(kDtc) + " -I dtb -O " + output_format + " -o /dev/null " +
+                       dtb.path());
 }
 
 TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
@@ -407,7 +370,7 @@ TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
     // because the per-CPU riscv,cpu-intc node (guest_dtb.cpp, add_cpus) has no
     // "#address-cells" property. Adding b.property_u32("#address-cells", 0)
     // next to "#interrupt-cells" silences it (QEMU's PLIC node does the same).
-    if (access(kDtc, X_OK) != 0) GTEST_SKIP() << kDtc << " is not installed";
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
     struct Case {
         unsigned vcpus;
         const char* bootargs;
@@ -429,15 +392,15 @@ TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
 }
 
 TEST_F(GuestDtbTest, DtcDecompilesTheValuesWeWrote) {
-    if (access(kDtc, X_OK) != 0) GTEST_SKIP() << kDtc << " is not installed";
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
     GuestDtbSpec spec = default_spec();
     spec.bootargs = "console=ttyS0";
     build(spec);
-    TempFile dtb(".dtb"), dts(".dts");
+    TempFile dtb(kTempPrefix, ".dtb"), dts(kTempPrefix, ".dts");
     dtb.write(blob_.data(), blob_.size());
-    std::string command =
-        std::string(kDtc) + " -I dtb -O dts -o " + dts.path() + " " + dtb.path() + " 2>/dev/null";
-    ASSERT_EQ(std::system(command.c_str()), 0);
+    CommandResult r =
+        run_command(std::string(kDtc) + " -I dtb -O dts -o " + dts.path() + " " + dtb.path());
+    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     const std::string text = dts.read_text();
     EXPECT_NE(text.find("memory@80000000 {"), std::string::npos) << text;
     EXPECT_NE(text.find("reg = <0x00 0x80000000 0x00 0x10000000>;"), std::string::npos) << text;
@@ -452,4 +415,4 @@ TEST_F(GuestDtbTest, DtcDecompilesTheValuesWeWrote) {
 }
 
 }  // namespace
-}  // namespace halyard
+}  // namespace halyard::testing

@@ -3,17 +3,11 @@
 // (FdtBuilder) for the corner cases firmware and boards produce.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <cstdlib>
 #include <functional>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,68 +16,16 @@
 #include "fdt/fdt.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "platform/host_platform.hpp"
+#include "test_support.hpp"
 
-namespace halyard {
+namespace halyard::testing {
 namespace {
 
 constexpr const char* kQemu = "/usr/bin/qemu-system-riscv64";
-constexpr const char* kDtc = "/usr/bin/dtc";
 constexpr uint64_t kMiB = 1ull << 20;
 constexpr uint64_t kGiB = 1ull << 30;
 
 // ---------------------------------------------------------------- helpers
-
-class TempFile {
-  public:
-    explicit TempFile(const char* suffix) {
-        std::string pattern = std::string("/tmp/halyard_platform_XXXXXX") + suffix;
-        std::vector<char> name(pattern.begin(), pattern.end());
-        name.push_back('\0');
-        int fd = mkstemps(name.data(), static_cast<int>(std::strlen(suffix)));
-        if (fd >= 0) close(fd);
-        path_ = name.data();
-    }
-    ~TempFile() { std::remove(path_.c_str()); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    const std::string& path() const { return path_; }
-    void write(std::string_view text) const {
-        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    }
-    std::vector<uint8_t> read_bytes() const {
-        std::ifstream in(path_, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    }
-    std::string read_text() const {
-        std::ifstream in(path_);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
-  private:
-    std::string path_;
-};
-
-// Runs a shell command; returns its exit code, stderr in `errors`.
-int run(const std::string& command, std::string& errors) {
-    TempFile err(".err");
-    int status = std::system((command + " >/dev/null 2>" + err.path()).c_str());
-    errors = err.read_text();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::vector<uint8_t> compile_dts(std::string_view source) {
-    TempFile dts(".dts"), dtb(".dtb");
-    dts.write(source);
-    std::string errors;
-    int code =
-        run(std::string(kDtc) + " -I dts -O dtb -o " + dtb.path() + " " + dts.path(), errors);
-    EXPECT_EQ(code, 0) << errors;
-    return code == 0 ? dtb.read_bytes() : std::vector<uint8_t>{};
-}
 
 // A tree whose root has #address-cells = #size-cells = 2 and whatever `body`
 // adds.
@@ -163,13 +105,12 @@ bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
 // --------------------------------------------------------- QEMU virt's DT
 
 TEST(HostPlatformQemu, ReadsTheDeviceTreeQemuVirtGenerates) {
-    if (access(kQemu, X_OK) != 0) GTEST_SKIP() << kQemu << " is not installed";
-    TempFile dtb(".dtb");
-    std::string errors;
-    int code = run(std::string(kQemu) + " -machine virt,dumpdtb=" + dtb.path() +
-                       " -cpu rv64,h=true -smp 2 -m 1G -nographic -display none",
-                   errors);
-    ASSERT_EQ(code, 0) << errors;
+    if (!is_installed(kQemu)) GTEST_SKIP() << kQemu << " is not installed";
+    TempFile dtb("halyard_platform", ".dtb");
+    CommandResult r =
+        run_command(std::string(kQemu) + " -machine virt,dumpdtb=" + dtb.path() +
+                    " -cpu rv64,h=true -smp 2 -m 1G -nographic -display none" + " >/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     std::vector<uint8_t> blob = dtb.read_bytes();
     ASSERT_FALSE(blob.empty()) << "QEMU wrote no DTB";
     Fdt fdt = Fdt::from(blob.data(), blob.size());
@@ -574,7 +515,7 @@ TEST(HostPlatform, ReservedMemoryWithOneCellAddressesAndSizes) {
 }
 
 TEST(HostPlatform, MemreserveEntriesFromDtc) {
-    if (access(kDtc, X_OK) != 0) GTEST_SKIP() << kDtc << " is not installed";
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
     std::vector<uint8_t> blob = compile_dts(R"(/dts-v1/;
 /memreserve/ 0x80000000 0x40000;
 /memreserve/ 0x87e00000 0x200000;
@@ -605,7 +546,8 @@ TEST(HostPlatform, MemreserveEntriesFromDtc) {
 		};
 	};
 };
-)");
+)",
+                                            DtcWarnings::kAllow);
     ASSERT_FALSE(blob.empty());
     HostPlatform p;
     ASSERT_TRUE(read(blob, p));
@@ -640,7 +582,7 @@ TEST(HostPlatform, AMemoryReservationMapOffsetThatWrapsDoesNotCrash) {
             read_host_platform(fdt, p);
             std::exit(0);
         },
-        testing::ExitedWithCode(0), "");
+        ::testing::ExitedWithCode(0), "");
 }
 
 // ------------------------------------------------------------------ harts
@@ -852,4 +794,4 @@ TEST(IsaHasExtension, FirstMultiLetterNameWithoutUnderscore) {
 }
 
 }  // namespace
-}  // namespace halyard
+}  // namespace halyard::testing

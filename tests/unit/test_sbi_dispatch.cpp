@@ -45,14 +45,14 @@ TEST_F(SbiDispatch, BasePreservesRegistersOtherThanA0A1) {
 TEST_F(SbiDispatch, BaseProbesEveryImplementedExtension) {
     for (uint64_t eid :
          {sbi::kEidBase, sbi::kEidTime, sbi::kEidSrst, sbi::kEidDbcn, sbi::kEidHalyard,
-          sbi::kEidLegacyConsolePutchar, sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer,
-          sbi::kEidLegacyShutdown}) {
+          sbi::kEidIpi, sbi::kEidRfence, sbi::kEidHsm, sbi::kEidLegacyConsolePutchar,
+          sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer, sbi::kEidLegacyShutdown}) {
         sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 1u) << std::hex << eid;
     }
-    for (uint64_t eid : {sbi::kEidIpi, sbi::kEidRfence, sbi::kEidHsm, sbi::kEidPmu, sbi::kEidSusp,
-                         uint64_t{0x03}, uint64_t{0x0A000000}, uint64_t{0x7FFFFFFF}}) {
+    for (uint64_t eid : {sbi::kEidPmu, sbi::kEidSusp, uint64_t{0x03}, uint64_t{0x0A000000},
+                         uint64_t{0x7FFFFFFF}}) {
         sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;

@@ -25,6 +25,7 @@ struct HartState {
     std::vector<FirmwareCall> firmware_calls;
     unsigned hfence_gvma_count = 0;
     unsigned hfence_vvma_count = 0;
+    unsigned fence_i_count = 0;
 
     uint64_t& operator[](Csr c) { return csr[static_cast<unsigned>(c)]; }
     // Places a 16- or 32-bit instruction at `gva`.

@@ -28,7 +28,12 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
 
 inline void install_trap_vector() {}
 inline void wait_for_interrupt() {}
-inline void fence_i() {}
+inline void fence_i() {
+    ++fake::hart.fence_i_count;
+}
+inline uint64_t secondary_entry_address() {
+    return 0x80200100;
+}
 inline void hfence_gvma_vmid(uint64_t) {
     ++fake::hart.hfence_gvma_count;
 }

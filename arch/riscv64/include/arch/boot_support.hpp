@@ -6,7 +6,6 @@
 #include "arch/stack.h"
 
 extern "C" {
-void halyard_secondary_entry();
 extern char halyard_hart_stacks[];
 extern void (*__init_array_start[])();
 extern void (*__init_array_end[])();
@@ -22,9 +21,6 @@ inline constexpr unsigned kMaxHarts = HALYARD_MAX_HARTS;
 inline uint64_t hart_stack_top(unsigned slot) {
     return reinterpret_cast<uint64_t>(halyard_hart_stacks) +
            (uint64_t{slot} + 1) * HALYARD_HART_STACK_SIZE;
-}
-inline uint64_t secondary_entry_address() {
-    return reinterpret_cast<uint64_t>(&halyard_secondary_entry);
 }
 inline void run_static_constructors() {
     for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();

@@ -14,6 +14,7 @@ void halyard_trap_vector();
 uint64_t halyard_read_guest_instruction(uint64_t guest_va);
 void halyard_hfence_gvma_vmid(uint64_t vmid);
 void halyard_hfence_vvma_all();
+void halyard_secondary_entry();
 extern char __halyard_image_start[];
 extern char __halyard_image_end[];
 extern char __halyard_file_end[];
@@ -51,6 +52,12 @@ inline void hfence_gvma_vmid(uint64_t vmid) {
 }
 inline void hfence_vvma_all() {
     halyard_hfence_vvma_all();
+}
+
+// Where a hart started through the firmware's HSM enters Halyard (with the
+// hart's slot number as the opaque argument).
+inline uint64_t secondary_entry_address() {
+    return reinterpret_cast<uint64_t>(&halyard_secondary_entry);
 }
 
 inline uint64_t image_start() {

@@ -1,0 +1,26 @@
+#pragma once
+// Cross-hart requests between vCPUs of a VM. Each vCPU is pinned to its own
+// physical hart, so an IPI or a remote fence for another vCPU is a request
+// bit set on that vCPU plus a host IPI to its hart; the hart takes the IPI as
+// a VM exit (supervisor software interrupt) and handles its bits.
+
+#include <cstdint>
+
+#include "vm/vcpu.hpp"
+
+namespace halyard {
+
+// Posts `request` to `target`. When `target` is `self` (the caller's own
+// vCPU), the request is handled at once. Requests to a vCPU that is not
+// running are dropped (it has no guest TLB or pending interrupt to act on).
+void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request);
+
+// Waits until `target` has handled every request posted to it, handling
+// `self`'s own meanwhile (two vCPUs fencing each other must not deadlock).
+void wait_for_vcpu_requests(Vcpu& self, Vcpu& target);
+
+// Handles this vCPU's pending requests on its own hart. Returns false when
+// the vCPU must stop running (its VM is stopping).
+bool handle_vcpu_requests(Vcpu& self);
+
+}  // namespace halyard
