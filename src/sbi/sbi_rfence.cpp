@@ -24,9 +24,8 @@ SbiResult SbiRfence::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     }
     Vm& vm = *vcpu.vm;
     const uint64_t mask = sbi_arg(vcpu, 0), base = sbi_arg(vcpu, 1);
-    if (!for_each_vcpu_in_hart_mask(vm, mask, base, [&](Vcpu& target) {
-            post_vcpu_request(vcpu, target, request);
-        }))
+    if (!for_each_vcpu_in_hart_mask(
+            vm, mask, base, [&](Vcpu& target) { post_vcpu_request(vcpu, target, request); }))
         return SbiResult::error_code(sbi::kErrInvalidParam);
     for_each_vcpu_in_hart_mask(vm, mask, base,
                                [&](Vcpu& target) { wait_for_vcpu_requests(vcpu, target); });

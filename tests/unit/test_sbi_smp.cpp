@@ -1,0 +1,172 @@
+// SBI IPI, RFENCE and HSM for a VM with two vCPUs, and the cross-hart
+// requests behind them, through vmexit_handler and the fake arch layer.
+
+#include <gtest/gtest.h>
+
+#include "halyard/sbi.hpp"
+#include <utility>
+
+#include "vm_fixture.hpp"
+
+namespace halyard::testing {
+namespace {
+
+constexpr uint64_t kHsmStart = 0, kHsmStop = 1, kHsmStatus = 2, kHsmSuspend = 3;
+
+class SbiSmp : public VmFixture {
+protected:
+    void SetUp() override {
+        VmFixture::SetUp();
+        vm_.vcpu_count = 2;
+        for (unsigned i = 0; i < 2; ++i) {
+            vm_.vcpus[i].vm = &vm_;
+            vm_.vcpus[i].id = i;
+            vm_.vcpus[i].hart_slot = i;
+            vm_.vcpus[i].host_hart_id = 10 + i;
+        }
+        vm_.vcpus[0].hsm_state = HsmState::kStarted;
+    }
+    Vcpu& other() { return vm_.vcpus[1]; }
+    size_t firmware_calls() { return fake::hart.firmware_calls.size(); }
+};
+
+TEST_F(SbiSmp, IpiToSelfRaisesVssipAtOnce) {
+    sbi_call(sbi::kEidIpi, 0, 0b01, 0);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(firmware_calls(), 0u) << "no host IPI for the caller's own hart";
+    EXPECT_EQ(exits(ExitReason::kSbiIpi), 1u);
+}
+
+TEST_F(SbiSmp, IpiToAnotherRunningVcpuGoesThroughAHostIpi) {
+    other().hsm_state = HsmState::kStarted;
+    sbi_call(sbi::kEidIpi, 0, 0b1, 1);  // hart_mask_base 1
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(other().requests.load(), uint32_t{kRequestSoftwareInterrupt});
+    ASSERT_EQ(firmware_calls(), 1u);
+    const fake::FirmwareCall& ipi = fake::hart.firmware_calls[0];
+    EXPECT_EQ(ipi.eid, sbi::kEidIpi);
+    EXPECT_EQ(ipi.arg0, 1u);   // hart_mask: bit 0 ...
+    EXPECT_EQ(ipi.arg1, 11u);  // ... of the target's physical hart
+}
+
+TEST_F(SbiSmp, IpiToAStoppedVcpuIsDropped) {
+    sbi_call(sbi::kEidIpi, 0, 0b10, 0);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(other().requests.load(), 0u);
+    EXPECT_EQ(firmware_calls(), 0u);
+}
+
+TEST_F(SbiSmp, HartMaskBaseMinusOneMeansEveryVcpu) {
+    other().hsm_state = HsmState::kStarted;
+    sbi_call(sbi::kEidIpi, 0, 0, ~0ull);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(other().requests.load(), uint32_t{kRequestSoftwareInterrupt});
+}
+
+TEST_F(SbiSmp, InvalidHartIdsAreRefusedBeforeAnythingHappens) {
+    other().hsm_state = HsmState::kStarted;
+    for (auto [mask, base] : {std::pair<uint64_t, uint64_t>{0b111, 0}, {0b1, 2}, {0b10, ~1ull},
+                              {1ull << 63, 1}}) {
+        sbi_call(sbi::kEidIpi, 0, mask, base);
+        EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam) << mask << "@" << base;
+    }
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(other().requests.load(), 0u);
+    // An empty mask names nobody, whatever the base: valid.
+    sbi_call(sbi::kEidIpi, 0, 0, 12345);
+    EXPECT_EQ(sbi_error(), 0);
+}
+
+TEST_F(SbiSmp, RemoteFencesOnTheCallersHartRunAtOnce) {
+    sbi_call(sbi::kEidRfence, 0, 0b1, 0);  // remote_fence_i
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(fake::hart.fence_i_count, 1u);
+    sbi_call(sbi::kEidRfence, 1, 0b1, 0, 0x1000);  // remote_sfence_vma
+    sbi_call(sbi::kEidRfence, 2, 0b1, 0, 0x1000);  // remote_sfence_vma_asid
+    EXPECT_EQ(fake::hart.hfence_vvma_count, 2u);
+    EXPECT_EQ(exits(ExitReason::kSbiRfence), 3u);
+    sbi_call(sbi::kEidRfence, 0, 0b100, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam);
+}
+
+TEST_F(SbiSmp, HypervisorFencesAreNotOffered) {
+    for (uint64_t fid = 3; fid <= 6; ++fid) {
+        sbi_call(sbi::kEidRfence, fid, 0b1, 0);
+        EXPECT_EQ(sbi_error(), sbi::kErrNotSupported) << fid;
+    }
+}
+
+TEST_F(SbiSmp, HartGetStatusReportsEachVcpu) {
+    sbi_call(sbi::kEidHsm, kHsmStatus, 0);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(sbi_value(), 0u);  // started
+    sbi_call(sbi::kEidHsm, kHsmStatus, 1);
+    EXPECT_EQ(sbi_value(), 1u);  // stopped
+    sbi_call(sbi::kEidHsm, kHsmStatus, 2);
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam);
+}
+
+TEST_F(SbiSmp, HartStartBringsUpAStoppedVcpuOnItsHart) {
+    const uint64_t entry = guest::kRamBase + 0x3000;
+    sbi_call(sbi::kEidHsm, kHsmStart, 1, entry, 0xABCD);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(other().hsm_state.load(), HsmState::kStartPending);
+    EXPECT_EQ(other().regs.sepc, entry);
+    EXPECT_EQ(other().regs.gpr[kA0], 1u);
+    EXPECT_EQ(other().regs.gpr[kA1], 0xABCDu);
+    ASSERT_EQ(firmware_calls(), 1u);
+    const fake::FirmwareCall& start = fake::hart.firmware_calls[0];
+    EXPECT_EQ(start.eid, sbi::kEidHsm);
+    EXPECT_EQ(start.fid, 0u);
+    EXPECT_EQ(start.arg0, 11u);  // its physical hart
+    EXPECT_EQ(start.arg2, 1u);   // its slot, for halyard_secondary_entry
+
+    sbi_call(sbi::kEidHsm, kHsmStart, 1, entry, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrAlreadyAvailable);
+    sbi_call(sbi::kEidHsm, kHsmStart, 0, entry, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrAlreadyAvailable) << "the caller itself is running";
+}
+
+TEST_F(SbiSmp, HartStartChecksItsArguments) {
+    sbi_call(sbi::kEidHsm, kHsmStart, 2, guest::kKernelEntry, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam);
+    for (uint64_t bad : {uint64_t{0}, guest::kUartBase, guest::kRamBase + kRamSize - 2}) {
+        sbi_call(sbi::kEidHsm, kHsmStart, 1, bad, 0);
+        EXPECT_EQ(sbi_error(), sbi::kErrInvalidAddress) << std::hex << bad;
+    }
+    EXPECT_EQ(other().hsm_state.load(), HsmState::kStopped);
+    EXPECT_EQ(firmware_calls(), 0u);
+}
+
+TEST_F(SbiSmp, HartStopAndSuspend) {
+    EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmStop), ExitAction::kStopVcpu);
+    EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmSuspend, 0), ExitAction::kResume);
+    EXPECT_EQ(sbi_error(), 0) << "retentive suspend returns after the next interrupt";
+    sbi_call(sbi::kEidHsm, kHsmSuspend, 0x80000000);
+    EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
+    for (uint64_t type : {0x1ull, 0x0FFFFFFFull, 0x10000000ull, 0x80000001ull, 0xFFFFFFFFull}) {
+        sbi_call(sbi::kEidHsm, kHsmSuspend, type);
+        EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam) << std::hex << type;
+    }
+}
+
+TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
+    vcpu().requests = kRequestSoftwareInterrupt | kRequestFenceI | kRequestFlushGuestTlb;
+    fake::hart[Csr::sip] = irq::kSsip;
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(fake::hart.fence_i_count, 1u);
+    EXPECT_EQ(fake::hart.hfence_vvma_count, 1u);
+    EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
+    EXPECT_EQ(vcpu().requests.load(), 0u);
+
+    vcpu().requests = kRequestStop;
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kVmStopping);
+}
+
+}  // namespace
+}  // namespace halyard::testing
