@@ -5,6 +5,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/console/console_mux.cpp
     src/console/format.cpp
     src/console/log.cpp
+    src/devices/plic.cpp
     src/devices/uart16550.cpp
     src/exit/exit_stats.cpp
     src/exit/guest_log.cpp

@@ -54,6 +54,7 @@ halyard_secondary_entry:
 /* a0 = hart id, a1 = host FDT (boot hart) or 0, a2 = slot, a3 = 1 for a
  * hart started through HSM (slot 0 too, when vm0's first vCPU restarts). */
 enter_cxx:
+    li      tp, 0                 /* no vCPU has exited on this hart yet */
     li      t0, HALYARD_MAX_HARTS
     bgeu    a2, t0, park
     la      sp, halyard_hart_stacks

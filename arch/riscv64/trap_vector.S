@@ -7,8 +7,9 @@
  *   - Halyard runs with sstatus.SIE = 0: interrupts reach HS-mode only while
  *     a guest runs (for V=1 they are always enabled), so they arrive here as
  *     exits, never in the middle of Halyard.
- *   - Halyard does not use gp or tp, so the guest's values are simply saved
- *     and restored with the other registers.
+ *   - Halyard does not use gp. While it handles an exit, tp holds the
+ *     VmCpuRegisters of the vCPU that exited (arch::current_vcpu_registers());
+ *     the guest's gp and tp are saved and restored with the other registers.
  *
  * A guest exit saves x1..x31, sepc and scause into VmCpuRegisters, switches
  * to this hart's stack (VmCpuRegisters::hyp_stack_top) and calls
@@ -42,6 +43,7 @@ halyard_trap_vector:
     csrr    t2, scause
     sd      t2, VCPU_REGS_SCAUSE(a0)
     csrw    sscratch, zero
+    mv      tp, a0
     ld      sp, VCPU_REGS_HYP_STACK_TOP(a0)
     call    halyard_vmexit
     /* fall through with a0 = the registers to resume */

@@ -27,6 +27,7 @@ enum class ExitReason : uint8_t {
     kVirtualInstruction,
     kGuestPageFaultOther,
     kOtherTrap,
+    kMmioPlic,
     kCount,
 };
 
@@ -53,6 +54,7 @@ inline constexpr const char* kExitReasonNames[kExitReasonCount] = {
     "virtual_instruction",
     "guest_page_fault_other",
     "other_trap",
+    "mmio_plic",
 };
 
 }  // namespace halyard

@@ -41,6 +41,19 @@ Vcpu* g_slot_vcpu[arch::kMaxHarts] = {};
     power_off(true);
 }
 
+// Console input by interrupt on this (the boot) hart, which runs vm0's first
+// vCPU; without a host PLIC the guests' UART reads still poll for it.
+void enable_console_input_interrupt(uint64_t hart_id) {
+    const HostHart* hart = g_platform.hart(hart_id);
+    if (g_platform.plic_base == 0 || g_platform.uart_irq == 0 || hart->plic_s_context < 0) {
+        log("note: no host PLIC context for hart %llu: console input is polled",
+            static_cast<unsigned long long>(hart_id));
+        return;
+    }
+    host_console_enable_input_interrupt(
+        g_platform.plic_base, static_cast<unsigned>(hart->plic_s_context), g_platform.uart_irq);
+}
+
 void read_machine_ids() {
     MachineIds ids;
     ids.mvendorid = arch::firmware_call(sbi::kEidBase, sbi::kBaseGetMvendorid).value;
@@ -96,6 +109,7 @@ void create_vms(PhysicalAllocator& allocator) {
     }
     g_vm_count = static_cast<unsigned>(count);
     console_mux_set_vm_count(g_vm_count);
+    console_mux_set_input_vm(&g_vms[0]);
     hart_runtime_init(g_vms, g_vm_count, &g_platform);
 }
 
@@ -147,9 +161,10 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
         static_cast<unsigned long long>(ram.base), static_cast<unsigned long long>(ram.end()),
         g_platform.timebase_frequency);
     check_hart(hart_id);
+    enable_console_input_interrupt(hart_id);
     g_host_has_sstc = isa_has_extension(g_platform.hart(hart_id)->isa, "sstc");
     read_machine_ids();
-    setup_hypervisor_csrs(g_host_has_sstc);
+    setup_hypervisor_csrs(g_host_has_sstc, true);
 
     PhysicalAllocator allocator;
     reserve_host_memory(allocator, fdt_address, fdt.total_size());
@@ -167,7 +182,8 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
 
 [[noreturn]] void secondary_main(uint64_t hart_id, unsigned slot) {
     check_hart(hart_id);
-    setup_hypervisor_csrs(g_host_has_sstc);
+    // Slot 0 (vm0's first vCPU) owns console input, also after a restart.
+    setup_hypervisor_csrs(g_host_has_sstc, slot == 0);
     run_vcpu(*g_slot_vcpu[slot]);
 }
 

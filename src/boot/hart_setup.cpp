@@ -27,7 +27,7 @@ constexpr uint64_t kCountersCycleTimeInstret = 0b111;
 
 }  // namespace
 
-void setup_hypervisor_csrs(bool host_has_sstc) {
+void setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
     arch::install_trap_vector();
     arch::csr_write<Csr::hedeleg>(kDelegatedExceptions);
     arch::csr_write<Csr::hideleg>(kDelegatedInterrupts);
@@ -47,8 +47,9 @@ void setup_hypervisor_csrs(bool host_has_sstc) {
     arch::csr_set<Csr::sstatus>(sstatus::kFsInitial | sstatus::kVsInitial);
     arch::csr_clear<Csr::sstatus>(sstatus::kSie);
     // Interrupts that may end a guest's run: the host timer (guests without
-    // Sstc) and IPIs from other harts.
-    arch::csr_write<Csr::sie>(irq::kSsip);
+    // Sstc, enabled when armed), IPIs from other harts and, on the hart of
+    // the VM that owns the console, console input.
+    arch::csr_write<Csr::sie>(irq::kSsip | (console_input ? irq::kSeip : 0));
 }
 
 HartCapabilities probe_hart_capabilities() {

@@ -11,7 +11,8 @@ struct HartCapabilities {
     unsigned vmid_bits = 0;
 };
 
-void setup_hypervisor_csrs(bool host_has_sstc);
+// `console_input`: this hart takes the console UART's interrupt (SEIE).
+void setup_hypervisor_csrs(bool host_has_sstc, bool console_input);
 HartCapabilities probe_hart_capabilities();
 
 }  // namespace halyard

@@ -10,6 +10,7 @@ namespace halyard {
 namespace {
 
 unsigned g_vm_count = 1;
+Vm* g_input_vm = nullptr;
 
 void write_line(Vm& vm) {
     ConsoleLineBuffer& line = vm.console_line;
@@ -56,6 +57,17 @@ void console_mux_flush(Vm& vm) {
         line.text[line.length++] = '\n';
     }
     write_line(vm);
+}
+
+void console_mux_set_input_vm(Vm* vm) {
+    g_input_vm = vm;
+}
+
+void console_mux_input_ready() {
+    if (g_input_vm == nullptr) return;
+    g_input_vm->uart.poll_input();
+    // Still more than the guest's UART holds: wait until it reads some.
+    host_console_pause_input_interrupt();
 }
 
 }  // namespace halyard

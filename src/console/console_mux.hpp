@@ -25,5 +25,10 @@ ConsoleBackend host_console_backend_for(Vm& vm);
 void console_mux_set_vm_count(unsigned count);
 // Writes out what a VM left without a final newline (when it stops).
 void console_mux_flush(Vm& vm);
+// The VM that receives console input (vm0).
+void console_mux_set_input_vm(Vm* vm);
+// Console input arrived (host UART interrupt): hand it to the input VM's UART,
+// which raises its interrupt through the VM's PLIC.
+void console_mux_input_ready();
 
 }  // namespace halyard

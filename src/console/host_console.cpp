@@ -15,6 +15,16 @@ constexpr uint8_t kLsrThrEmpty = 0x20;
 
 HostUartInfo g_uart;
 
+constexpr unsigned kIer = 1;
+constexpr uint8_t kIerReceivedData = 0x01;
+
+struct InputInterrupt {
+    volatile uint32_t* claim = nullptr;  // this hart's claim/complete register
+    uint32_t irq = 0;
+    bool paused = false;
+};
+InputInterrupt g_input;
+
 uint8_t uart_read(unsigned reg) {
     uint64_t address = g_uart.base + (static_cast<uint64_t>(reg) << g_uart.reg_shift);
     if (g_uart.reg_io_width == 4)
@@ -51,12 +61,46 @@ void host_console_write(const char* text, size_t length) {
 }
 
 int host_console_read() {
+    if (g_input.paused) {
+        g_input.paused = false;
+        uart_write(kIer, kIerReceivedData);
+    }
     if (g_uart.base == 0) {
         sbi::SbiRet ret = arch::firmware_call(sbi::kEidLegacyConsoleGetchar, 0);
         return ret.error < 0 ? -1 : static_cast<int>(ret.error & 0xFF);
     }
     if ((uart_read(kLsr) & kLsrDataReady) == 0) return -1;
     return uart_read(kThr);
+}
+
+// PLIC register layout (../shared/specs/plic): priorities at 4 * id, enables
+// at 0x2000 + 0x80 * context, threshold and claim/complete at
+// 0x200000 + 0x1000 * context.
+void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_context, uint32_t irq) {
+    if (g_uart.base == 0 || irq == 0 || irq >= 1024) return;
+    auto reg = [&](uint64_t offset) {
+        return reinterpret_cast<volatile uint32_t*>(plic_base + offset);
+    };
+    *reg(4ull * irq) = 1;
+    volatile uint32_t* enable = reg(0x2000 + 0x80ull * plic_context + 4 * (irq / 32));
+    *enable = *enable | (1u << (irq % 32));
+    *reg(0x200000 + 0x1000ull * plic_context) = 0;
+    g_input.claim = reg(0x200004 + 0x1000ull * plic_context);
+    g_input.irq = irq;
+    uart_write(kIer, kIerReceivedData);
+}
+
+bool host_console_claim_input_interrupt() {
+    if (g_input.claim == nullptr) return false;
+    const uint32_t id = *g_input.claim;
+    if (id != 0) *g_input.claim = id;
+    return id == g_input.irq && id != 0;
+}
+
+void host_console_pause_input_interrupt() {
+    if ((uart_read(kLsr) & kLsrDataReady) == 0) return;  // nothing left: no need
+    g_input.paused = true;
+    uart_write(kIer, 0);
 }
 
 }  // namespace halyard

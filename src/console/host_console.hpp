@@ -20,4 +20,14 @@ void host_console_write(const char* text, size_t length);
 // The next byte typed on the console, or -1 when none waits.
 int host_console_read();
 
+// Console input by interrupt: the host UART's receive interrupt, routed
+// through the host PLIC to S-mode context `plic_context` (this hart's).
+void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_context, uint32_t irq);
+// On a supervisor external interrupt: claims it at the host PLIC and
+// completes it; true if it was the console's (input is waiting).
+bool host_console_claim_input_interrupt();
+// Masks the receive interrupt while nobody can take the input (the guest's
+// UART is full); the next host_console_read() unmasks it.
+void host_console_pause_input_interrupt();
+
 }  // namespace halyard

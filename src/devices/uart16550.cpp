@@ -72,9 +72,36 @@ void Uart16550::reset() {
     msr_deltas_ = 0;
     overrun_ = false;
     thre_pending_ = false;
+    update_irq_line();
 }
 
-uint64_t Uart16550::read(uint64_t offset, [[maybe_unused]] unsigned width) {
+uint64_t Uart16550::read(uint64_t offset, unsigned width) {
+    const uint64_t value = read_register(offset, width);
+    update_irq_line();
+    return value;
+}
+
+void Uart16550::write(uint64_t offset, unsigned width, uint64_t value) {
+    write_register(offset, width, value);
+    update_irq_line();
+}
+
+void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
+    irq_line_ = set_level;
+    irq_cookie_ = cookie;
+    irq_level_ = false;
+    update_irq_line();
+}
+
+// Tells the interrupt controller about level changes only.
+void Uart16550::update_irq_line() {
+    const bool level = interrupt_pending();
+    if (level == irq_level_ || irq_line_ == nullptr) return;
+    irq_level_ = level;
+    irq_line_(irq_cookie_, level);
+}
+
+uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned width) {
     const bool dlab = (lcr_ & kLcrDlab) != 0;
     switch (offset) {
         case kRbrThr: return dlab ? dll_ : read_rbr();
@@ -89,7 +116,7 @@ uint64_t Uart16550::read(uint64_t offset, [[maybe_unused]] unsigned width) {
     }
 }
 
-void Uart16550::write(uint64_t offset, [[maybe_unused]] unsigned width, uint64_t value) {
+void Uart16550::write_register(uint64_t offset, [[maybe_unused]] unsigned width, uint64_t value) {
     if (offset >= kRegisterCount) return;
     const auto byte = static_cast<uint8_t>(value);
     const bool dlab = (lcr_ & kLcrDlab) != 0;
@@ -120,12 +147,14 @@ void Uart16550::write(uint64_t offset, [[maybe_unused]] unsigned width, uint64_t
 
 void Uart16550::poll_input() {
     // In loopback the receiver hears only the transmitter; console input waits.
-    if (loopback()) return;
-    while (rx_count_ < rx_capacity()) {
-        const int c = console_.get();
-        if (c < 0) return;
-        receive(static_cast<uint8_t>(c));
+    if (!loopback()) {
+        while (rx_count_ < rx_capacity()) {
+            const int c = console_.get();
+            if (c < 0) break;
+            receive(static_cast<uint8_t>(c));
+        }
     }
+    update_irq_line();
 }
 
 bool Uart16550::interrupt_pending() const {
@@ -148,6 +177,7 @@ int Uart16550::take_received_byte() {
     const uint8_t byte = rx_[rx_head_];
     rx_head_ = static_cast<uint8_t>((rx_head_ + 1) % kFifoDepth);
     --rx_count_;
+    update_irq_line();
     return byte;
 }
 

@@ -32,10 +32,18 @@ class Uart16550 {
     // calls read the same serial line, so they must see these bytes first.
     int take_received_byte();
 
+    // Wires the UART's interrupt output: `set_level` is called with the new
+    // level whenever it changes (a PLIC input).
+    using IrqLineFn = void (*)(void* cookie, bool level);
+    void connect_irq(IrqLineFn set_level, void* cookie);
+
   private:
     static constexpr unsigned kFifoDepth = 16;
 
     void pull_input_if_empty();
+    uint64_t read_register(uint64_t offset, unsigned width);
+    void write_register(uint64_t offset, unsigned width, uint64_t value);
+    void update_irq_line();
     uint8_t read_rbr();
     uint8_t read_iir();
     uint8_t read_lsr();
@@ -70,6 +78,9 @@ class Uart16550 {
     uint8_t msr_deltas_ = 0;     // MSR bits 3:0, cleared when MSR is read
     bool overrun_ = false;       // LSR.OE, cleared when LSR is read
     bool thre_pending_ = false;  // THR-empty interrupt latched, see write_ier()
+    IrqLineFn irq_line_ = nullptr;
+    void* irq_cookie_ = nullptr;
+    bool irq_level_ = false;
 };
 
 }  // namespace halyard

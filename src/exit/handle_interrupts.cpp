@@ -2,6 +2,8 @@
 // interrupts are delegated (hideleg) and never come here.
 
 #include "arch/csr.hpp"
+#include "console/console_mux.hpp"
+#include "console/host_console.hpp"
 #include "exit/exit_handlers.hpp"
 #include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
@@ -17,10 +19,10 @@ ExitAction handle_timer_interrupt(Vcpu& vcpu) {
 }
 
 ExitAction handle_external_interrupt(Vcpu& vcpu) {
-    // No host device interrupts are enabled yet (sie.SEIE stays 0); if one
-    // arrives anyway, mask it rather than loop on it.
+    // The only host interrupt Halyard enables is the console UART's receive
+    // interrupt, on the hart of the VM that owns console input.
     count_exit(vcpu, ExitReason::kInterruptExternal);
-    arch::csr_clear<Csr::sie>(irq::kSeip);
+    if (host_console_claim_input_interrupt()) console_mux_input_ready();
     return ExitAction::kResume;
 }
 

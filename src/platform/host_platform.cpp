@@ -134,6 +134,35 @@ void read_uart(const Fdt& fdt, HostPlatform& p) {
     p.uart.reg_shift = shift.valid() ? shift.u32() : 0;
     p.uart.reg_io_width = width.valid() ? width.u32() : 1;
     p.uart_clock_frequency = fdt.property(uart, "clock-frequency").u32();
+    p.uart_irq = fdt.property(uart, "interrupts").u32();
+}
+
+// The host PLIC and, from its interrupts-extended list of (cpu interrupt
+// controller, interrupt) pairs, each hart's S-mode context: the index of the
+// pair that names the hart's controller with interrupt 9 (S external).
+void read_plic(const Fdt& fdt, HostPlatform& p) {
+    FdtNode plic{};
+    bool found = false;
+    fdt.for_each_node([&](FdtNode node) {
+        found =
+            fdt.is_compatible(node, "riscv,plic0") || fdt.is_compatible(node, "sifive,plic-1.0.0");
+        if (found) plic = node;
+        return !found;
+    });
+    if (!found) return;
+    p.plic_base = first_reg_address(fdt, plic);
+    FdtProperty contexts = fdt.property(plic, "interrupts-extended");
+    constexpr uint32_t kSupervisorExternal = 9;
+    for (size_t context = 0; context * 8 + 8 <= contexts.value.size(); ++context) {
+        if (contexts.u32(context * 2 + 1) != kSupervisorExternal) continue;
+        FdtNode intc, cpu;
+        if (!fdt.find_by_phandle(contexts.u32(context * 2), intc) || !fdt.parent(intc, cpu))
+            continue;
+        const uint64_t hart_id = fdt.property(cpu, "reg").u32();
+        for (unsigned h = 0; h < p.hart_count; ++h)
+            if (p.harts[h].hart_id == hart_id)
+                p.harts[h].plic_s_context = static_cast<int>(context);
+    }
 }
 
 void read_chosen_and_devices(const Fdt& fdt, HostPlatform& p) {
@@ -193,6 +222,7 @@ bool read_host_platform(const Fdt& fdt, HostPlatform& platform) {
     read_harts(fdt, platform);
     read_uart(fdt, platform);
     read_chosen_and_devices(fdt, platform);
+    read_plic(fdt, platform);
     if (platform.memory_count == 0) {
         log("error: the host device tree describes no memory");
         return false;

@@ -20,6 +20,7 @@ struct MemoryRange {
 
 struct HostHart {
     uint64_t hart_id = 0;
+    int plic_s_context = -1;    // this hart's S-mode context of the host PLIC, if any
     std::string_view isa;       // riscv,isa as the firmware describes it
     std::string_view mmu_type;  // e.g. "riscv,sv48"
 };
@@ -39,6 +40,8 @@ struct HostPlatform {
 
     HostUartInfo uart{};
     uint32_t uart_clock_frequency = 0;
+    uint32_t uart_irq = 0;            // its interrupt at the host PLIC (0: none)
+    uint64_t plic_base = 0;           // the host PLIC ("riscv,plic0" / "sifive,plic-1.0.0")
     MemoryRange initrd{};             // /chosen linux,initrd-start/end: the VM bundle
     uint64_t test_finisher_base = 0;  // "sifive,test0" exit device, when present
 

@@ -1,6 +1,7 @@
 #include "vm/guest_dtb.hpp"
 
 #include "console/format.hpp"
+#include "devices/plic.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "halyard/guest_layout.hpp"
 #include "platform/host_platform.hpp"
@@ -9,6 +10,8 @@ namespace halyard {
 namespace {
 
 constexpr uint32_t kCpuIntcPhandleBase = 1;
+constexpr uint32_t kPlicPhandle = 0x100;
+constexpr uint32_t kSupervisorExternalInterrupt = 9;
 
 void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
     b.begin_node("cpus");
@@ -37,16 +40,43 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
     b.end_node();
 }
 
-void add_uart(FdtBuilder& b) {
+void add_plic(FdtBuilder& b, unsigned vcpu_count) {
+    b.begin_node("plic@c000000");
+    static constexpr char kCompatible[] = "sifive,plic-1.0.0\0riscv,plic0";
+    b.property("compatible", {reinterpret_cast<const uint8_t*>(kCompatible), sizeof(kCompatible)});
+    b.property_cells(
+        "reg", {0, static_cast<uint32_t>(guest::kPlicBase), 0, static_cast<uint32_t>(Plic::kSize)});
+    b.property_u32("#address-cells", 0);
+    b.property_u32("#interrupt-cells", 1);
+    b.property_empty("interrupt-controller");
+    b.property_u32("riscv,ndev", Plic::kMaxSources - 1);
+    // One S-mode context per vCPU, in vCPU order: context i is vCPU i.
+    uint8_t contexts[Plic::kMaxContexts * 8];
+    size_t length = 0;
+    for (unsigned i = 0; i < vcpu_count && i < Plic::kMaxContexts; ++i) {
+        for (uint32_t cell : {kCpuIntcPhandleBase + i, kSupervisorExternalInterrupt}) {
+            for (int shift = 24; shift >= 0; shift -= 8)
+                contexts[length++] = static_cast<uint8_t>(cell >> shift);
+        }
+    }
+    b.property("interrupts-extended", {contexts, length});
+    b.property_u32("phandle", kPlicPhandle);
+    b.end_node();
+}
+
+void add_soc(FdtBuilder& b, unsigned vcpu_count) {
     b.begin_node("soc");
     b.property_u32("#address-cells", 2);
     b.property_u32("#size-cells", 2);
     b.property_string("compatible", "simple-bus");
     b.property_empty("ranges");
+    add_plic(b, vcpu_count);
     b.begin_node("serial@10000000");
     b.property_string("compatible", "ns16550a");
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kUartBase), 0, 0x100});
     b.property_u32("clock-frequency", guest::kUartClockHz);
+    b.property_u32("interrupts", guest::kUartIrq);
+    b.property_u32("interrupt-parent", kPlicPhandle);
     b.end_node();
     b.end_node();
 }
@@ -101,7 +131,7 @@ size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
     b.end_node();
 
     add_cpus(b, spec, {isa, isa_length});
-    add_uart(b);
+    add_soc(b, spec.vcpu_count);
     b.end_node();
     return b.finish();
 }

@@ -30,7 +30,7 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::csr_write<Csr::vscause>(g.vscause);
     arch::csr_write<Csr::vstval>(g.vstval);
     arch::csr_write<Csr::vsatp>(g.vsatp);
-    arch::csr_write<Csr::hvip>(g.hvip);
+    arch::csr_write<Csr::hvip>(g.hvip | (vcpu.external_interrupt_level.load() ? irq::kVseip : 0));
     if (vcpu.vm->guest_has_sstc) arch::csr_write<Csr::vstimecmp>(g.vstimecmp);
 }
 

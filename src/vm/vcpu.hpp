@@ -27,10 +27,11 @@ enum class HsmState : uint32_t {
 // Work another hart asks this vCPU's hart to do (bits of Vcpu::requests),
 // delivered with a host IPI: see src/vm/vcpu_requests.hpp.
 enum VcpuRequest : uint32_t {
-    kRequestSoftwareInterrupt = 1u << 0,  // raise VSSIP (SBI IPI)
-    kRequestFenceI = 1u << 1,             // fence.i (SBI RFENCE)
-    kRequestFlushGuestTlb = 1u << 2,      // hfence.vvma for the VM (SBI RFENCE)
-    kRequestStop = 1u << 3,               // the VM is stopping
+    kRequestSoftwareInterrupt = 1u << 0,      // raise VSSIP (SBI IPI)
+    kRequestFenceI = 1u << 1,                 // fence.i (SBI RFENCE)
+    kRequestFlushGuestTlb = 1u << 2,          // hfence.vvma for the VM (SBI RFENCE)
+    kRequestStop = 1u << 3,                   // the VM is stopping
+    kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to external_interrupt_level
 };
 
 struct Vcpu {
@@ -41,6 +42,8 @@ struct Vcpu {
     uint64_t host_hart_id = 0;  // that hart's id (for IPIs and HSM calls to the firmware)
     std::atomic<HsmState> hsm_state{HsmState::kStopped};
     std::atomic<uint32_t> requests{0};  // VcpuRequest bits not yet handled
+    // The level of this vCPU's context output of the VM's PLIC (VSEIP).
+    std::atomic<bool> external_interrupt_level{false};
     std::array<uint64_t, kExitReasonCount> exits{};
     // Added to a counter per exit: 1, or 0 while the guest has statistics
     // stopped (an addend instead of a flag keeps the exit path branch-free).

@@ -12,6 +12,12 @@ bool handle_vcpu_requests(Vcpu& self) {
     if (requests & kRequestSoftwareInterrupt) arch::csr_set<Csr::hvip>(irq::kVssip);
     if (requests & kRequestFenceI) arch::fence_i();
     if (requests & kRequestFlushGuestTlb) arch::hfence_vvma_all();
+    if (requests & kRequestSyncExternalInterrupt) {
+        if (self.external_interrupt_level.load(std::memory_order_acquire))
+            arch::csr_set<Csr::hvip>(irq::kVseip);
+        else
+            arch::csr_clear<Csr::hvip>(irq::kVseip);
+    }
     return (requests & kRequestStop) == 0;
 }
 
@@ -25,6 +31,21 @@ void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request) {
     if (state != HsmState::kStarted && state != HsmState::kSuspended) return;
     target.requests.fetch_or(request, std::memory_order_acq_rel);
     // sbi_send_ipi(hart_mask = bit 0, hart_mask_base = the hart).
+    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+}
+
+void set_vcpu_external_interrupt(Vcpu& target, bool level) {
+    target.external_interrupt_level.store(level, std::memory_order_release);
+    VmCpuRegisters* current = arch::current_vcpu_registers();
+    if (current == &target.regs) {
+        post_vcpu_request(target, target, kRequestSyncExternalInterrupt);
+        return;
+    }
+    // From another vCPU's hart, or from Halyard outside any exit: a request.
+    // A vCPU that is not running picks the level up when it enters.
+    const HsmState state = target.hsm_state.load(std::memory_order_acquire);
+    if (state != HsmState::kStarted && state != HsmState::kSuspended) return;
+    target.requests.fetch_or(kRequestSyncExternalInterrupt, std::memory_order_acq_rel);
     arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
 }
 

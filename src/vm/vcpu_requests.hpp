@@ -23,4 +23,8 @@ void wait_for_vcpu_requests(Vcpu& self, Vcpu& target);
 // the vCPU must stop running (its VM is stopping).
 bool handle_vcpu_requests(Vcpu& self);
 
+// Sets `target`'s virtual external interrupt (VSEIP) to `level`: at once when
+// `target` is the vCPU whose exit this hart is handling, else by request.
+void set_vcpu_external_interrupt(Vcpu& target, bool level);
+
 }  // namespace halyard

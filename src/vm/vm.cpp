@@ -1,11 +1,30 @@
 #include "vm/vm.hpp"
 
 #include "halyard/guest_layout.hpp"
+#include "vm/vcpu_requests.hpp"
 
 namespace halyard {
 
+namespace {
+
+// The PLIC's context `context` is vCPU `context`'s S-mode external interrupt.
+void plic_output_changed(void* vm, unsigned context, bool level) {
+    Vm& self = *static_cast<Vm*>(vm);
+    if (context < self.vcpu_count) set_vcpu_external_interrupt(self.vcpus[context], level);
+}
+
+void uart_irq_changed(void* vm, bool level) {
+    static_cast<Vm*>(vm)->plic.set_source_level(guest::kUartIrq, level);
+}
+
+}  // namespace
+
+Vm::Vm() : uart(console), plic(Plic::kMaxSources, Plic::kMaxContexts, plic_output_changed, this) {}
+
 void Vm::attach_devices() {
     bus.attach(guest::kUartBase, Uart16550::kSize, ExitReason::kMmioUart, uart);
+    bus.attach(guest::kPlicBase, Plic::kSize, ExitReason::kMmioPlic, plic);
+    uart.connect_irq(uart_irq_changed, this);
 }
 
 }  // namespace halyard

@@ -10,6 +10,7 @@
 
 #include "console/console_mux.hpp"
 #include "console/vm_console.hpp"
+#include "devices/plic.hpp"
 #include "devices/uart16550.hpp"
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
@@ -34,7 +35,7 @@ class Vm {
   public:
     static constexpr unsigned kMaxVcpus = 8;
 
-    Vm() : uart(console) {}
+    Vm();
     Vm(const Vm&) = delete;
     Vm& operator=(const Vm&) = delete;
 
@@ -60,6 +61,7 @@ class Vm {
     VmConsole console;
     ConsoleLineBuffer console_line;  // used when several VMs share the console
     Uart16550 uart;
+    Plic plic;
     MmioBus bus;
     VmImage image;
     uint64_t dtb_gpa = 0;

@@ -22,4 +22,16 @@ int host_console_read() {
     return static_cast<unsigned char>(c);
 }
 
+void host_console_enable_input_interrupt(uint64_t, unsigned, uint32_t) {}
+
+bool host_console_claim_input_interrupt() {
+    const bool pending = fake::host_console.input_interrupt;
+    fake::host_console.input_interrupt = false;
+    return pending;
+}
+
+void host_console_pause_input_interrupt() {
+    fake::host_console.input_paused = true;
+}
+
 }  // namespace halyard

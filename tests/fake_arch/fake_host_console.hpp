@@ -8,6 +8,8 @@ namespace halyard::fake {
 struct HostConsole {
     std::string output;
     std::deque<char> input;
+    bool input_interrupt = false;  // the host UART's receive interrupt is pending
+    bool input_paused = false;
 };
 
 extern HostConsole host_console;

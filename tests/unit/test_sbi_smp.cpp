@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "halyard/sbi.hpp"
 #include <utility>
+#include "halyard/sbi.hpp"
 
 #include "vm_fixture.hpp"
 
@@ -14,7 +14,7 @@ namespace {
 constexpr uint64_t kHsmStart = 0, kHsmStop = 1, kHsmStatus = 2, kHsmSuspend = 3;
 
 class SbiSmp : public VmFixture {
-protected:
+  protected:
     void SetUp() override {
         VmFixture::SetUp();
         vm_.vcpu_count = 2;
@@ -68,8 +68,8 @@ TEST_F(SbiSmp, HartMaskBaseMinusOneMeansEveryVcpu) {
 
 TEST_F(SbiSmp, InvalidHartIdsAreRefusedBeforeAnythingHappens) {
     other().hsm_state = HsmState::kStarted;
-    for (auto [mask, base] : {std::pair<uint64_t, uint64_t>{0b111, 0}, {0b1, 2}, {0b10, ~1ull},
-                              {1ull << 63, 1}}) {
+    for (auto [mask, base] :
+         {std::pair<uint64_t, uint64_t>{0b111, 0}, {0b1, 2}, {0b10, ~1ull}, {1ull << 63, 1}}) {
         sbi_call(sbi::kEidIpi, 0, mask, base);
         EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam) << mask << "@" << base;
     }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "console/console_mux.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {
@@ -177,10 +178,26 @@ TEST_F(VmExit, SoftwareAndExternalInterruptsAreAcknowledged) {
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
     EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
     EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
-    fake::hart[Csr::sie] = irq::kSeip;
+}
+
+TEST_F(VmExit, ConsoleInputInterruptReachesTheUartAndThePlic) {
+    console_mux_set_input_vm(&vm_);
+    vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
+    vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0 (vCPU 0)
+    vm_.uart.write(1, 1, 0x01);                        // IER: received-data interrupt
+    input_ = {'k'};                                    // typed on the VM's console
+    fake::host_console.input_interrupt = true;
+    fake::hart.current_registers = &vcpu().regs;
+    vcpu().hsm_state = HsmState::kStarted;
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorExternal);
     EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
-    EXPECT_EQ(fake::hart[Csr::sie] & irq::kSeip, 0u);
+    EXPECT_EQ(exits(ExitReason::kInterruptExternal), 1u);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "VSEIP for vCPU 0";
+    EXPECT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq) << "claim";
+    EXPECT_EQ(vm_.uart.read(0, 1), uint64_t{'k'});
+    vm_.plic.write(0x200004, 4, guest::kUartIrq);  // complete; the UART is quiet now
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    console_mux_set_input_vm(nullptr);
 }
 
 TEST_F(VmExit, GuestCausedLogLinesAreRationed) {

@@ -10,6 +10,7 @@
 
 #include "halyard/csr_numbers.hpp"
 #include "halyard/sbi.hpp"
+#include "halyard/vm_cpu_registers.hpp"
 
 namespace halyard::fake {
 
@@ -26,6 +27,7 @@ struct HartState {
     unsigned hfence_gvma_count = 0;
     unsigned hfence_vvma_count = 0;
     unsigned fence_i_count = 0;
+    VmCpuRegisters* current_registers = nullptr;  // the vCPU whose exit is being handled
 
     uint64_t& operator[](Csr c) { return csr[static_cast<unsigned>(c)]; }
     // Places a 16- or 32-bit instruction at `gva`.

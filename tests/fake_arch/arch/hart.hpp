@@ -26,6 +26,9 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     return true;
 }
 
+inline VmCpuRegisters* current_vcpu_registers() {
+    return fake::hart.current_registers;
+}
 inline void install_trap_vector() {}
 inline void wait_for_interrupt() {}
 inline void fence_i() {

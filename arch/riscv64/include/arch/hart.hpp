@@ -41,6 +41,14 @@ inline void install_trap_vector() {
     asm volatile("csrw sscratch, zero" ::: "memory");
 }
 
+// The vCPU whose exit this hart is handling (nullptr before the first one):
+// the trap vector leaves its VmCpuRegisters in tp.
+inline VmCpuRegisters* current_vcpu_registers() {
+    VmCpuRegisters* regs;
+    asm volatile("mv %0, tp" : "=r"(regs));
+    return regs;
+}
+
 inline void wait_for_interrupt() {
     asm volatile("wfi" ::: "memory");
 }

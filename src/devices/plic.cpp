@@ -1,0 +1,285 @@
+#include "devices/plic.hpp"
+
+namespace halyard {
+namespace {
+
+// Register blocks ("Memory Map"); every register is 32 bits wide.
+constexpr uint64_t kPriorityBase = 0x000000;  // 4 bytes per source, source 0 reserved
+constexpr uint64_t kPendingBase = 0x001000;   // 32 sources per word
+constexpr uint64_t kPendingEnd = 0x001080;
+constexpr uint64_t kEnableBase = 0x002000;  // one 0x80-byte bit array per context
+constexpr uint64_t kEnableStride = 0x80;
+constexpr uint64_t kContextBase = 0x200000;  // one 4 KiB page per context
+constexpr uint64_t kContextStride = 0x1000;
+constexpr uint64_t kThresholdOffset = 0;
+constexpr uint64_t kClaimCompleteOffset = 4;
+constexpr unsigned kRegisterWidth = 4;
+
+// Priorities and thresholds are WARL ("Interrupt Priorities", "Priority
+// Thresholds"): we keep three bits, levels 0..7, as QEMU virt does. Linux
+// writes 1 to every priority, and 0 or 7 to its thresholds.
+constexpr uint32_t kPriorityMask = 0x7;
+
+constexpr unsigned kBitsPerWord = 32;
+constexpr unsigned kMaskWords = Plic::kMaxSources / kBitsPerWord;
+
+constexpr unsigned clamp_sources(unsigned n) {
+    if (n == 0) return 1;  // id 0 alone: no source exists
+    return n < Plic::kMaxSources ? n : Plic::kMaxSources;
+}
+
+constexpr unsigned clamp_contexts(unsigned n) {
+    return n < Plic::kMaxContexts ? n : Plic::kMaxContexts;
+}
+
+// Ids 1..num_sources - 1: bit 0 stands for the non-existent source 0 and is
+// hardwired to zero in the pending and enable arrays.
+constexpr uint64_t source_mask(unsigned num_sources) {
+    const uint64_t below = num_sources >= 64 ? ~uint64_t{0} : (uint64_t{1} << num_sources) - 1;
+    return below & ~uint64_t{1};
+}
+
+// Word `word` of a bit array packed as the spec packs pending and enable bits:
+// id N is bit N % 32 of word N / 32.
+uint32_t mask_word(uint64_t mask, uint64_t word) {
+    if (word >= kMaskWords) return 0;
+    return static_cast<uint32_t>(mask >> (word * kBitsPerWord));
+}
+
+uint64_t replace_mask_word(uint64_t mask, uint64_t word, uint32_t value) {
+    if (word >= kMaskWords) return mask;
+    const unsigned shift = static_cast<unsigned>(word) * kBitsPerWord;
+    const uint64_t field = uint64_t{0xffffffff} << shift;
+    return (mask & ~field) | (uint64_t{value} << shift);
+}
+
+}  // namespace
+
+Plic::LockGuard::LockGuard(std::atomic_flag& lock) : lock_(lock) {
+    while (lock_.test_and_set(std::memory_order_acquire)) {
+        // Wait with plain loads so waiting harts do not keep stealing the cache line.
+        while (lock_.test(std::memory_order_relaxed)) {
+        }
+    }
+}
+
+Plic::LockGuard::~LockGuard() {
+    lock_.clear(std::memory_order_release);
+}
+
+Plic::Plic(unsigned num_sources, unsigned num_contexts, NotifyFn notify, void* cookie)
+    : num_sources_(clamp_sources(num_sources)),
+      num_contexts_(clamp_contexts(num_contexts)),
+      valid_sources_(source_mask(num_sources_)),
+      notify_(notify),
+      cookie_(cookie) {}
+
+void Plic::reset() {
+    bool changed = false;
+    {
+        LockGuard guard(lock_);
+        priority_.fill(0);
+        enable_.fill(0);
+        threshold_.fill(0);
+        in_service_ = 0;
+        // The gateways start idle, so each line that is high forwards a request.
+        pending_ = line_;
+        changed = update_outputs();
+    }
+    if (changed) deliver_notifications();
+}
+
+uint64_t Plic::read(uint64_t offset, unsigned width) {
+    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return 0;
+    uint32_t value = 0;
+    bool changed = false;
+    {
+        LockGuard guard(lock_);
+        value = read_locked(offset);
+        changed = update_outputs();  // a claim takes a request away
+    }
+    if (changed) deliver_notifications();
+    return value;
+}
+
+void Plic::write(uint64_t offset, unsigned width, uint64_t value) {
+    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return;
+    bool changed = false;
+    {
+        LockGuard guard(lock_);
+        write_locked(offset, static_cast<uint32_t>(value));
+        changed = update_outputs();
+    }
+    if (changed) deliver_notifications();
+}
+
+void Plic::set_source_level(unsigned source, bool level) {
+    if (!valid_source(source)) return;
+    const SourceMask bit = source_bit(source);
+    bool changed = false;
+    {
+        LockGuard guard(lock_);
+        if (level) {
+            line_ |= bit;
+            // "Interrupt Gateways": an assertion becomes a request unless one is
+            // already pending or in service; while in service, the completion
+            // re-examines the line (see complete()).
+            if ((in_service_ & bit) == 0) pending_ |= bit;
+        } else {
+            // The gateway cannot retract a request it has forwarded: a pending
+            // bit stays until claimed, and the handler finds nothing to do.
+            line_ &= ~bit;
+        }
+        changed = update_outputs();
+    }
+    if (changed) deliver_notifications();
+}
+
+bool Plic::context_output(unsigned context) const {
+    if (context >= num_contexts_) return false;
+    return ((output_.load(std::memory_order_acquire) >> context) & 1) != 0;
+}
+
+uint32_t Plic::read_locked(uint64_t offset) {
+    if (offset < kPendingBase) {
+        const uint64_t id = (offset - kPriorityBase) / kRegisterWidth;
+        return valid_source(id) ? priority_[id] : 0;
+    }
+    if (offset < kPendingEnd) {
+        return mask_word(pending_, (offset - kPendingBase) / kRegisterWidth);
+    }
+    if (offset >= kEnableBase && offset < kContextBase) {
+        const uint64_t context = (offset - kEnableBase) / kEnableStride;
+        if (context >= num_contexts_) return 0;
+        const uint64_t word = (offset - kEnableBase) % kEnableStride / kRegisterWidth;
+        return mask_word(enable_[context], word);
+    }
+    if (offset >= kContextBase) {
+        const uint64_t context = (offset - kContextBase) / kContextStride;
+        if (context >= num_contexts_) return 0;
+        const auto c = static_cast<unsigned>(context);
+        switch ((offset - kContextBase) % kContextStride) {
+            case kThresholdOffset: return threshold_[c];
+            case kClaimCompleteOffset: return claim(c);
+            default: return 0;  // reserved
+        }
+    }
+    return 0;  // reserved gap between the pending and enable arrays
+}
+
+void Plic::write_locked(uint64_t offset, uint32_t value) {
+    if (offset < kPendingBase) {
+        const uint64_t id = (offset - kPriorityBase) / kRegisterWidth;
+        if (valid_source(id)) priority_[id] = static_cast<uint8_t>(value & kPriorityMask);
+        return;
+    }
+    // The pending array is read-only: software clears a pending bit only by
+    // claiming it ("Interrupt Pending Bits").
+    if (offset < kPendingEnd) return;
+    if (offset >= kEnableBase && offset < kContextBase) {
+        const uint64_t context = (offset - kEnableBase) / kEnableStride;
+        if (context >= num_contexts_) return;
+        const uint64_t word = (offset - kEnableBase) % kEnableStride / kRegisterWidth;
+        enable_[context] = replace_mask_word(enable_[context], word, value) & valid_sources_;
+        return;
+    }
+    if (offset >= kContextBase) {
+        const uint64_t context = (offset - kContextBase) / kContextStride;
+        if (context >= num_contexts_) return;
+        const auto c = static_cast<unsigned>(context);
+        switch ((offset - kContextBase) % kContextStride) {
+            case kThresholdOffset:
+                threshold_[c] = static_cast<uint8_t>(value & kPriorityMask);
+                break;
+            case kClaimCompleteOffset: complete(c, value); break;
+            default: break;  // reserved
+        }
+    }
+}
+
+// The highest-priority source that is pending, enabled for `context`, not in
+// service and above the context's threshold; ties go to the lowest id
+// ("Interrupt Identifiers"). Priority 0 never qualifies: the threshold is at
+// least 0 and the comparison strict ("Interrupt Priorities": "never interrupt").
+unsigned Plic::best_source(unsigned context) const {
+    // A plain scan: std::countr_zero would need libgcc's __ctzdi2 without Zbb,
+    // and the hypervisor links no libgcc.
+    SourceMask candidates = pending_ & ~in_service_ & enable_[context];
+    unsigned best = 0;
+    unsigned best_priority = threshold_[context];
+    for (unsigned id = 0; candidates != 0; ++id, candidates >>= 1) {
+        // Ascending ids with a strict comparison keep the lowest id of a tie.
+        if ((candidates & 1) != 0 && priority_[id] > best_priority) {
+            best = id;
+            best_priority = priority_[id];
+        }
+    }
+    return best;
+}
+
+// "Interrupt Claim Process". The spec lets a claim ignore the threshold; like
+// QEMU's sifive_plic we apply it, so a claim returns exactly what the context's
+// EIP announced and a context with its threshold at 7 sees nothing. The source
+// stays in service until its completion, so no context (this one or another)
+// can claim it again before then.
+uint32_t Plic::claim(unsigned context) {
+    const unsigned id = best_source(context);
+    if (id != 0) {
+        pending_ &= ~source_bit(id);
+        in_service_ |= source_bit(id);
+    }
+    return id;
+}
+
+// "Interrupt Completion": the id need not match the last claim, but a
+// completion for a source not enabled for this context is silently ignored, as
+// is one for a source not in service. A line still high is a new request.
+void Plic::complete(unsigned context, uint32_t id) {
+    if (!valid_source(id)) return;
+    const SourceMask bit = source_bit(id);
+    if ((enable_[context] & bit) == 0 || (in_service_ & bit) == 0) return;
+    in_service_ &= ~bit;
+    if ((line_ & bit) != 0) pending_ |= bit;
+}
+
+// Recomputes every context's EIP ("Interrupt Notifications"); true if any
+// changed.
+bool Plic::update_outputs() {
+    uint32_t outputs = 0;
+    for (unsigned c = 0; c < num_contexts_; ++c) {
+        if (best_source(c) != 0) outputs |= uint32_t{1} << c;
+    }
+    const bool changed = outputs != output_.load(std::memory_order_relaxed);
+    output_.store(outputs, std::memory_order_release);
+    return changed;
+}
+
+// Hands output changes to notify_ without the spinlock held, so the callback
+// can kick another hart or call back into this PLIC. Whoever takes
+// `delivering_` reports, one call at a time, the difference between output_
+// and what was last reported: a hart that changed an output while another was
+// delivering leaves a request behind, and the deliverer picks it up (all four
+// accesses are sequentially consistent, so either the deliverer sees the
+// request after letting go of `delivering_`, or the requester gets it). This
+// keeps the calls for one context in order, so a stale level can never be the
+// last one reported.
+void Plic::deliver_notifications() {
+    if (notify_ == nullptr) return;
+    delivery_requested_.store(1);
+    while (delivery_requested_.load() != 0) {
+        if (delivering_.exchange(1) != 0) return;  // the deliverer will see our request
+        while (delivery_requested_.exchange(0) != 0) {
+            const uint32_t now = output_.load();
+            const uint32_t changed = now ^ reported_;
+            reported_ = now;
+            for (unsigned context = 0; context < num_contexts_; ++context) {
+                if (((changed >> context) & 1) != 0) {
+                    notify_(cookie_, context, ((now >> context) & 1) != 0);
+                }
+            }
+        }
+        delivering_.store(0);
+    }
+}
+
+}  // namespace halyard

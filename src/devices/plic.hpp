@@ -1,0 +1,122 @@
+#pragma once
+// The platform-level interrupt controller a guest finds at 0x0c00_0000 on QEMU
+// virt (compatible "sifive,plic-1.0.0", "riscv,plic0"), one per VM, following
+// the RISC-V PLIC specification (specs/plic/riscv-plic.adoc).
+//
+// Context i is the S-mode context of vCPU i: the guest DTB's interrupts-extended
+// lists <&cpuN_intc 9> in vCPU order, so there are no M-mode contexts. Interrupt
+// ids run from 1 to num_sources - 1 (the guest DTB's riscv,ndev is
+// num_sources - 1); id 0 means "no interrupt".
+//
+// Every input is level-triggered (as QEMU virt's devices are). Each source has a
+// gateway ("Interrupt Gateways"): the first assertion of the line sets the
+// pending bit; after a claim the source is in service and the gateway forwards
+// nothing more until the completion, when a line still high pends it again.
+//
+// Several harts may access one PLIC at once (each vCPU runs on its own hart):
+// a small spinlock guards the state, and `notify` runs after it is released.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+namespace halyard {
+
+class Plic {
+  public:
+    static constexpr uint64_t kSize = 0x4000000;  // MMIO window size a VM maps
+    static constexpr unsigned kMaxSources = 64;   // interrupt ids 1..63 (0 means "none")
+    static constexpr unsigned kMaxContexts = 8;
+
+    // Called whenever a context's external-interrupt output changes level
+    // (after the internal lock is released), with `context` = vCPU index.
+    // Calls for one context never overlap and arrive in order, so the last
+    // level reported is the current one; a level that changes and changes back
+    // before it could be reported may be reported not at all. The callback may
+    // call back into this Plic.
+    using NotifyFn = void (*)(void* cookie, unsigned context, bool level);
+
+    // `num_sources` counts id 0 too (clamped to 1..kMaxSources); `num_contexts`
+    // is clamped to kMaxContexts. `notify` may be null.
+    Plic(unsigned num_sources, unsigned num_contexts, NotifyFn notify, void* cookie);
+
+    // `offset` is within the window. Every register is 32 bits wide ("Memory
+    // Map"): only naturally aligned 32-bit accesses do anything; any other
+    // width or alignment reads 0 and its writes are ignored. Registers of
+    // sources or contexts that do not exist, and the reserved space between
+    // blocks, read 0 and ignore writes.
+    uint64_t read(uint64_t offset, unsigned width);
+    void write(uint64_t offset, unsigned width, uint64_t value);
+
+    // Level-triggered input from a device model: the source is pending while
+    // high (re-pended after completion if still high, per the spec's gateway
+    // rules). Dropping the line does not retract a request already pending.
+    void set_source_level(unsigned source, bool level);
+
+    bool context_output(unsigned context) const;  // current level of that context's EIP
+    unsigned num_sources() const { return num_sources_; }
+    unsigned num_contexts() const { return num_contexts_; }
+
+    // Power-on state: priorities, enables and thresholds 0, nothing pending or
+    // in service. The input lines belong to the devices and keep their level,
+    // so a line that is high is pending again at once.
+    void reset();
+
+  private:
+    using SourceMask = uint64_t;  // bit n stands for interrupt id n
+    static_assert(kMaxSources <= 64, "one 64-bit mask holds every source");
+    static_assert(kMaxContexts <= 32, "one 32-bit mask holds every context's output");
+
+    // Holds the spinlock for its lifetime.
+    class LockGuard {
+      public:
+        explicit LockGuard(std::atomic_flag& lock);
+        ~LockGuard();
+        LockGuard(const LockGuard&) = delete;
+        LockGuard& operator=(const LockGuard&) = delete;
+
+      private:
+        std::atomic_flag& lock_;
+    };
+
+    // The helpers below expect the spinlock held.
+    uint32_t read_locked(uint64_t offset);
+    void write_locked(uint64_t offset, uint32_t value);
+    unsigned best_source(unsigned context) const;  // 0 if none exceeds the threshold
+    uint32_t claim(unsigned context);
+    void complete(unsigned context, uint32_t id);
+    bool update_outputs();  // true if any context's output changed
+
+    // Reports output changes to `notify_`; called with the spinlock released.
+    void deliver_notifications();
+
+    bool valid_source(uint64_t id) const { return id != 0 && id < num_sources_; }
+    SourceMask source_bit(uint64_t id) const { return SourceMask{1} << id; }
+
+    const unsigned num_sources_;
+    const unsigned num_contexts_;
+    const SourceMask valid_sources_;  // bits 1..num_sources - 1
+    const NotifyFn notify_;
+    void* const cookie_;
+
+    std::atomic_flag lock_ = ATOMIC_FLAG_INIT;
+
+    // Guarded by lock_.
+    std::array<uint8_t, kMaxSources> priority_{};
+    std::array<SourceMask, kMaxContexts> enable_{};
+    std::array<uint8_t, kMaxContexts> threshold_{};
+    SourceMask pending_ = 0;     // IP bits of the PLIC core
+    SourceMask in_service_ = 0;  // claimed, completion not yet received
+    SourceMask line_ = 0;        // input levels at the gateways
+
+    // Bit c is context c's EIP; written under lock_, read without it.
+    std::atomic<uint32_t> output_{0};
+
+    // Notification delivery, see deliver_notifications(). 32-bit atomics:
+    // RV64A has no byte-wide compare-and-swap or swap.
+    std::atomic<uint32_t> delivery_requested_{0};
+    std::atomic<uint32_t> delivering_{0};
+    uint32_t reported_ = 0;  // levels last passed to notify_; owned by the deliverer
+};
+
+}  // namespace halyard
