@@ -275,14 +275,14 @@ test_missing_demo_guest_without_build() {
     make_bare_checkout
     make_file "$scratch/checkout/build/cross/arch/riscv64/halyard.bin" 4096
     run_in "$scratch/guests" env -u HALYARD_IMAGE -u HALYARD_DEMO_GUEST \
-        "$scratch/checkout/tools/run" --no-build --dry-run
+        "$scratch/checkout/tools/run" --no-build --dry-run --demo
     expect_status 2
     expect_error_line "demo guest '$scratch/checkout/build/cross/guests/demo/demo.bin' does not exist; drop --no-build or run \`cmake --build --preset cross\`"
 }
 
 test_missing_demo_guest_from_environment() {
     run_in "$scratch/guests" env HALYARD_DEMO_GUEST="$scratch/none.bin" \
-        HALYARD_IMAGE="$scratch/halyard.bin" "$run_tool" --no-build --dry-run
+        HALYARD_IMAGE="$scratch/halyard.bin" "$run_tool" --no-build --dry-run --demo
     expect_status 2
     expect_error_line "demo guest '$scratch/none.bin' (HALYARD_DEMO_GUEST) does not exist"
 }
@@ -411,7 +411,7 @@ test_dry_run_option_equals_form() {
 
 test_dry_run_demo_guest() {
     run_in "$scratch" env HALYARD_IMAGE="$scratch/halyard.bin" \
-        HALYARD_DEMO_GUEST="$scratch/guests/demo.bin" "$run_tool" --no-build --dry-run
+        HALYARD_DEMO_GUEST="$scratch/guests/demo.bin" "$run_tool" --no-build --dry-run --demo
     expect_status 0
     expect_stdout_has "kernel = /incbin/(\"$scratch/guests/demo.bin\");" 'vcpus = <1>;' \
         'memory-size = /bits/ 64 <0x8000000>;' ' -smp 1 '
