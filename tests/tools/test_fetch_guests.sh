@@ -26,57 +26,11 @@ readonly fake_pinned=$scratch/pinned
 readonly no_apt_sources=$scratch/empty-apt
 readonly no_mirror=file://$scratch/no-mirror/debian
 
-passed=0
-failed=0
-case_name=""
-case_failed=false
-case_skipped=false
-# The last command run, and whether a failure report has shown its output yet.
-output_shown=false
-status=0
-stdout_text=""
-stderr_text=""
+# shellcheck source=tests/tools/harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Reporting
-
-indent() {
-    local line
-    while IFS= read -r line; do
-        echo "$1$line"
-    done <<<"$2"
-}
-
-skip() {
-    echo "skip $case_name: $1"
-    case_skipped=true
-}
-
-flunk() {
-    echo "FAIL $case_name: $*"
-    if [[ $output_shown == false ]]; then
-        echo "  exit status: $status"
-        indent "  stdout: " "$stdout_text"
-        indent "  stderr: " "$stderr_text"
-        output_shown=true
-    fi
-    case_failed=true
-}
-
-expect_status() {
-    ((status == $1)) || flunk "exit status $status, expected $1"
-}
-
-expect_stdout_has() {
-    local text
-    for text in "$@"; do
-        [[ $stdout_text == *"$text"* ]] || flunk "stdout lacks: $text"
-    done
-}
-
-expect_stdout_lacks() {
-    [[ $stdout_text != *"$1"* ]] || flunk "stdout has: $1"
-}
 
 expect_stderr_lines() {
     local lines=0
@@ -633,27 +587,4 @@ test_run_demo_option() {
 
 # ---------------------------------------------------------------------------------------------
 
-run_case() {
-    case_name=$1
-    case_failed=false
-    case_skipped=false
-    "$case_name"
-    if [[ $case_failed == true ]]; then
-        failed=$((failed + 1))
-    elif [[ $case_skipped == false ]]; then
-        passed=$((passed + 1))
-        echo "ok   $case_name"
-    fi
-}
-
-main() {
-    make_fake_pinned
-    local name
-    for name in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
-        run_case "$name"
-    done
-    echo "$passed passed, $failed failed"
-    ((failed == 0))
-}
-
-main "$@"
+run_all_tests make_fake_pinned

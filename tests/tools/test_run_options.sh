@@ -16,16 +16,8 @@ trap 'rm -rf -- "$scratch"' EXIT
 export TMPDIR=$scratch/tmp
 mkdir -p "$TMPDIR"
 
-passed=0
-failed=0
-case_name=""
-case_failed=false
-case_skipped=false
-# The last tools/run invocation, and whether a failure report has shown its output yet.
-output_shown=false
-status=0
-stdout_text=""
-stderr_text=""
+# shellcheck source=tests/tools/harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures: dummy images in the scratch folder; tools/run only reads their sizes and bytes.
@@ -74,35 +66,6 @@ run_tools_run() {
     run_in "$scratch/guests" env HALYARD_IMAGE="$scratch/halyard.bin" "$run_tool" --no-build "$@"
 }
 
-# indent PREFIX TEXT: prints each line of TEXT after PREFIX.
-indent() {
-    local line
-    while IFS= read -r line; do
-        echo "$1$line"
-    done <<<"$2"
-}
-
-# skip REASON: the current case cannot run here; it counts as neither passed nor failed.
-skip() {
-    echo "skip $case_name: $1"
-    case_skipped=true
-}
-
-flunk() {
-    echo "FAIL $case_name: $*"
-    if [[ $output_shown == false ]]; then
-        echo "  exit status: $status"
-        indent "  stdout: " "$stdout_text"
-        indent "  stderr: " "$stderr_text"
-        output_shown=true
-    fi
-    case_failed=true
-}
-
-expect_status() {
-    ((status == $1)) || flunk "exit status $status, expected $1"
-}
-
 # expect_error_line TEXT: stderr is one line, a tools/run error that contains TEXT.
 expect_error_line() {
     local lines
@@ -110,13 +73,6 @@ expect_error_line() {
     ((lines == 1)) || flunk "stderr has $lines lines, expected 1"
     [[ $stderr_text == "tools/run: error: "* ]] || flunk "stderr does not start with 'tools/run: error: '"
     [[ $stderr_text == *"$1"* ]] || flunk "stderr lacks: $1"
-}
-
-expect_stdout_has() {
-    local text
-    for text in "$@"; do
-        [[ $stdout_text == *"$text"* ]] || flunk "stdout lacks: $text"
-    done
 }
 
 # expect_layout LINE...: the --dry-run memory layout has these lines (spaces squeezed).
@@ -127,10 +83,6 @@ expect_layout() {
         grep --quiet --fixed-strings --line-regexp -- "# $line" <<<"$layout" ||
             flunk "memory layout lacks: $line"
     done
-}
-
-expect_stdout_lacks() {
-    [[ $stdout_text != *"$1"* ]] || flunk "stdout has: $1"
 }
 
 # expect_error TEXT ARG...: tools/run ARG... exits 2 with a one-line error containing TEXT.
@@ -520,27 +472,4 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 
-run_case() {
-    case_name=$1
-    case_failed=false
-    case_skipped=false
-    "$case_name"
-    if [[ $case_failed == true ]]; then
-        failed=$((failed + 1))
-    elif [[ $case_skipped == false ]]; then
-        passed=$((passed + 1))
-        echo "ok   $case_name"
-    fi
-}
-
-main() {
-    make_fixtures
-    local name
-    for name in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
-        run_case "$name"
-    done
-    echo "$passed passed, $failed failed"
-    ((failed == 0))
-}
-
-main "$@"
+run_all_tests make_fixtures
