@@ -3,7 +3,8 @@
 # initramfs (tools/lib/initramfs.sh) whose extra init script reports the
 # online CPUs, runs a small parallel workload and powers off.
 # Usage: linux_guest.sh VCPUS [tools/run options...]
-# Exits 77 (CTest: skipped) when the pinned packages are not there.
+# Uses the pinned packages (../shared/guests) when they are there, else what
+# tools/fetch-guests gets; exits 77 (CTest: skipped) when neither works.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -47,16 +48,21 @@ main() {
     local kernel_deb busybox_deb
     kernel_deb=$(compgen -G "$guests/linux-binary-*_riscv64.deb" | head -n 1 || true)
     busybox_deb=$(compgen -G "$guests/busybox-static_*_riscv64.deb" | head -n 1 || true)
-    if [[ -z $kernel_deb || -z $busybox_deb ]]; then
-        echo "linux_guest: pinned Debian packages not found in $guests; skipping" >&2
-        exit 77
-    fi
-
     trap cleanup EXIT
     work=$(mktemp -d "${TMPDIR:-/tmp}/halyard-linux.XXXXXX")
-    find_kernel_release "$kernel_deb" || die "$guests_problem"
-    extract_kernel_image "$kernel_deb" "$found_kernel_release" "$work/Image" || die "$guests_problem"
-    extract_busybox "$busybox_deb" "$work/busybox" || die "$guests_problem"
+    if [[ -n $kernel_deb && -n $busybox_deb ]]; then
+        find_kernel_release "$kernel_deb" || die "$guests_problem"
+        extract_kernel_image "$kernel_deb" "$found_kernel_release" "$work/Image" || die "$guests_problem"
+        extract_busybox "$busybox_deb" "$work/busybox" || die "$guests_problem"
+    else
+        # No pinned copies next to this checkout: Debian's current packages,
+        # as tools/fetch-guests gets them (it caches them in build/guests).
+        echo "linux_guest: pinned Debian packages not found in $guests; using tools/fetch-guests" >&2
+        [[ -f $repo_root/build/guests/Image && -f $repo_root/build/guests/busybox ]] ||
+            "$repo_root/tools/fetch-guests" >&2 || exit 77
+        cp "$repo_root/build/guests/Image" "$work/Image"
+        cp "$repo_root/build/guests/busybox" "$work/busybox"
+    fi
     write_workload_script >"$work/workload.sh"
     build_initramfs "$work/busybox" "$work/initrd.cpio.gz" "$work/workload.sh" || die "no initramfs"
 
