@@ -55,6 +55,18 @@ expect_stdout_lacks() {
     [[ $stdout_text != *"$1"* ]] || flunk "stdout has: $1"
 }
 
+# run_in DIR COMMAND...: runs COMMAND in DIR, recording its exit status and
+# output (files under $scratch, which the test script provides).
+run_in() {
+    local dir=$1
+    shift
+    status=0
+    output_shown=false
+    (cd "$dir" && "$@") >"$scratch/stdout" 2>"$scratch/stderr" </dev/null || status=$?
+    stdout_text=$(<"$scratch/stdout")
+    stderr_text=$(<"$scratch/stderr")
+}
+
 run_case() {
     case_name=$1
     case_failed=false

@@ -52,11 +52,7 @@ expect_equal() {
 
 # run COMMAND...: runs COMMAND in the scratch folder, recording its outcome.
 run() {
-    status=0
-    output_shown=false
-    (cd "$scratch" && "$@") >"$scratch/stdout" 2>"$scratch/stderr" </dev/null || status=$?
-    stdout_text=$(<"$scratch/stdout")
-    stderr_text=$(<"$scratch/stderr")
+    run_in "$scratch" "$@"
 }
 
 # fetch_guests VAR=VALUE... -- ARG...: the checkout's tools/fetch-guests with these environment

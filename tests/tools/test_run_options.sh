@@ -50,17 +50,6 @@ make_bare_checkout() {
 # ---------------------------------------------------------------------------------------------
 # Running tools/run and checking what it did
 
-# run_in DIR COMMAND...: runs COMMAND in DIR with the test's environment, recording its outcome.
-run_in() {
-    local dir=$1
-    shift
-    status=0
-    output_shown=false
-    (cd "$dir" && "$@") >"$scratch/stdout" 2>"$scratch/stderr" </dev/null || status=$?
-    stdout_text=$(<"$scratch/stdout")
-    stderr_text=$(<"$scratch/stderr")
-}
-
 # run_tools_run ARG...: tools/run --no-build with the dummy Halyard image, from the guests folder.
 run_tools_run() {
     run_in "$scratch/guests" env HALYARD_IMAGE="$scratch/halyard.bin" "$run_tool" --no-build "$@"
