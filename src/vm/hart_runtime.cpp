@@ -53,6 +53,14 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::enter_guest(vcpu.regs);
 }
 
+bool any_vcpu_started(const Vm& vm) {
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
+        const HsmState state = vm.vcpus[i].hsm_state.load();
+        if (state != HsmState::kStopped) return true;
+    }
+    return false;
+}
+
 bool any_vm_running() {
     for (unsigned i = 0; i < g_vm_count; ++i)
         if (g_vms[i].state.load() == VmState::kRunning) return true;
@@ -120,6 +128,9 @@ namespace {
             // hart goes back to the firmware and comes back through
             // halyard_secondary_entry when the vCPU is started again.
             vcpu.hsm_state.store(HsmState::kStopped, std::memory_order_release);
+            // A VM whose guest stopped every vCPU can never run again.
+            if (action == ExitAction::kStopVcpu && !any_vcpu_started(*vcpu.vm))
+                stop_vm(*vcpu.vm, "the guest stopped all its vCPUs");
             arch::firmware_call(sbi::kEidHsm, 1);
             break;
         case ExitAction::kRebootVm:
