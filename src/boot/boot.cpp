@@ -94,8 +94,9 @@ void create_vms(PhysicalAllocator& allocator) {
     if (count < 0) power_off(true);
     HartCapabilities caps = probe_hart_capabilities();
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
-    if (static_cast<unsigned>(count) > (1u << caps.vmid_bits) && caps.vmid_bits < 3)
-        log("note: only %u VMID bits; VMs share VMIDs and flush on switch", caps.vmid_bits);
+    // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
+    // has few bits, or 0 without any) never need to tell two VMs apart on one
+    // hart; distinct ones just keep TLB entries apart after a hart changes VM.
     for (int i = 0; i < count; ++i) {
         Vm& vm = g_vms[i];
         const uint16_t vmid =

@@ -84,12 +84,7 @@ void hart_runtime_init(Vm* vms, unsigned vm_count, const HostPlatform* platform)
 // Asks every running vCPU of `vm` to stop (they do at their next exit, which
 // the IPI makes immediate); the caller's own vCPU, if any, handles itself.
 void stop_vcpus(Vm& vm) {
-    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
-        Vcpu& other = vm.vcpus[i];
-        if (other.hsm_state.load() != HsmState::kStarted) continue;
-        other.requests.fetch_or(kRequestStop);
-        arch::firmware_call(sbi::kEidIpi, 0, 1, other.host_hart_id);
-    }
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) signal_vcpu(vm.vcpus[i], kRequestStop);
 }
 
 void stop_vm(Vm& vm, const char* why) {

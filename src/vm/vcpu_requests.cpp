@@ -21,17 +21,25 @@ bool handle_vcpu_requests(Vcpu& self) {
     return (requests & kRequestStop) == 0;
 }
 
+bool vcpu_is_running(const Vcpu& vcpu) {
+    const HsmState state = vcpu.hsm_state.load(std::memory_order_acquire);
+    return state == HsmState::kStarted || state == HsmState::kSuspended;
+}
+
+void signal_vcpu(Vcpu& target, uint32_t request) {
+    if (!vcpu_is_running(target)) return;
+    target.requests.fetch_or(request, std::memory_order_acq_rel);
+    // sbi_send_ipi(hart_mask = bit 0, hart_mask_base = the hart).
+    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+}
+
 void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request) {
     if (&target == &self) {
         target.requests.fetch_or(request, std::memory_order_acq_rel);
         handle_vcpu_requests(self);
         return;
     }
-    const HsmState state = target.hsm_state.load(std::memory_order_acquire);
-    if (state != HsmState::kStarted && state != HsmState::kSuspended) return;
-    target.requests.fetch_or(request, std::memory_order_acq_rel);
-    // sbi_send_ipi(hart_mask = bit 0, hart_mask_base = the hart).
-    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+    signal_vcpu(target, request);
 }
 
 void set_vcpu_external_interrupt(Vcpu& target, bool level) {
@@ -43,17 +51,13 @@ void set_vcpu_external_interrupt(Vcpu& target, bool level) {
     }
     // From another vCPU's hart, or from Halyard outside any exit: a request.
     // A vCPU that is not running picks the level up when it enters.
-    const HsmState state = target.hsm_state.load(std::memory_order_acquire);
-    if (state != HsmState::kStarted && state != HsmState::kSuspended) return;
-    target.requests.fetch_or(kRequestSyncExternalInterrupt, std::memory_order_acq_rel);
-    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+    signal_vcpu(target, kRequestSyncExternalInterrupt);
 }
 
 void wait_for_vcpu_requests(Vcpu& self, Vcpu& target) {
     if (&target == &self) return;
     while (target.requests.load(std::memory_order_acquire) != 0) {
-        const HsmState state = target.hsm_state.load(std::memory_order_acquire);
-        if (state != HsmState::kStarted && state != HsmState::kSuspended) return;
+        if (!vcpu_is_running(target)) return;
         if (self.requests.load(std::memory_order_acquire) != 0) handle_vcpu_requests(self);
     }
 }

@@ -10,6 +10,13 @@
 
 namespace halyard {
 
+// Whether `vcpu` is on its hart (started; a suspended vCPU waits there too).
+bool vcpu_is_running(const Vcpu& vcpu);
+
+// Sets `request` on `target` and sends its hart an IPI, if it is running
+// (requests to a vCPU that is not running are dropped).
+void signal_vcpu(Vcpu& target, uint32_t request);
+
 // Posts `request` to `target`. When `target` is `self` (the caller's own
 // vCPU), the request is handled at once. Requests to a vCPU that is not
 // running are dropped (it has no guest TLB or pending interrupt to act on).
