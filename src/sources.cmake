@@ -7,7 +7,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/console/log.cpp
     src/devices/plic.cpp
     src/devices/uart16550.cpp
-    src/exit/exit_stats.cpp
+    src/vm/exit_stats.cpp
     src/exit/guest_log.cpp
     src/exit/handle_guest_page_fault.cpp
     src/exit/handle_illegal_instruction.cpp
@@ -15,6 +15,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/exit/handle_interrupts.cpp
     src/exit/handle_sbi_call.cpp
     src/exit/inject_exception.cpp
+    src/exit/vmexit_entry.cpp
     src/exit/vmexit_handler.cpp
     src/fdt/fdt.cpp
     src/fdt/fdt_builder.cpp
@@ -33,6 +34,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/sbi/sbi_srst.cpp
     src/sbi/sbi_time.cpp
     src/vm/guest_dtb.cpp
+    src/vm/lifecycle.cpp
     src/vm/vcpu_requests.cpp
     src/vm/vcpu_timer.cpp
     src/vm/vm.cpp
@@ -46,5 +48,4 @@ set(HALYARD_TARGET_ONLY_SOURCES
     src/boot/hart_setup.cpp
     src/boot/host_trap.cpp
     src/boot/power.cpp
-    src/console/host_console.cpp
-    src/vm/hart_runtime.cpp)
+    src/console/host_console.cpp)

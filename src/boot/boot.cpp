@@ -11,6 +11,7 @@
 #include "boot/hart_setup.hpp"
 #include "boot/power.hpp"
 #include "console/console_mux.hpp"
+#include "console/host_console.hpp"
 #include "console/log.hpp"
 #include "fdt/fdt.hpp"
 #include "halyard/guest_layout.hpp"
@@ -18,8 +19,7 @@
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
 #include "sbi/sbi_base.hpp"
-#include "sbi/sbi_hsm.hpp"
-#include "vm/hart_runtime.hpp"
+#include "vm/lifecycle.hpp"
 #include "vm/vm_bundle.hpp"
 #include "vm/vm_setup.hpp"
 
@@ -52,6 +52,18 @@ void enable_console_input_interrupt(uint64_t hart_id) {
     }
     host_console_enable_input_interrupt(
         g_platform.plic_base, static_cast<unsigned>(hart->plic_s_context), g_platform.uart_irq);
+}
+
+void all_vms_stopped() {
+    power_off(false);
+}
+
+// A hart waiting with nothing to run still takes console input: on the boot
+// hart (the only one whose host PLIC context has the UART enabled) while vm0's
+// first vCPU is stopped or suspended.
+void take_console_input_while_idle() {
+    if ((arch::csr_read<Csr::sip>() & irq::kSeip) == 0) return;
+    if (host_console_claim_input_interrupt()) console_mux_input_ready();
 }
 
 void read_machine_ids() {
@@ -111,12 +123,14 @@ void create_vms(PhysicalAllocator& allocator) {
     g_vm_count = static_cast<unsigned>(count);
     console_mux_set_vm_count(g_vm_count);
     console_mux_set_input_vm(&g_vms[0]);
-    hart_runtime_init(g_vms, g_vm_count, &g_platform);
+    lifecycle_init(g_vms, g_vm_count, &g_platform,
+                   LifecycleHooks{all_vms_stopped, take_console_input_while_idle});
 }
 
-// Every vCPU owns a physical hart: slot 0 (this hart) runs vm0's vCPU 0,
-// the other vCPUs take the other harts in order. Each VM's vCPU 0 starts
-// now (through the firmware's HSM); the others when their guest starts them.
+// Every vCPU is pinned to a physical hart: slot 0 (this hart) is vm0's
+// vCPU 0, the other vCPUs take the other harts in order. Every hart enters
+// Halyard now, once, and parks on its vCPU; each VM's vCPU 0 is started now,
+// the others when their guest starts them.
 void assign_harts_and_start_vms(uint64_t boot_hart_id) {
     unsigned total = 0;
     for (unsigned i = 0; i < g_vm_count; ++i) total += g_vms[i].vcpu_count;
@@ -137,16 +151,24 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
             }
             vcpu.hart_slot = slot;
             vcpu.host_hart_id = hart_id;
+            vcpu.regs.hyp_stack_top = arch::hart_stack_top(slot);
             g_slot_vcpu[slot++] = &vcpu;
         }
     }
-    for (unsigned i = 1; i < g_vm_count; ++i) {
-        Vm& vm = g_vms[i];
-        if (start_vcpu(vm.vcpu(0), guest::kKernelEntry, vm.dtb_gpa) != sbi::kSuccess) {
-            log("error: %s: starting hart %llu through the firmware failed", vm.name,
-                static_cast<unsigned long long>(vm.vcpu(0).host_hart_id));
+    for (unsigned s = 1; s < slot; ++s) {
+        const sbi::SbiRet ret = arch::firmware_call(sbi::kEidHsm, 0, g_slot_vcpu[s]->host_hart_id,
+                                                    arch::secondary_entry_address(), s);
+        if (ret.error != sbi::kSuccess) {
+            log("error: starting hart %llu through the firmware failed (SBI error %lld)",
+                static_cast<unsigned long long>(g_slot_vcpu[s]->host_hart_id),
+                static_cast<long long>(ret.error));
             power_off(true);
         }
+    }
+    for (unsigned i = 0; i < g_vm_count; ++i) {
+        Vm& vm = g_vms[i];
+        if (start_vcpu(vm.vcpu(0), guest::kKernelEntry, vm.dtb_gpa) != sbi::kSuccess)
+            fail("starting a VM's first vCPU failed");
     }
 }
 
@@ -177,24 +199,32 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
         arch::kMaxHarts * HALYARD_HART_STACK_SIZE / 1024, page_pool_capacity() >> 10,
         page_pool_used() >> 10);
     assign_harts_and_start_vms(hart_id);
-    g_vms[0].vcpu(0).hsm_state.store(HsmState::kStartPending);
-    run_vcpu(g_vms[0].vcpu(0));
+    run_vcpu_hart(g_vms[0].vcpu(0));
 }
 
+// Every other hart Halyard uses enters here once, started by the boot hart.
 [[noreturn]] void secondary_main(uint64_t hart_id, unsigned slot) {
     check_hart(hart_id);
-    // Slot 0 (vm0's first vCPU) owns console input, also after a restart.
-    setup_hypervisor_csrs(g_host_has_sstc, slot == 0);
-    run_vcpu(*g_slot_vcpu[slot]);
+    setup_hypervisor_csrs(g_host_has_sstc, false);
+    run_vcpu_hart(*g_slot_vcpu[slot]);
 }
 
 }  // namespace
 }  // namespace halyard
 
+// a3 says whether the firmware started this hart through HSM: the cold-boot
+// path (static constructors, device tree, VMs) must run exactly once per
+// machine, whatever slot the hart has.
 extern "C" [[noreturn]] void halyard_boot_hart(uint64_t hart_id, uint64_t fdt_address,
-                                               uint64_t slot) {
+                                               uint64_t slot, uint64_t secondary) {
     using namespace halyard;
-    if (slot != 0) secondary_main(hart_id, static_cast<unsigned>(slot));
+    static bool cold_boot_done = false;
+    if (secondary != 0 || cold_boot_done) {
+        if (slot == 0 || slot >= arch::kMaxHarts || g_slot_vcpu[slot] == nullptr)
+            fail("a hart entered Halyard with no vCPU to run");
+        secondary_main(hart_id, static_cast<unsigned>(slot));
+    }
+    cold_boot_done = true;
     arch::run_static_constructors();
     boot_main(hart_id, fdt_address);
 }

@@ -1,20 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One lock for everything written to the host console, so a log line and a
-// guest's output never interleave mid-line across harts.
+// guest's line never interleave mid-line across harts. It is the innermost
+// lock: nothing else is taken while it is held.
 
-#include <atomic>
+#include "lib/spinlock.hpp"
 
 namespace halyard {
 
-inline std::atomic_flag g_console_lock = ATOMIC_FLAG_INIT;
+inline SpinLock g_console_lock;
 
-class ConsoleLockGuard {
+class SCOPED_CAPABILITY ConsoleLockGuard {
   public:
-    ConsoleLockGuard() {
-        while (g_console_lock.test_and_set(std::memory_order_acquire)) {
-        }
-    }
-    ~ConsoleLockGuard() { g_console_lock.clear(std::memory_order_release); }
+    ConsoleLockGuard() ACQUIRE(g_console_lock) { g_console_lock.lock(); }
+    ~ConsoleLockGuard() RELEASE(g_console_lock) { g_console_lock.unlock(); }
     ConsoleLockGuard(const ConsoleLockGuard&) = delete;
     ConsoleLockGuard& operator=(const ConsoleLockGuard&) = delete;
 };

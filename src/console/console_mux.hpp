@@ -1,22 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The host console shared by every VM. With one VM its bytes pass straight
-// through (an interactive guest needs its prompt without a newline). With
-// several, each VM's output is gathered per line and written whole, prefixed
-// "vmN| ", so lines of different VMs never interleave; console input then
-// goes to vm0 only.
+// through (an interactive guest needs its prompt without a newline, and its
+// terminal escapes). With several, each VM's output is gathered per line and
+// written whole, prefixed "vmN| ", so lines of different VMs never interleave;
+// control bytes are made visible (ESC as "^[", CR dropped) so that no guest can
+// move the cursor over a prefix or forge a line of Halyard's own log; console
+// input then goes to vm0 only.
+//
+// Concurrency: any vCPU of a VM may write to its console at any time (UART THR,
+// SBI DBCN, legacy putchar). The VM's line buffer has its own lock; a full line
+// goes out under the host console lock (inner), a fair lock, so a flooding VM
+// delays another VM's output by at most one line per VM.
 
 #include <cstddef>
 
 #include "console/vm_console.hpp"
+#include "lib/spinlock.hpp"
 
 namespace halyard {
 
 class Vm;
 
-struct ConsoleLineBuffer {
+class ConsoleLineBuffer {
+  public:
     static constexpr size_t kCapacity = 160;
-    char text[kCapacity];
-    size_t length = 0;
+
+    // Appends guest byte `c` (made visible if it is a control byte); writes
+    // the line out, prefixed with `prefix`, at a newline or when full.
+    void put(const char* prefix, char c) EXCLUDES(lock_);
+    // Writes out an unfinished line (when the VM stops or reboots).
+    void flush(const char* prefix) EXCLUDES(lock_);
+
+  private:
+    void append(char c) REQUIRES(lock_);
+    void write_line(const char* prefix) REQUIRES(lock_);
+
+    SpinLock lock_;
+    char text_[kCapacity] GUARDED_BY(lock_) = {};
+    size_t length_ GUARDED_BY(lock_) = 0;
 };
 
 // The backend that connects `vm`'s console to the host console.

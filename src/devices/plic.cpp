@@ -55,18 +55,6 @@ uint64_t replace_mask_word(uint64_t mask, uint64_t word, uint32_t value) {
 
 }  // namespace
 
-Plic::LockGuard::LockGuard(std::atomic_flag& lock) : lock_(lock) {
-    while (lock_.test_and_set(std::memory_order_acquire)) {
-        // Wait with plain loads so waiting harts do not keep stealing the cache line.
-        while (lock_.test(std::memory_order_relaxed)) {
-        }
-    }
-}
-
-Plic::LockGuard::~LockGuard() {
-    lock_.clear(std::memory_order_release);
-}
-
 Plic::Plic(unsigned num_sources, unsigned num_contexts, NotifyFn notify, void* cookie)
     : num_sources_(clamp_sources(num_sources)),
       num_contexts_(clamp_contexts(num_contexts)),
@@ -77,7 +65,7 @@ Plic::Plic(unsigned num_sources, unsigned num_contexts, NotifyFn notify, void* c
 void Plic::reset() {
     bool changed = false;
     {
-        LockGuard guard(lock_);
+        SpinLockGuard guard(lock_);
         priority_.fill(0);
         enable_.fill(0);
         threshold_.fill(0);
@@ -94,7 +82,7 @@ uint64_t Plic::read(uint64_t offset, unsigned width) {
     uint32_t value = 0;
     bool changed = false;
     {
-        LockGuard guard(lock_);
+        SpinLockGuard guard(lock_);
         value = read_locked(offset);
         changed = update_outputs();  // a claim takes a request away
     }
@@ -106,7 +94,7 @@ void Plic::write(uint64_t offset, unsigned width, uint64_t value) {
     if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return;
     bool changed = false;
     {
-        LockGuard guard(lock_);
+        SpinLockGuard guard(lock_);
         write_locked(offset, static_cast<uint32_t>(value));
         changed = update_outputs();
     }
@@ -118,7 +106,7 @@ void Plic::set_source_level(unsigned source, bool level) {
     const SourceMask bit = source_bit(source);
     bool changed = false;
     {
-        LockGuard guard(lock_);
+        SpinLockGuard guard(lock_);
         if (level) {
             line_ |= bit;
             // "Interrupt Gateways": an assertion becomes a request unless one is

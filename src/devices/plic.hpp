@@ -14,11 +14,13 @@
 // nothing more until the completion, when a line still high pends it again.
 //
 // Several harts may access one PLIC at once (each vCPU runs on its own hart):
-// a small spinlock guards the state, and `notify` runs after it is released.
+// one lock guards the state, and `notify` runs after it is released.
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+
+#include "lib/spinlock.hpp"
 
 namespace halyard {
 
@@ -45,13 +47,13 @@ class Plic {
     // width or alignment reads 0 and its writes are ignored. Registers of
     // sources or contexts that do not exist, and the reserved space between
     // blocks, read 0 and ignore writes.
-    uint64_t read(uint64_t offset, unsigned width);
-    void write(uint64_t offset, unsigned width, uint64_t value);
+    uint64_t read(uint64_t offset, unsigned width) EXCLUDES(lock_);
+    void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
     // Level-triggered input from a device model: the source is pending while
     // high (re-pended after completion if still high, per the spec's gateway
     // rules). Dropping the line does not retract a request already pending.
-    void set_source_level(unsigned source, bool level);
+    void set_source_level(unsigned source, bool level) EXCLUDES(lock_);
 
     bool context_output(unsigned context) const;  // current level of that context's EIP
     unsigned num_sources() const { return num_sources_; }
@@ -60,32 +62,21 @@ class Plic {
     // Power-on state: priorities, enables and thresholds 0, nothing pending or
     // in service. The input lines belong to the devices and keep their level,
     // so a line that is high is pending again at once.
-    void reset();
+    void reset() EXCLUDES(lock_);
 
   private:
     using SourceMask = uint64_t;  // bit n stands for interrupt id n
     static_assert(kMaxSources <= 64, "one 64-bit mask holds every source");
     static_assert(kMaxContexts <= 32, "one 32-bit mask holds every context's output");
 
-    // Holds the spinlock for its lifetime.
-    class LockGuard {
-      public:
-        explicit LockGuard(std::atomic_flag& lock);
-        ~LockGuard();
-        LockGuard(const LockGuard&) = delete;
-        LockGuard& operator=(const LockGuard&) = delete;
-
-      private:
-        std::atomic_flag& lock_;
-    };
-
     // The helpers below expect the spinlock held.
-    uint32_t read_locked(uint64_t offset);
-    void write_locked(uint64_t offset, uint32_t value);
-    unsigned best_source(unsigned context) const;  // 0 if none exceeds the threshold
-    uint32_t claim(unsigned context);
-    void complete(unsigned context, uint32_t id);
-    bool update_outputs();  // true if any context's output changed
+    uint32_t read_locked(uint64_t offset) REQUIRES(lock_);
+    void write_locked(uint64_t offset, uint32_t value) REQUIRES(lock_);
+    unsigned best_source(unsigned context) const
+        REQUIRES(lock_);  // 0 if none exceeds the threshold
+    uint32_t claim(unsigned context) REQUIRES(lock_);
+    void complete(unsigned context, uint32_t id) REQUIRES(lock_);
+    bool update_outputs() REQUIRES(lock_);  // true if any context's output changed
 
     // Reports output changes to `notify_`; called with the spinlock released.
     void deliver_notifications();
@@ -99,15 +90,15 @@ class Plic {
     const NotifyFn notify_;
     void* const cookie_;
 
-    std::atomic_flag lock_ = ATOMIC_FLAG_INIT;
+    SpinLock lock_;
 
     // Guarded by lock_.
-    std::array<uint8_t, kMaxSources> priority_{};
-    std::array<SourceMask, kMaxContexts> enable_{};
-    std::array<uint8_t, kMaxContexts> threshold_{};
-    SourceMask pending_ = 0;     // IP bits of the PLIC core
-    SourceMask in_service_ = 0;  // claimed, completion not yet received
-    SourceMask line_ = 0;        // input levels at the gateways
+    std::array<uint8_t, kMaxSources> priority_ GUARDED_BY(lock_){};
+    std::array<SourceMask, kMaxContexts> enable_ GUARDED_BY(lock_){};
+    std::array<uint8_t, kMaxContexts> threshold_ GUARDED_BY(lock_){};
+    SourceMask pending_ GUARDED_BY(lock_) = 0;     // IP bits of the PLIC core
+    SourceMask in_service_ GUARDED_BY(lock_) = 0;  // claimed, completion not yet received
+    SourceMask line_ GUARDED_BY(lock_) = 0;        // input levels at the gateways
 
     // Bit c is context c's EIP; written under lock_, read without it.
     std::atomic<uint32_t> output_{0};

@@ -63,10 +63,16 @@ constexpr uint8_t kConnectedInputs = kMsrCts | kMsrDsr | kMsrDcd;
 }  // namespace
 
 Uart16550::Uart16550(VmConsole& console) : console_(console) {
-    reset();
+    SpinLockGuard guard(lock_);
+    reset_locked();
 }
 
 void Uart16550::reset() {
+    SpinLockGuard guard(lock_);
+    reset_locked();
+}
+
+void Uart16550::reset_locked() {
     clear_rx();
     ier_ = fcr_ = lcr_ = mcr_ = scr_ = dll_ = dlm_ = 0;
     msr_deltas_ = 0;
@@ -76,17 +82,20 @@ void Uart16550::reset() {
 }
 
 uint64_t Uart16550::read(uint64_t offset, unsigned width) {
+    SpinLockGuard guard(lock_);
     const uint64_t value = read_register(offset, width);
     update_irq_line();
     return value;
 }
 
 void Uart16550::write(uint64_t offset, unsigned width, uint64_t value) {
+    SpinLockGuard guard(lock_);
     write_register(offset, width, value);
     update_irq_line();
 }
 
 void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
+    SpinLockGuard guard(lock_);
     irq_line_ = set_level;
     irq_cookie_ = cookie;
     irq_level_ = false;
@@ -95,7 +104,7 @@ void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
 
 // Tells the interrupt controller about level changes only.
 void Uart16550::update_irq_line() {
-    const bool level = interrupt_pending();
+    const bool level = interrupt_id() != kIirNone;
     if (level == irq_level_ || irq_line_ == nullptr) return;
     irq_level_ = level;
     irq_line_(irq_cookie_, level);
@@ -146,6 +155,7 @@ void Uart16550::write_register(uint64_t offset, [[maybe_unused]] unsigned width,
 }
 
 void Uart16550::poll_input() {
+    SpinLockGuard guard(lock_);
     // In loopback the receiver hears only the transmitter; console input waits.
     if (!loopback()) {
         while (rx_count_ < rx_capacity()) {
@@ -157,7 +167,8 @@ void Uart16550::poll_input() {
     update_irq_line();
 }
 
-bool Uart16550::interrupt_pending() const {
+bool Uart16550::interrupt_pending() {
+    SpinLockGuard guard(lock_);
     return interrupt_id() != kIirNone;
 }
 
@@ -173,17 +184,23 @@ void Uart16550::pull_input_if_empty() {
 }
 
 int Uart16550::take_received_byte() {
+    SpinLockGuard guard(lock_);
+    const int byte = pop_received_byte();
+    update_irq_line();
+    return byte;
+}
+
+int Uart16550::pop_received_byte() {
     if (rx_count_ == 0) return -1;
     const uint8_t byte = rx_[rx_head_];
     rx_head_ = static_cast<uint8_t>((rx_head_ + 1) % kFifoDepth);
     --rx_count_;
-    update_irq_line();
     return byte;
 }
 
 uint8_t Uart16550::read_rbr() {
     pull_input_if_empty();  // a guest may read RBR without checking LSR first
-    const int byte = take_received_byte();
+    const int byte = pop_received_byte();
     return byte < 0 ? 0 : static_cast<uint8_t>(byte);
 }
 

@@ -6,11 +6,17 @@
 // THR and the transmitter are always empty (LSR.THRE and LSR.TEMT stay set).
 // Reception pulls from the console only while the receive FIFO has room, so
 // console input is never lost; an overrun can only come from loopback.
+//
+// Concurrency: every vCPU of the VM may access the UART at once, and console
+// input arrives from the console hart: one lock guards all of its state. The
+// interrupt line is driven (the PLIC called) with the lock held, so the PLIC's
+// lock nests inside this one and levels reach it in order.
 
 #include <array>
 #include <cstdint>
 
 #include "console/vm_console.hpp"
+#include "lib/spinlock.hpp"
 
 namespace halyard {
 
@@ -22,65 +28,71 @@ class Uart16550 {
 
     // `offset` is within the window. The registers are one byte wide: a wider
     // access reads the addressed register zero-extended, or writes its low byte.
-    uint64_t read(uint64_t offset, unsigned width);
-    void write(uint64_t offset, unsigned width, uint64_t value);
+    uint64_t read(uint64_t offset, unsigned width) EXCLUDES(lock_);
+    void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
-    void reset();                    // power-on state; the console is untouched
-    void poll_input();               // move waiting console input into the receive FIFO
-    bool interrupt_pending() const;  // level of the interrupt line (not gated by MCR.OUT2)
+    void reset() EXCLUDES(lock_);       // power-on state; the console is untouched
+    void poll_input() EXCLUDES(lock_);  // move waiting console input into the receive FIFO
+    // Level of the interrupt line (not gated by MCR.OUT2).
+    bool interrupt_pending() EXCLUDES(lock_);
     // Pops a byte already in the receive FIFO (-1 if none): the SBI console
     // calls read the same serial line, so they must see these bytes first.
-    int take_received_byte();
+    int take_received_byte() EXCLUDES(lock_);
 
     // Wires the UART's interrupt output: `set_level` is called with the new
-    // level whenever it changes (a PLIC input).
+    // level whenever it changes (a PLIC input), with the UART's lock held.
     using IrqLineFn = void (*)(void* cookie, bool level);
-    void connect_irq(IrqLineFn set_level, void* cookie);
+    void connect_irq(IrqLineFn set_level, void* cookie) EXCLUDES(lock_);
 
   private:
     static constexpr unsigned kFifoDepth = 16;
 
-    void pull_input_if_empty();
-    uint64_t read_register(uint64_t offset, unsigned width);
-    void write_register(uint64_t offset, unsigned width, uint64_t value);
-    void update_irq_line();
-    uint8_t read_rbr();
-    uint8_t read_iir();
-    uint8_t read_lsr();
-    uint8_t read_msr();
-    void write_thr(uint8_t value);
-    void write_ier(uint8_t value);
-    void write_fcr(uint8_t value);
-    void write_mcr(uint8_t value);
+    void reset_locked() REQUIRES(lock_);
+    int pop_received_byte() REQUIRES(lock_);
+    void pull_input_if_empty() REQUIRES(lock_);
+    uint64_t read_register(uint64_t offset, unsigned width) REQUIRES(lock_);
+    void write_register(uint64_t offset, unsigned width, uint64_t value) REQUIRES(lock_);
+    void update_irq_line() REQUIRES(lock_);
+    uint8_t read_rbr() REQUIRES(lock_);
+    uint8_t read_iir() REQUIRES(lock_);
+    uint8_t read_lsr() REQUIRES(lock_);
+    uint8_t read_msr() REQUIRES(lock_);
+    void write_thr(uint8_t value) REQUIRES(lock_);
+    void write_ier(uint8_t value) REQUIRES(lock_);
+    void write_fcr(uint8_t value) REQUIRES(lock_);
+    void write_mcr(uint8_t value) REQUIRES(lock_);
 
-    bool fifo_enabled() const;
-    bool loopback() const;
-    unsigned rx_capacity() const;
-    unsigned rx_trigger_level() const;
-    void receive(uint8_t byte);
-    void clear_rx();
-    uint8_t interrupt_id() const;
-    uint8_t modem_inputs() const;
+    bool fifo_enabled() const REQUIRES(lock_);
+    bool loopback() const REQUIRES(lock_);
+    unsigned rx_capacity() const REQUIRES(lock_);
+    unsigned rx_trigger_level() const REQUIRES(lock_);
+    void receive(uint8_t byte) REQUIRES(lock_);
+    void clear_rx() REQUIRES(lock_);
+    uint8_t interrupt_id() const REQUIRES(lock_);
+    uint8_t modem_inputs() const REQUIRES(lock_);
 
     VmConsole& console_;
 
-    std::array<uint8_t, kFifoDepth> rx_{};
-    uint8_t rx_head_ = 0;
-    uint8_t rx_count_ = 0;
+    SpinLock lock_;
 
-    uint8_t ier_ = 0;
-    uint8_t fcr_ = 0;  // FIFO enable and receive trigger bits; FCR itself is write-only
-    uint8_t lcr_ = 0;
-    uint8_t mcr_ = 0;
-    uint8_t scr_ = 0;
-    uint8_t dll_ = 0;
-    uint8_t dlm_ = 0;
-    uint8_t msr_deltas_ = 0;     // MSR bits 3:0, cleared when MSR is read
-    bool overrun_ = false;       // LSR.OE, cleared when LSR is read
-    bool thre_pending_ = false;  // THR-empty interrupt latched, see write_ier()
-    IrqLineFn irq_line_ = nullptr;
-    void* irq_cookie_ = nullptr;
-    bool irq_level_ = false;
+    std::array<uint8_t, kFifoDepth> rx_ GUARDED_BY(lock_){};
+    uint8_t rx_head_ GUARDED_BY(lock_) = 0;
+    uint8_t rx_count_ GUARDED_BY(lock_) = 0;
+
+    uint8_t ier_ GUARDED_BY(lock_) = 0;
+    uint8_t fcr_ GUARDED_BY(lock_) =
+        0;  // FIFO enable and receive trigger bits; FCR itself is write-only
+    uint8_t lcr_ GUARDED_BY(lock_) = 0;
+    uint8_t mcr_ GUARDED_BY(lock_) = 0;
+    uint8_t scr_ GUARDED_BY(lock_) = 0;
+    uint8_t dll_ GUARDED_BY(lock_) = 0;
+    uint8_t dlm_ GUARDED_BY(lock_) = 0;
+    uint8_t msr_deltas_ GUARDED_BY(lock_) = 0;     // MSR bits 3:0, cleared when MSR is read
+    bool overrun_ GUARDED_BY(lock_) = false;       // LSR.OE, cleared when LSR is read
+    bool thre_pending_ GUARDED_BY(lock_) = false;  // THR-empty interrupt latched, see write_ier()
+    IrqLineFn irq_line_ GUARDED_BY(lock_) = nullptr;
+    void* irq_cookie_ GUARDED_BY(lock_) = nullptr;
+    bool irq_level_ GUARDED_BY(lock_) = false;
 };
 
 }  // namespace halyard

@@ -10,7 +10,7 @@ enum class ExitAction : uint8_t {
     kShutdownVm,  // the guest asked to power off (SRST shutdown, legacy shutdown)
     kRebootVm,    // the guest asked for a reboot: reload and restart the VM
     kStopVm,      // the guest did something Halyard cannot continue from; logged
-    kStopVcpu,    // SBI HSM hart_stop: this vCPU stops, its hart goes back to the firmware
+    kStopVcpu,    // SBI HSM hart_stop: this vCPU stops, its hart parks until it is started
     kVmStopping,  // the VM was stopped from another hart: this vCPU stops running
 };
 

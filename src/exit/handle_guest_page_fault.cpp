@@ -7,10 +7,10 @@
 #include "arch/csr.hpp"
 #include "arch/hart.hpp"
 #include "exit/exit_handlers.hpp"
-#include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
 #include "exit/inject_exception.hpp"
 #include "mmio/instruction_decoder.hpp"
+#include "vm/exit_stats.hpp"
 
 namespace halyard {
 namespace {

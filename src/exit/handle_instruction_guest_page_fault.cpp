@@ -4,9 +4,9 @@
 
 #include "arch/csr.hpp"
 #include "exit/exit_handlers.hpp"
-#include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
 #include "exit/inject_exception.hpp"
+#include "vm/exit_stats.hpp"
 
 namespace halyard {
 

@@ -5,8 +5,8 @@
 #include "console/console_mux.hpp"
 #include "console/host_console.hpp"
 #include "exit/exit_handlers.hpp"
-#include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
+#include "vm/exit_stats.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm/vcpu_timer.hpp"
 

@@ -1,9 +1,9 @@
 // Exit reason: environment call from VS-mode (scause 10) = an SBI call.
 
 #include "exit/exit_handlers.hpp"
-#include "exit/exit_stats.hpp"
 #include "exit/guest_log.hpp"
 #include "sbi/sbi_extensions.hpp"
+#include "vm/exit_stats.hpp"
 
 namespace halyard {
 

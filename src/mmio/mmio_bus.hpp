@@ -1,7 +1,7 @@
 #pragma once
 // Guest-physical ranges owned by device models. A device registers with one
 // call, attach(base, size, reason, device); the device type only needs
-// read(offset, width) and write(offset, width, value). Dispatch goes through
+// read(offset, width), write(offset, width, value) and reset(). Dispatch goes through
 // a plain function pointer made per device type, no virtual calls.
 
 #include <array>
@@ -18,6 +18,7 @@ struct MmioRegion {
     void* device;
     uint64_t (*read)(void* device, uint64_t offset, unsigned width);
     void (*write)(void* device, uint64_t offset, unsigned width, uint64_t value);
+    void (*reset)(void* device);  // back to the power-on state (VM reboot)
 
     bool contains(uint64_t address, unsigned width) const {
         return address >= base && address - base < size && size - (address - base) >= width;
@@ -41,7 +42,8 @@ class MmioBus {
                        },
                        [](void* d, uint64_t offset, unsigned width, uint64_t value) {
                            static_cast<Device*>(d)->write(offset, width, value);
-                       }};
+                       },
+                       [](void* d) { static_cast<Device*>(d)->reset(); }};
         return true;
     }
 
@@ -50,6 +52,11 @@ class MmioBus {
         for (unsigned i = 0; i < count_; ++i)
             if (regions_[i].contains(address, width)) return &regions_[i];
         return nullptr;
+    }
+    // Every device back to its power-on state, in the order they were attached
+    // (interrupt sources before the controller they drive).
+    void reset_devices() const {
+        for (unsigned i = 0; i < count_; ++i) regions_[i].reset(regions_[i].device);
     }
     // Whether any device claims `address` at all (even if the width overruns it).
     bool claims(uint64_t address) const { return find(address, 1) != nullptr; }

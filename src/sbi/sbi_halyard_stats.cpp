@@ -1,6 +1,6 @@
 #include "sbi/sbi_halyard_stats.hpp"
 
-#include "exit/exit_stats.hpp"
+#include "vm/exit_stats.hpp"
 
 namespace halyard {
 

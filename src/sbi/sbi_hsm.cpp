@@ -1,48 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_hsm.hpp"
 
-#include "arch/firmware.hpp"
-#include "arch/hart.hpp"
+#include "vm/lifecycle.hpp"
 #include "vm/vm.hpp"
-#include "vm/vm_setup.hpp"
 
 namespace halyard {
 namespace {
 
 enum HsmFid : uint64_t { kHartStart = 0, kHartStop = 1, kHartGetStatus = 2, kHartSuspend = 3 };
 
+// suspend_type is 32 bits wide: the upper half of a0 is ignored.
 constexpr uint32_t kSuspendRetentive = 0x00000000;
 constexpr uint32_t kSuspendNonRetentive = 0x80000000;
 
-SbiResult suspend(uint64_t type_register) {
-    const auto type = static_cast<uint32_t>(type_register);
+SbiResult suspend(Vcpu& vcpu) {
+    const auto type = static_cast<uint32_t>(sbi_arg(vcpu, 0));
     if (type == kSuspendRetentive) {
-        // Like WFI: back on the next interrupt (pending for the guest or for
-        // Halyard); the guest's own handler runs when it re-enables them.
-        arch::wait_for_interrupt();
+        suspend_current_vcpu(vcpu, true, 0, 0);
         return SbiResult::success();
     }
-    if (type == kSuspendNonRetentive) return SbiResult::error_code(sbi::kErrNotSupported);
+    if (type == kSuspendNonRetentive) {
+        const uint64_t resume_pc = sbi_arg(vcpu, 1);
+        if (!vcpu.vm->ram.contains(resume_pc, 4))
+            return SbiResult::error_code(sbi::kErrInvalidAddress);
+        const uint64_t opaque = sbi_arg(vcpu, 2);
+        suspend_current_vcpu(vcpu, false, resume_pc, opaque);
+        // The vCPU resumes at resume_pc with a0 and a1 already set.
+        return SbiResult::legacy(vcpu, static_cast<int64_t>(vcpu.regs.gpr[kA0]));
+    }
     // Reserved or platform-specific types: none are implemented.
     return SbiResult::error_code(sbi::kErrInvalidParam);
 }
 
 }  // namespace
-
-int64_t start_vcpu(Vcpu& target, uint64_t start_address, uint64_t opaque) {
-    HsmState expected = HsmState::kStopped;
-    if (!target.hsm_state.compare_exchange_strong(expected, HsmState::kStartPending))
-        return sbi::kErrAlreadyAvailable;
-    reset_vcpu(target);
-    target.regs.sepc = start_address;
-    target.regs.gpr[kA1] = opaque;
-    const sbi::SbiRet ret = arch::firmware_call(sbi::kEidHsm, kHartStart, target.host_hart_id,
-                                                arch::secondary_entry_address(), target.hart_slot);
-    if (ret.error != sbi::kSuccess) {
-        target.hsm_state.store(HsmState::kStopped);
-        return sbi::kErrFailed;
-    }
-    return sbi::kSuccess;
-}
 
 SbiResult SbiHsm::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     Vm& vm = *vcpu.vm;
@@ -60,7 +50,7 @@ SbiResult SbiHsm::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
         case kHartGetStatus:
             if (hart_id >= vm.vcpu_count) return SbiResult::error_code(sbi::kErrInvalidParam);
             return SbiResult::success(static_cast<uint64_t>(vm.vcpus[hart_id].hsm_state.load()));
-        case kHartSuspend: return suspend(sbi_arg(vcpu, 0));
+        case kHartSuspend: return suspend(vcpu);
         default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }

@@ -15,13 +15,16 @@ namespace halyard {
 
 class Vm;
 
-// SBI HSM hart states (the values sbi_hart_get_status returns).
+// SBI HSM hart states (the values sbi_hart_get_status returns). Each is
+// published only when it is true; src/vm/lifecycle.hpp owns the transitions.
 enum class HsmState : uint32_t {
     kStarted = 0,
     kStopped = 1,
     kStartPending = 2,
     kStopPending = 3,
     kSuspended = 4,
+    kSuspendPending = 5,
+    kResumePending = 6,
 };
 
 // Work another hart asks this vCPU's hart to do (bits of Vcpu::requests),
@@ -30,7 +33,7 @@ enum VcpuRequest : uint32_t {
     kRequestSoftwareInterrupt = 1u << 0,      // raise VSSIP (SBI IPI)
     kRequestFenceI = 1u << 1,                 // fence.i (SBI RFENCE)
     kRequestFlushGuestTlb = 1u << 2,          // hfence.vvma for the VM (SBI RFENCE)
-    kRequestStop = 1u << 3,                   // the VM is stopping
+    kRequestStop = 1u << 3,                   // the VM is stopping or rebooting: check its state
     kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to external_interrupt_level
 };
 
@@ -40,7 +43,12 @@ struct Vcpu {
     unsigned id = 0;            // the hart id the guest sees
     unsigned hart_slot = 0;     // Halyard's index of the physical hart it runs on
     uint64_t host_hart_id = 0;  // that hart's id (for IPIs and HSM calls to the firmware)
+    // Written only with the VM's lifecycle lock held; read without it.
     std::atomic<HsmState> hsm_state{HsmState::kStopped};
+    // Where hart_start asked it to begin (guarded by the VM's lifecycle lock;
+    // read by its hart once it sees kStartPending).
+    uint64_t start_pc = 0;
+    uint64_t start_opaque = 0;
     std::atomic<uint32_t> requests{0};  // VcpuRequest bits not yet handled
     // The level of this vCPU's context output of the VM's PLIC (VSEIP).
     std::atomic<bool> external_interrupt_level{false};

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "vm/vcpu_requests.hpp"
 
 #include "arch/csr.hpp"
 #include "arch/firmware.hpp"
 #include "arch/hart.hpp"
+#include "vm/lifecycle.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard {
@@ -18,7 +20,7 @@ bool handle_vcpu_requests(Vcpu& self) {
         else
             arch::csr_clear<Csr::hvip>(irq::kVseip);
     }
-    return (requests & kRequestStop) == 0;
+    return !vcpu_must_stop(self);
 }
 
 bool vcpu_is_running(const Vcpu& vcpu) {
@@ -26,11 +28,18 @@ bool vcpu_is_running(const Vcpu& vcpu) {
     return state == HsmState::kStarted || state == HsmState::kSuspended;
 }
 
+void send_host_ipi(const Vcpu& target) {
+    // Whatever the caller published must be visible to the target hart once
+    // the IPI arrives (the firmware's path to it is not a barrier we own).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    // sbi_send_ipi(hart_mask = bit 0, hart_mask_base = the hart).
+    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+}
+
 void signal_vcpu(Vcpu& target, uint32_t request) {
     if (!vcpu_is_running(target)) return;
     target.requests.fetch_or(request, std::memory_order_acq_rel);
-    // sbi_send_ipi(hart_mask = bit 0, hart_mask_base = the hart).
-    arch::firmware_call(sbi::kEidIpi, 0, 1, target.host_hart_id);
+    send_host_ipi(target);
 }
 
 void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request) {
@@ -57,8 +66,9 @@ void set_vcpu_external_interrupt(Vcpu& target, bool level) {
 void wait_for_vcpu_requests(Vcpu& self, Vcpu& target) {
     if (&target == &self) return;
     while (target.requests.load(std::memory_order_acquire) != 0) {
-        if (!vcpu_is_running(target)) return;
+        if (!vcpu_is_running(target) || vcpu_must_stop(self)) return;
         if (self.requests.load(std::memory_order_acquire) != 0) handle_vcpu_requests(self);
+        spin_wait_hint();
     }
 }
 

@@ -13,6 +13,9 @@ namespace halyard {
 // Whether `vcpu` is on its hart (started; a suspended vCPU waits there too).
 bool vcpu_is_running(const Vcpu& vcpu);
 
+// Sends `target`'s hart a host IPI (whatever it is doing).
+void send_host_ipi(const Vcpu& target);
+
 // Sets `request` on `target` and sends its hart an IPI, if it is running
 // (requests to a vCPU that is not running are dropped).
 void signal_vcpu(Vcpu& target, uint32_t request);
@@ -24,10 +27,13 @@ void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request);
 
 // Waits until `target` has handled every request posted to it, handling
 // `self`'s own meanwhile (two vCPUs fencing each other must not deadlock).
+// Gives up when `target` stops running or `self` must stop (its pending IPI
+// then stops it as soon as it re-enters the guest).
 void wait_for_vcpu_requests(Vcpu& self, Vcpu& target);
 
 // Handles this vCPU's pending requests on its own hart. Returns false when
-// the vCPU must stop running (its VM is stopping).
+// the vCPU must stop running (its VM is stopping or rebooting): that is read
+// from the VM's state, so no request can hide it.
 bool handle_vcpu_requests(Vcpu& self);
 
 // Sets `target`'s virtual external interrupt (VSEIP) to `level`: at once when

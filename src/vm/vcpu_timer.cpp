@@ -28,4 +28,14 @@ void vcpu_timer_fired(Vcpu& vcpu) {
     arch::firmware_call(sbi::kEidTime, 0, vcpu.timer_deadline);
 }
 
+void vcpu_timer_cancel(Vcpu& vcpu) {
+    vcpu.timer_deadline = ~0ull;
+    if (vcpu.vm->guest_has_sstc) {
+        arch::csr_write<Csr::vstimecmp>(~0ull);
+        return;
+    }
+    arch::csr_clear<Csr::sie>(irq::kStip);
+    arch::firmware_call(sbi::kEidTime, 0, ~0ull);
+}
+
 }  // namespace halyard

@@ -12,5 +12,7 @@ namespace halyard {
 
 void vcpu_set_timer(Vcpu& vcpu, uint64_t deadline);
 void vcpu_timer_fired(Vcpu& vcpu);
+// The vCPU stops: no deadline of its may wake its hart any more.
+void vcpu_timer_cancel(Vcpu& vcpu);
 
 }  // namespace halyard

@@ -12,6 +12,7 @@
 #include "console/vm_console.hpp"
 #include "devices/plic.hpp"
 #include "devices/uart16550.hpp"
+#include "lib/spinlock.hpp"
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
 #include "vm/guest_ram.hpp"
@@ -28,8 +29,10 @@ struct VmImage {
     std::string_view bootargs;
 };
 
-// 32 bits wide: RV64A has no byte-sized compare-and-swap.
-enum class VmState : uint32_t { kUnused, kRunning, kStopped };
+// The life of a VM (src/vm/lifecycle.hpp): kRunning -> kRebooting -> kRunning
+// again, or kRunning -> kStopped for good. 32 bits wide: RV64A has no
+// byte-sized atomics.
+enum class VmState : uint32_t { kUnused, kRunning, kRebooting, kStopped };
 
 class Vm {
   public:
@@ -68,6 +71,9 @@ class Vm {
     uint64_t initrd_gpa = 0;
     std::array<Vcpu, kMaxVcpus> vcpus{};
     unsigned vcpu_count = 0;
+    // Guards the VM's state and every vCPU's HSM state transitions (both are
+    // atomics so that they can be read without it). The outermost lock.
+    SpinLock lifecycle_lock;
     std::atomic<VmState> state{VmState::kUnused};
     bool guest_has_sstc = false;
 };

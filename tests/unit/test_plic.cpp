@@ -686,7 +686,7 @@ TEST(PlicConcurrency, HammeringClaimCompleteOnAlwaysHighSource) {
 // alternate and end at the current level.
 TEST(PlicConcurrency, NotificationsStayInOrderUnderContention) {
     constexpr unsigned kThreads = 4;
-    constexpr unsigned kToggles = 100000;
+    constexpr unsigned kToggles = 20000;
     ConcurrentNotifications notes;
     Plic plic{8, 1, &ConcurrentNotifications::notify, &notes};
     plic.write(enable_reg(0, 0), 4, 0xfe);

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "exit/exit_stats.hpp"
 #include "halyard/sbi.hpp"
 #include "sbi/sbi_base.hpp"
+#include "vm/exit_stats.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {

@@ -114,20 +114,26 @@ TEST_F(SbiSmp, HartStartBringsUpAStoppedVcpuOnItsHart) {
     sbi_call(sbi::kEidHsm, kHsmStart, 1, entry, 0xABCD);
     EXPECT_EQ(sbi_error(), 0);
     EXPECT_EQ(other().hsm_state.load(), HsmState::kStartPending);
-    EXPECT_EQ(other().regs.sepc, entry);
-    EXPECT_EQ(other().regs.gpr[kA0], 1u);
-    EXPECT_EQ(other().regs.gpr[kA1], 0xABCDu);
+    EXPECT_EQ(other().start_pc, entry);
+    EXPECT_EQ(other().start_opaque, 0xABCDu);
+    // Its hart waits parked in Halyard: an IPI wakes it, no firmware HSM call.
     ASSERT_EQ(firmware_calls(), 1u);
-    const fake::FirmwareCall& start = fake::hart.firmware_calls[0];
-    EXPECT_EQ(start.eid, sbi::kEidHsm);
-    EXPECT_EQ(start.fid, 0u);
-    EXPECT_EQ(start.arg0, 11u);  // its physical hart
-    EXPECT_EQ(start.arg2, 1u);   // its slot, for halyard_secondary_entry
+    const fake::FirmwareCall& kick = fake::hart.firmware_calls[0];
+    EXPECT_EQ(kick.eid, sbi::kEidIpi);
+    EXPECT_EQ(kick.arg0, 1u);
+    EXPECT_EQ(kick.arg1, 11u);  // its physical hart
 
     sbi_call(sbi::kEidHsm, kHsmStart, 1, entry, 0);
     EXPECT_EQ(sbi_error(), sbi::kErrAlreadyAvailable);
     sbi_call(sbi::kEidHsm, kHsmStart, 0, entry, 0);
     EXPECT_EQ(sbi_error(), sbi::kErrAlreadyAvailable) << "the caller itself is running";
+}
+
+TEST_F(SbiSmp, HartStartFailsWhileTheVmIsRebooting) {
+    vm_.state = VmState::kRebooting;
+    sbi_call(sbi::kEidHsm, kHsmStart, 1, guest::kKernelEntry, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrFailed);
+    EXPECT_EQ(other().hsm_state.load(), HsmState::kStopped);
 }
 
 TEST_F(SbiSmp, HartStartChecksItsArguments) {
@@ -143,14 +149,45 @@ TEST_F(SbiSmp, HartStartChecksItsArguments) {
 
 TEST_F(SbiSmp, HartStopAndSuspend) {
     EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmStop), ExitAction::kStopVcpu);
-    EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmSuspend, 0), ExitAction::kResume);
+    // An interrupt the guest enabled is pending: the suspend ends at once.
+    fake::hart[Csr::vsie] = irq::kSsip;  // the guest's SSIE
+    fake::hart[Csr::hip] = irq::kVssip;
+    // suspend_type is 32 bits: the upper half of a0 is ignored.
+    EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmSuspend, 0xFFFFFFFF00000000ull), ExitAction::kResume);
     EXPECT_EQ(sbi_error(), 0) << "retentive suspend returns after the next interrupt";
-    sbi_call(sbi::kEidHsm, kHsmSuspend, 0x80000000);
-    EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(vcpu().hsm_state.load(), HsmState::kStarted);
+    EXPECT_EQ(fake::hart[Csr::hie], 0u) << "the wake-up enables are taken back";
     for (uint64_t type : {0x1ull, 0x0FFFFFFFull, 0x10000000ull, 0x80000001ull, 0xFFFFFFFFull}) {
         sbi_call(sbi::kEidHsm, kHsmSuspend, type);
         EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam) << std::hex << type;
     }
+}
+
+TEST_F(SbiSmp, NonRetentiveSuspendResumesAtItsAddress) {
+    fake::hart[Csr::vsie] = irq::kSsip;
+    fake::hart[Csr::hip] = irq::kVssip;
+    fake::hart[Csr::vsatp] = 0x8000000000012345ull;
+    fake::hart[Csr::vsstatus] = sstatus::kSie;
+    const uint64_t resume = guest::kRamBase + 0x5000;
+    sbi_call(sbi::kEidHsm, kHsmSuspend, 0x80000000, resume, 0x1234);
+    EXPECT_EQ(vcpu().regs.sepc, resume);
+    EXPECT_EQ(reg(kA0), 0u) << "a0 = hart id";
+    EXPECT_EQ(reg(kA1), 0x1234u) << "a1 = opaque";
+    EXPECT_EQ(fake::hart[Csr::vsatp], 0u);
+    EXPECT_EQ(fake::hart[Csr::vsstatus] & sstatus::kSie, 0u);
+
+    sbi_call(sbi::kEidHsm, kHsmSuspend, 0x80000000, guest::kUartBase, 0);
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidAddress);
+}
+
+TEST_F(SbiSmp, SuspendEndsWhenTheVmStopsAndTheStopIsNotLost) {
+    fake::hart[Csr::vsie] = irq::kSsip;
+    vm_.state = VmState::kStopped;
+    sbi_call(sbi::kEidHsm, kHsmSuspend, 0);
+    EXPECT_NE(fake::hart[Csr::sip] & irq::kSsip, 0u) << "the IPI is raised again";
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kVmStopping);
 }
 
 TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
@@ -164,7 +201,13 @@ TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
     EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
     EXPECT_EQ(vcpu().requests.load(), 0u);
 
+    // A stop is the VM's state, not a request bit: handling the bit early
+    // (an IPI to oneself handles requests at once) cannot lose it.
+    vm_.state = VmState::kRebooting;
     vcpu().requests = kRequestStop;
+    sbi_call(sbi::kEidIpi, 0, 0b01, 0);
+    EXPECT_EQ(vcpu().requests.load(), 0u);
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
     EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kVmStopping);
 }
 

@@ -1,4 +1,4 @@
-#include "exit/exit_stats.hpp"
+#include "vm/exit_stats.hpp"
 
 #include "console/log.hpp"
 
