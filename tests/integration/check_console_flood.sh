@@ -25,14 +25,14 @@ awk '
     /^vm0\| / {
         rest = substr($0, 6)
         if (rest ~ /^console_flood: /) {
-            if (match(rest, /expect [0-9]+ of each of [A-Z]+$/)) {
+            if (match(rest, /expect [0-9]+ of each of [a-z]+$/)) {
                 split(substr(rest, RSTART), words, " ")
                 expected = words[2]
                 letters = words[6]
             }
             next
         }
-        if (rest !~ /^[A-P]*$/) {
+        if (rest !~ /^[a-p]*$/) {
             complain("line " NR " holds more than flood letters: " substr($0, 1, 100))
             next
         }
