@@ -5,10 +5,16 @@
 # the whole output, so a CTest log is enough to debug a failing QEMU run.
 #
 # usage: run_and_check.sh [options] -- COMMAND [ARG...]
-#   --status N             expected exit status (default 0)
+#   --status N             expected exit status (default 0; an ERE such as '0|1'
+#                          accepts any status it matches whole)
 #   --require REGEX        a line must match (grep -E; repeatable)
 #   --forbid REGEX         no line may match (repeatable)
 #   --lines N              the output must be exactly N lines
+#   --check-with SCRIPT [ARG...] ;
+#                          also run `bash SCRIPT CLEAN RAW ARG...` (CLEAN: the
+#                          output without carriage returns, RAW: as it came);
+#                          it prints what is wrong and exits non-zero to fail
+#                          the test (repeatable; the list of ARGs ends at ';')
 #   --send-after REGEX TEXT
 #                          once the output matches REGEX, write TEXT (printf %b
 #                          escapes, e.g. '\n') to the command's stdin; without
@@ -31,6 +37,7 @@ requires=()
 forbids=()
 send_regex=
 send_text=
+checkers=() # each entry: the checker's words joined by the unit separator
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -39,6 +46,15 @@ while [[ $# -gt 0 ]]; do
         --forbid) [[ $# -ge 2 ]] || usage; forbids+=("$2"); shift 2 ;;
         --lines) [[ $# -ge 2 ]] || usage; expected_lines=$2; shift 2 ;;
         --send-after) [[ $# -ge 3 ]] || usage; send_regex=$2; send_text=$3; shift 3 ;;
+        --check-with)
+            [[ $# -ge 2 ]] || usage
+            shift
+            words=()
+            while [[ $# -gt 0 && $1 != ";" ]]; do words+=("$1"); shift; done
+            [[ $# -gt 0 ]] || usage
+            shift
+            checkers+=("$(IFS=$'\x1f'; echo "${words[*]}")")
+            ;;
         --) shift; break ;;
         -h|--help) usage ;;
         *) echo "run_and_check: unknown option '$1'" >&2; usage ;;
@@ -80,7 +96,7 @@ fi
 tr -d '\r' <"$raw" >"$clean"
 
 failures=()
-if [[ "$status" != "$expected_status" ]]; then
+if ! [[ "$status" =~ ^($expected_status)$ ]]; then
     failures+=("exit status $status, expected $expected_status")
 fi
 for regex in "${requires[@]+"${requires[@]}"}"; do
@@ -98,6 +114,12 @@ if [[ -n "$expected_lines" && "$lines" != "$expected_lines" ]]; then
     failures+=("$lines line(s) of output, expected $expected_lines")
 fi
 
+for checker in "${checkers[@]+"${checkers[@]}"}"; do
+    IFS=$'\x1f' read -r -a words <<<"$checker"
+    if ! verdict=$(bash "${words[0]}" "$clean" "$raw" "${words[@]:1}" 2>&1); then
+        failures+=("$(basename "${words[0]}"): ${verdict:-failed}")
+    fi
+done
 if [[ ${#failures[@]} -eq 0 ]]; then
     echo "run_and_check: PASS (exit status $status, $lines line(s) of output)"
     exit 0

@@ -19,6 +19,7 @@ inline constexpr int64_t kErrNotSupported = -2;
 inline constexpr int64_t kErrInvalidParam = -3;
 inline constexpr int64_t kErrDenied = -4;
 inline constexpr int64_t kErrInvalidAddress = -5;
+inline constexpr int64_t kErrAlreadyAvailable = -6;
 
 // Extension IDs.
 inline constexpr uint64_t kEidLegacySetTimer = 0x00;
@@ -53,6 +54,26 @@ inline constexpr uint64_t kSrstReset = 0;
 inline constexpr uint32_t kResetShutdown = 0;
 inline constexpr uint32_t kReasonNone = 0;
 inline constexpr uint32_t kReasonSystemFailure = 1;
+
+// SRST reboot types (the shutdown type is above).
+inline constexpr uint32_t kResetColdReboot = 1;
+inline constexpr uint32_t kResetWarmReboot = 2;
+
+// TIME, IPI and RFENCE functions (ext-time.adoc, ext-ipi.adoc, ext-rfence.adoc).
+inline constexpr uint64_t kTimeSetTimer = 0;
+inline constexpr uint64_t kIpiSendIpi = 0;
+inline constexpr uint64_t kRfenceFenceI = 0;
+inline constexpr uint64_t kRfenceSfenceVma = 1;
+inline constexpr uint64_t kRfenceSfenceVmaAsid = 2;
+
+// HSM functions and hart states (ext-hsm.adoc).
+inline constexpr uint64_t kHsmHartStart = 0;
+inline constexpr uint64_t kHsmHartStop = 1;
+inline constexpr uint64_t kHsmHartGetStatus = 2;
+inline constexpr int64_t kHsmStarted = 0;
+inline constexpr int64_t kHsmStopped = 1;
+inline constexpr int64_t kHsmStartPending = 2;
+inline constexpr int64_t kHsmStopPending = 3;
 
 // Halyard extension functions.
 inline constexpr uint64_t kStatsStart = 0;
