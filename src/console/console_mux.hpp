@@ -4,9 +4,10 @@
 // through (an interactive guest needs its prompt without a newline, and its
 // terminal escapes). With several, each VM's output is gathered per line and
 // written whole, prefixed "vmN| ", so lines of different VMs never interleave;
-// control bytes are made visible (ESC as "^[", CR dropped) so that no guest can
-// move the cursor over a prefix or forge a line of Halyard's own log; console
-// input then goes to vm0 only.
+// control bytes are made visible (ESC as "^[", CR dropped; C1 controls and
+// bytes that are not well-formed UTF-8 as "\x9b") so that no guest can move the
+// cursor over a prefix or forge a line of Halyard's own log; console input
+// then goes to vm0 only.
 //
 // Concurrency: any vCPU of a VM may write to its console at any time (UART THR,
 // SBI DBCN, legacy putchar). The VM's line buffer has its own lock; a full line
@@ -14,6 +15,7 @@
 // delays another VM's output by at most one line per VM.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "console/vm_console.hpp"
 #include "lib/spinlock.hpp"
@@ -33,12 +35,22 @@ class ConsoleLineBuffer {
     void flush(const char* prefix) EXCLUDES(lock_);
 
   private:
+    static constexpr size_t kMaxSequence = 4;  // bytes of one UTF-8 character
+
+    void put_ascii(const char* prefix, char c) REQUIRES(lock_);
+    void end_sequence(const char* prefix) REQUIRES(lock_);
+    void put_escaped(const char* prefix, uint8_t byte) REQUIRES(lock_);
+    void reserve(const char* prefix, size_t room) REQUIRES(lock_);
     void append(char c) REQUIRES(lock_);
     void write_line(const char* prefix) REQUIRES(lock_);
 
     SpinLock lock_;
     char text_[kCapacity] GUARDED_BY(lock_) = {};
     size_t length_ GUARDED_BY(lock_) = 0;
+    // A UTF-8 character being received: its bytes so far and its length.
+    uint8_t sequence_[kMaxSequence] GUARDED_BY(lock_) = {};
+    size_t sequence_length_ GUARDED_BY(lock_) = 0;
+    size_t sequence_expected_ GUARDED_BY(lock_) = 0;
 };
 
 // The backend that connects `vm`'s console to the host console.
