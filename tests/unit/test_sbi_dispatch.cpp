@@ -57,8 +57,20 @@ TEST_F(SbiDispatch, BaseProbesEveryImplementedExtension) {
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;
     }
-    // EIDs are 32-bit: garbage in the upper half of a0 is ignored.
-    sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, 0xDEAD000000000000ull | sbi::kEidTime);
+}
+
+TEST_F(SbiDispatch, ProbeAndDispatchAgreeOnTheWholeEidRegister) {
+    // probe_extension takes a `long`: an EID with upper bits set is another
+    // EID, absent, just as a call with that a7 reaches no extension.
+    for (uint64_t high : {0xDEAD000000000000ull, 1ull << 32, 1ull << 63}) {
+        const uint64_t eid = high | sbi::kEidTime;
+        sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
+        EXPECT_EQ(sbi_error(), 0);
+        EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;
+        EXPECT_EQ(sbi_call(eid, 0, 1234), ExitAction::kResume);
+        EXPECT_EQ(sbi_error(), sbi::kErrNotSupported) << std::hex << eid;
+    }
+    sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, sbi::kEidTime);
     EXPECT_EQ(sbi_value(), 1u);
 }
 
