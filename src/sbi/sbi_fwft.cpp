@@ -55,8 +55,7 @@ SbiResult set(Vcpu& vcpu, uint32_t feature, uint64_t value, uint64_t flags) {
     // "Once set, the feature value can no longer be modified until hart
     // reset": any set of a locked feature is refused, as OpenSBI does.
     const uint32_t lock_bit = 1u << feature;
-    if ((vcpu.features.locked & lock_bit) != 0)
-        return SbiResult::error_code(sbi::kErrDeniedLocked);
+    if ((vcpu.features.locked & lock_bit) != 0) return SbiResult::error_code(sbi::kErrDeniedLocked);
 
     bool& current = value_of(vcpu.features, feature);
     const bool wanted = value == 1;

@@ -28,7 +28,7 @@ struct MachineFeatures {
     // henvcfg bits Halyard enables for every guest that the hart kept
     // (WARL): PBMTE, CBIE, CBCFE, CBZE, STCE.
     uint64_t guest_envcfg = 0;
-    bool svadu = false;                    // henvcfg.ADUE is writable
+    bool svadu = false;                     // henvcfg.ADUE is writable
     bool misaligned_deleg_control = false;  // the firmware's FWFT offers it
 };
 

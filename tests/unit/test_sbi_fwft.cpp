@@ -24,9 +24,9 @@ class SbiFwft : public VmFixture {
     }
 };
 
-constexpr uint64_t kDefined[] = {
-    sbi::kFwftMisalignedExcDeleg, sbi::kFwftLandingPad,       sbi::kFwftShadowStack,
-    sbi::kFwftDoubleTrap,         sbi::kFwftPteAdHwUpdating, sbi::kFwftPointerMaskingPmlen};
+constexpr uint64_t kDefined[] = {sbi::kFwftMisalignedExcDeleg, sbi::kFwftLandingPad,
+                                 sbi::kFwftShadowStack,        sbi::kFwftDoubleTrap,
+                                 sbi::kFwftPteAdHwUpdating,    sbi::kFwftPointerMaskingPmlen};
 
 TEST_F(SbiFwft, IsProbedPresent) {
     sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, sbi::kEidFwft);
