@@ -26,6 +26,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/platform/host_platform.cpp
     src/sbi/sbi_base.cpp
     src/sbi/sbi_dbcn.cpp
+    src/sbi/sbi_fwft.cpp
     src/sbi/sbi_halyard_stats.cpp
     src/sbi/sbi_hsm.cpp
     src/sbi/sbi_ipi.cpp
@@ -36,6 +37,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/vm/guest_dtb.cpp
     src/vm/lifecycle.cpp
     src/vm/vcpu_requests.cpp
+    src/vm/vcpu_features.cpp
     src/vm/vcpu_timer.cpp
     src/vm/vm.cpp
     src/vm/vm_bundle.cpp

@@ -81,7 +81,11 @@ inline constexpr uint64_t kSgeip = 1ull << 12;
 
 namespace henvcfg {
 inline constexpr uint64_t kFiom = 1ull << 0;
+inline constexpr uint64_t kCbieFlush = 1ull << 4;  // CBIE = 01: cbo.inval performs a flush
+inline constexpr uint64_t kCbieMask = 3ull << 4;
+inline constexpr uint64_t kCbcfe = 1ull << 6;
 inline constexpr uint64_t kCbze = 1ull << 7;
+inline constexpr uint64_t kAdue = 1ull << 61;
 inline constexpr uint64_t kPbmte = 1ull << 62;
 inline constexpr uint64_t kStce = 1ull << 63;
 }  // namespace henvcfg

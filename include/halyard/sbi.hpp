@@ -21,6 +21,7 @@ enum Error : int64_t {
     kErrAlreadyAvailable = -6,
     kErrAlreadyStarted = -7,
     kErrAlreadyStopped = -8,
+    kErrDeniedLocked = -14,
 };
 
 // Extension IDs.
@@ -37,6 +38,7 @@ inline constexpr uint64_t kEidSrst = 0x53525354;    // "SRST"
 inline constexpr uint64_t kEidPmu = 0x504D55;       // "PMU"
 inline constexpr uint64_t kEidDbcn = 0x4442434E;    // "DBCN"
 inline constexpr uint64_t kEidSusp = 0x53555350;    // "SUSP"
+inline constexpr uint64_t kEidFwft = 0x46574654;    // "FWFT"
 
 // Halyard's own extension, in the firmware-specific range 0x0A000000-0x0AFFFFFF:
 // "\nHYL". See src/sbi/halyard_stats_extension.hpp and the README.
@@ -65,6 +67,18 @@ enum DbcnFid : uint64_t { kDbcnWrite = 0, kDbcnRead = 1, kDbcnWriteByte = 2 };
 // SRST.
 inline constexpr uint64_t kSrstSystemReset = 0;
 enum ResetType : uint32_t { kResetShutdown = 0, kResetColdReboot = 1, kResetWarmReboot = 2 };
+
+// FWFT (ext-firmware-features.adoc): functions, feature IDs, set flags.
+enum FwftFid : uint64_t { kFwftSet = 0, kFwftGet = 1 };
+enum FwftFeature : uint32_t {
+    kFwftMisalignedExcDeleg = 0,
+    kFwftLandingPad = 1,
+    kFwftShadowStack = 2,
+    kFwftDoubleTrap = 3,
+    kFwftPteAdHwUpdating = 4,
+    kFwftPointerMaskingPmlen = 5,
+};
+inline constexpr uint64_t kFwftFlagLock = 1;
 
 // Halyard extension functions.
 enum HalyardFid : uint64_t {

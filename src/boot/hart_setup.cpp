@@ -1,9 +1,12 @@
 #include "boot/hart_setup.hpp"
 
 #include "arch/csr.hpp"
+#include "arch/firmware.hpp"
 #include "arch/hart.hpp"
 #include "halyard/csr_numbers.hpp"
+#include "halyard/sbi.hpp"
 #include "halyard/trap_cause.hpp"
+#include "vm/vcpu_features.hpp"
 
 namespace halyard {
 namespace {
@@ -25,6 +28,33 @@ constexpr uint64_t kDelegatedInterrupts = irq::kVssip | irq::kVstip | irq::kVsei
 
 constexpr uint64_t kCountersCycleTimeInstret = 0b111;
 
+// henvcfg bits a guest may have whenever the hart implements them: each
+// makes the guest's own instructions or page tables work as the extension
+// says, within the guest's own memory (Svpbmt PBMTE, Zicbom CBIE/CBCFE,
+// Zicboz CBZE, Sstc STCE). CBIE = 01: a guest's cbo.inval performs a flush,
+// so it can never discard writes and read what RAM held before. ADUE
+// (Svadu) is the guest's to choose through FWFT, off until it asks.
+constexpr uint64_t kGuestEnvcfg =
+    henvcfg::kPbmte | henvcfg::kCbieFlush | henvcfg::kCbcfe | henvcfg::kCbze;
+
+// Writes the henvcfg bits Halyard wants and keeps those the hart has (the
+// fields are WARL: unimplemented ones read back 0; with CBIE only the
+// encoding 01 is kept). Also makes henvcfg.ADUE usable when the hart has
+// Svadu: it is read-only 0 while menvcfg.ADUE is 0, which the firmware
+// switches with its own FWFT PTE_AD_HW_UPDATING (ignored when it has none).
+uint64_t setup_guest_envcfg(bool host_has_sstc) {
+    const uint64_t wanted = kGuestEnvcfg | (host_has_sstc ? henvcfg::kStce : 0);
+    arch::csr_write<Csr::henvcfg>(wanted | henvcfg::kAdue);
+    if ((arch::csr_read<Csr::henvcfg>() & henvcfg::kAdue) == 0) {
+        (void)arch::firmware_call(sbi::kEidFwft, sbi::kFwftSet, sbi::kFwftPteAdHwUpdating, 1, 0);
+        arch::csr_write<Csr::henvcfg>(wanted | henvcfg::kAdue);
+    }
+    uint64_t kept = arch::csr_read<Csr::henvcfg>() & (wanted | henvcfg::kAdue);
+    if ((kept & henvcfg::kCbieMask) != henvcfg::kCbieFlush) kept &= ~henvcfg::kCbieMask;
+    arch::csr_write<Csr::henvcfg>(kept & ~henvcfg::kAdue);
+    return kept;
+}
+
 }  // namespace
 
 void setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
@@ -32,7 +62,7 @@ void setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
     arch::csr_write<Csr::hedeleg>(kDelegatedExceptions);
     arch::csr_write<Csr::hideleg>(kDelegatedInterrupts);
     arch::csr_write<Csr::hcounteren>(kCountersCycleTimeInstret);
-    arch::csr_write<Csr::henvcfg>(host_has_sstc ? henvcfg::kStce : 0);
+    (void)setup_guest_envcfg(host_has_sstc);
     arch::csr_write<Csr::htimedelta>(0);
     arch::csr_write<Csr::hvip>(0);
     arch::csr_write<Csr::hie>(0);
@@ -63,6 +93,21 @@ HartCapabilities probe_hart_capabilities() {
     // libgcc for riscv64 is hard-float only and cannot be linked here).
     for (uint64_t vmid = (readback >> hgatp::kVmidShift) & hgatp::kVmidMask; vmid & 1; vmid >>= 1)
         ++caps.vmid_bits;
+
+    // What guests may switch through FWFT, from this (the boot) hart after
+    // setup_hypervisor_csrs; the other harts are alike.
+    MachineFeatures features;
+    const uint64_t envcfg = arch::csr_read<Csr::henvcfg>();
+    arch::csr_write<Csr::henvcfg>(envcfg | henvcfg::kAdue);
+    features.svadu = (arch::csr_read<Csr::henvcfg>() & henvcfg::kAdue) != 0;
+    arch::csr_write<Csr::henvcfg>(envcfg);
+    features.guest_envcfg = envcfg;
+    // Misaligned exceptions reach Halyard (and through hedeleg the guest)
+    // only if the firmware delegates them; only its FWFT lets that change.
+    features.misaligned_deleg_control =
+        arch::firmware_call(sbi::kEidFwft, sbi::kFwftGet, sbi::kFwftMisalignedExcDeleg).error ==
+        sbi::kSuccess;
+    set_machine_features(features);
     return caps;
 }
 

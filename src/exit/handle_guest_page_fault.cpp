@@ -53,9 +53,22 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
 // Nothing but RAM and devices exist in a VM's guest-physical space.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_unmapped(Vcpu& vcpu, uint64_t gpa) {
     if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) {
-        // The guest's own page-table walk touched a non-RAM address.
+        // The guest's own VS-stage page-table walk touched a non-RAM
+        // address. The hart reports the walk's implicit access (QEMU 7.2: a
+        // load guest-page fault, whatever the access), but a PTE access
+        // with nothing behind it raises "an access-fault exception
+        // corresponding to the original access type" (privileged spec,
+        // virtual-address translation process, step 2), with stval the
+        // original virtual address: a store or AMO gets a store/AMO access
+        // fault. The instruction at sepc says which it was.
         count_exit(vcpu, ExitReason::kGuestPageFaultOther);
-        return inject_access_fault(vcpu, is_store_fault(vcpu), gpa, "guest page table outside RAM");
+        DecodeResult decoded{};
+        bool store = is_store_fault(vcpu);
+        if (fetch_and_decode(vcpu, decoded)) {
+            if (decoded.status == DecodeStatus::kAtomic) store = true;
+            if (decoded.status == DecodeStatus::kOk) store = decoded.access.is_store;
+        }
+        return inject_access_fault(vcpu, store, gpa, "guest page table outside RAM");
     }
     count_exit(vcpu, ExitReason::kMmioUnmapped);
     // An AMO is a store for the exception it raises; QEMU 7.2 reports AMOs

@@ -17,9 +17,11 @@ SbiResult SbiBase::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
         case sbi::kBaseGetImplId: return SbiResult::success(sbi::kHalyardImplId);
         case sbi::kBaseGetImplVersion: return SbiResult::success(kImplVersion);
         case sbi::kBaseProbeExtension:
-            // EIDs are 32-bit signed values; the register may carry junk above.
-            return SbiResult::success(
-                SbiExtensions::implements(sbi_arg(vcpu, 0) & 0xFFFFFFFFull) ? 1 : 0);
+            // The argument is a `long` (ext-base.adoc), compared in full as
+            // dispatch compares all of a7: an EID probed as present must be
+            // one a call with that a7 reaches, and junk in the upper half
+            // names no extension.
+            return SbiResult::success(SbiExtensions::implements(sbi_arg(vcpu, 0)) ? 1 : 0);
         case sbi::kBaseGetMvendorid: return SbiResult::success(g_machine_ids.mvendorid);
         case sbi::kBaseGetMarchid: return SbiResult::success(g_machine_ids.marchid);
         case sbi::kBaseGetMimpid: return SbiResult::success(g_machine_ids.mimpid);

@@ -6,6 +6,7 @@
 #include "sbi/sbi_base.hpp"
 #include "sbi/sbi_dbcn.hpp"
 #include "sbi/sbi_extension_list.hpp"
+#include "sbi/sbi_fwft.hpp"
 #include "sbi/sbi_halyard_stats.hpp"
 #include "sbi/sbi_hsm.hpp"
 #include "sbi/sbi_ipi.hpp"
@@ -17,6 +18,6 @@
 namespace halyard {
 
 using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiHsm, SbiDbcn,
-                                       SbiLegacy, SbiSrst, SbiHalyardStats>;
+                                       SbiLegacy, SbiSrst, SbiHalyardStats, SbiFwft>;
 
 }  // namespace halyard

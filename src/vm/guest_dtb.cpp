@@ -1,8 +1,10 @@
 #include "vm/guest_dtb.hpp"
 
 #include "console/format.hpp"
+#include "console/log.hpp"
 #include "devices/plic.hpp"
 #include "fdt/fdt_builder.hpp"
+#include "halyard/csr_numbers.hpp"
 #include "halyard/guest_layout.hpp"
 #include "platform/host_platform.hpp"
 
@@ -83,16 +85,94 @@ void add_soc(FdtBuilder& b, unsigned vcpu_count) {
 
 }  // namespace
 
-size_t guest_isa_string(std::string_view host_isa, std::span<char> out) {
+namespace {
+
+// Multi-letter extensions a guest can use in VS-mode with nothing from
+// Halyard: unprivileged instructions without CSRs of their own, hints, the
+// counters hcounteren enables (cycle, time, instret: Zicntr), Zawrs (VS-mode
+// wrs.* only trap with hstatus.VTW = 1, which Halyard never sets), Svinval
+// and Svnapot (VS-stage page tables, sinval.vma as sfence.vma with VTVM = 0).
+// Not here: H-extension names (sh*), AIA (smaia/ssaia), counters and CSRs
+// Halyard does not virtualise (zihpm, sscofpmf, zkr's seed, smstateen,
+// zcmt's jvt), M-mode extensions (sm*), vendor extensions (x*).
+constexpr std::string_view kPlainExtensions[] = {
+    "zicsr",   "zifencei", "zicntr",   "zihintpause", "zihintntl", "zicond",  "zimop",  "zcmop",
+    "zicbop",  "zawrs",    "zaamo",    "zalrsc",      "zacas",     "zabha",   "ztso",   "za64rs",
+    "za128rs", "zic64b",   "ziccamoa", "ziccif",      "zicclsm",   "ziccrse", "zca",    "zcb",
+    "zcd",     "zcf",      "zba",      "zbb",         "zbc",       "zbs",     "zbkb",   "zbkc",
+    "zbkx",    "zk",       "zkn",      "zknd",        "zkne",      "zknh",    "zks",    "zksed",
+    "zksh",    "zkt",      "zfa",      "zfh",         "zfhmin",    "zfbfmin", "zfinx",  "zdinx",
+    "zhinx",   "zhinxmin", "zve32x",   "zve32f",      "zve64x",    "zve64f",  "zve64d", "zvfh",
+    "zvfhmin", "zvfbfmin", "zvfbfwma", "zvbb",        "zvbc",      "zvkb",    "zvkg",   "zvkned",
+    "zvknha",  "zvknhb",   "zvksed",   "zvksh",       "zvkt",      "zvl32b",  "zvl64b", "zvl128b",
+    "zvl256b", "zvl512b",  "zvl1024b", "svinval",     "svnapot",   "svade",
+};
+
+// Extensions that work in VS-mode only with a henvcfg bit Halyard sets (and
+// the hart kept, see setup_hypervisor_csrs).
+struct EnvcfgExtension {
+    std::string_view name;
+    uint64_t bits;
+};
+constexpr EnvcfgExtension kEnvcfgExtensions[] = {
+    {"sstc", henvcfg::kStce},
+    {"svpbmt", henvcfg::kPbmte},
+    {"zicbom", henvcfg::kCbieFlush | henvcfg::kCbcfe},
+    {"zicboz", henvcfg::kCbze},
+};
+
+bool offered(std::string_view name, const MachineFeatures& machine) {
+    for (std::string_view plain : kPlainExtensions)
+        if (name == plain) return true;
+    for (const EnvcfgExtension& e : kEnvcfgExtensions)
+        if (name == e.name) return (machine.guest_envcfg & e.bits) == e.bits;
+    return false;
+}
+
+// Appends `text` if it fits (one byte is kept for the NUL).
+bool append(std::span<char> out, size_t& length, std::string_view text) {
+    if (length + text.size() + 1 > out.size()) return false;
+    for (char c : text) out[length++] = c;
+    return true;
+}
+
+}  // namespace
+
+size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
+                        std::span<char> out) {
     size_t length = 0;
     const size_t single_letters_end = isa_single_letters_end(host_isa);
-    for (size_t i = 0; i < host_isa.size(); ++i) {
-        char c = host_isa[i];
+    for (size_t i = 0; i < single_letters_end; ++i) {
         // 'h' among the single-letter extensions (after "rv64") is the
         // hypervisor extension: the guest runs in VS-mode and cannot use it.
-        if (i >= 4 && i < single_letters_end && c == 'h') continue;
-        if (length + 1 >= out.size()) return 0;
-        out[length++] = c;
+        if (i >= 4 && host_isa[i] == 'h') continue;
+        if (!append(out, length, host_isa.substr(i, 1))) return 0;
+    }
+    bool svade_written = false;
+    size_t position = single_letters_end;
+    while (position < host_isa.size()) {
+        size_t end = host_isa.find('_', position);
+        if (end == std::string_view::npos) end = host_isa.size();
+        const std::string_view name = host_isa.substr(position, end - position);
+        position = end + 1;
+        if (name.empty()) continue;
+        if (name == "svadu") {
+            // Svadu in a guest's ISA means A/D updating it can switch on
+            // with FWFT PTE_AD_HW_UPDATING; it starts off, so Svade comes
+            // with it (the Linux binding: both = Svade until FWFT says
+            // otherwise). Without a writable henvcfg.ADUE the guest gets
+            // Svade only: that is what henvcfg.ADUE = 0 gives it.
+            if (!svade_written && !append(out, length, "_svade")) return 0;
+            svade_written = true;
+            if (machine.svadu && !append(out, length, "_svadu")) return 0;
+            continue;
+        }
+        if (!offered(name, machine)) continue;
+        if (name == "svade") {
+            if (svade_written) continue;
+            svade_written = true;
+        }
+        if (!append(out, length, "_") || !append(out, length, name)) return 0;
     }
     if (out.empty()) return 0;
     out[length] = '\0';
@@ -100,8 +180,16 @@ size_t guest_isa_string(std::string_view host_isa, std::span<char> out) {
 }
 
 size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
-    char isa[256];
-    size_t isa_length = guest_isa_string(spec.host_isa, isa);
+    // The guest's ISA is never longer than the host's plus "_svade" (see
+    // guest_isa_string); QEMU 10's is several hundred characters.
+    char isa[kMaxIsaLength + 1 + 6];
+    if (spec.host_isa.size() > kMaxIsaLength) {
+        log("error: the host's riscv,isa string has %zu characters; Halyard passes at most %zu to "
+            "a guest",
+            spec.host_isa.size(), kMaxIsaLength);
+        return 0;
+    }
+    size_t isa_length = guest_isa_string(spec.host_isa, machine_features(), isa);
     if (isa_length == 0) return 0;
 
     FdtBuilder b(out);

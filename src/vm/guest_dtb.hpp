@@ -8,6 +8,8 @@
 #include <span>
 #include <string_view>
 
+#include "vm/vcpu_features.hpp"
+
 namespace halyard {
 
 struct GuestDtbSpec {
@@ -22,9 +24,17 @@ struct GuestDtbSpec {
     uint64_t initrd_end;
 };
 
-// The guest's ISA string: the host's without the H extension. Returns the
-// length written (NUL-terminated), 0 if `out` is too small.
-size_t guest_isa_string(std::string_view host_isa, std::span<char> out);
+// Longest host riscv,isa string Halyard passes on (QEMU 10's is ~400).
+inline constexpr size_t kMaxIsaLength = 2048;
+
+// The guest's ISA string: the host's single letters without H, and of its
+// multi-letter extensions only those a guest can use in VS-mode: an
+// allowlist of extensions that need nothing from Halyard, plus those that
+// need a henvcfg bit `machine` says the hart kept (Sstc, Svpbmt, Zicbom,
+// Zicboz), and Svadu (as Svade, plus Svadu when FWFT can switch it).
+// Returns the length written (NUL-terminated), 0 if `out` is too small.
+size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
+                        std::span<char> out);
 
 // Builds the DTB into `out`; returns its size, 0 if it does not fit.
 size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out);

@@ -8,6 +8,7 @@
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
 #include "vm/exit_stats.hpp"
+#include "vm/vcpu_features.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm/vcpu_timer.hpp"
 #include "vm/vm_setup.hpp"
@@ -45,12 +46,7 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::csr_write<Csr::hgatp>(vm.gstage.hgatp(vm.vmid));
     arch::hfence_gvma_vmid(vm.vmid);
     arch::hfence_vvma_all();
-    uint64_t henvcfg = arch::csr_read<Csr::henvcfg>();
-    if (vm.guest_has_sstc)
-        henvcfg |= henvcfg::kStce;
-    else
-        henvcfg &= ~henvcfg::kStce;
-    arch::csr_write<Csr::henvcfg>(henvcfg);
+    load_vcpu_features(vcpu);  // henvcfg (Sstc, Svadu per FWFT, ...) and FWFT state
     load_guest_csrs(vcpu);
     // First entry: sret to VS-mode (SPV = 1, SPP = 1); HLV/HLVX act as VS too.
     arch::csr_set<Csr::hstatus>(hstatus::kSpv | hstatus::kSpvp);

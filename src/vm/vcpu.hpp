@@ -10,6 +10,7 @@
 
 #include "halyard/exit_reason.hpp"
 #include "halyard/vm_cpu_registers.hpp"
+#include "vm/vcpu_features.hpp"
 
 namespace halyard {
 
@@ -58,6 +59,7 @@ struct Vcpu {
     uint64_t exit_count_step = 1;
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
     unsigned log_budget = 16;         // guest-triggered log lines left (stops log floods)
+    VcpuFeatures features{};          // SBI FWFT state (reset with the vCPU)
 
     static Vcpu& from_registers(VmCpuRegisters* regs) { return *reinterpret_cast<Vcpu*>(regs); }
     uint64_t& gpr(unsigned index) { return regs.gpr[index]; }

@@ -8,12 +8,27 @@ namespace halyard {
 
 void vcpu_set_timer(Vcpu& vcpu, uint64_t deadline) {
     if (vcpu.vm->guest_has_sstc) {
-        // htimedelta is 0, so guest time is host time.
+        // htimedelta is 0, so guest time is host time. Writing a deadline
+        // that is already due sets hip.VSTIP at once and a later one clears
+        // it (hypervisor.adoc, hip.VSTIP): the hardware does what SBI
+        // set_timer promises.
         arch::csr_write<Csr::vstimecmp>(deadline);
         return;
     }
+    // The SBI spec (ext-time.adoc): set_timer clears the pending timer
+    // interrupt; a deadline already due makes it pending again at once.
+    // That is decided here rather than by arming the host timer for the
+    // past, so the guest's very next instruction sees STIP in sip,
+    // whenever the firmware's timer interrupt would arrive.
+    if (deadline <= arch::csr_read<Csr::time>()) {
+        arch::csr_set<Csr::hvip>(irq::kVstip);
+        if (vcpu.timer_deadline != ~0ull) {
+            vcpu.timer_deadline = ~0ull;
+            arch::firmware_call(sbi::kEidTime, 0, ~0ull);
+        }
+        return;
+    }
     vcpu.timer_deadline = deadline;
-    // The spec: setting a future deadline clears the pending timer interrupt.
     arch::csr_clear<Csr::hvip>(irq::kVstip);
     arch::firmware_call(sbi::kEidTime, 0, deadline);
     arch::csr_set<Csr::sie>(irq::kStip);
@@ -21,6 +36,7 @@ void vcpu_set_timer(Vcpu& vcpu, uint64_t deadline) {
 
 void vcpu_timer_fired(Vcpu& vcpu) {
     if (arch::csr_read<Csr::time>() >= vcpu.timer_deadline) {
+        // Stays pending until the guest sets another deadline.
         arch::csr_set<Csr::hvip>(irq::kVstip);
         vcpu.timer_deadline = ~0ull;
     }

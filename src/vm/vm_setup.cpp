@@ -36,6 +36,7 @@ void reset_vcpu(Vcpu& vcpu) {
     vcpu.regs.sepc = guest::kKernelEntry;
     vcpu.regs.guest.vstimecmp = ~0ull;  // no timer interrupt until the guest asks
     vcpu.timer_deadline = ~0ull;
+    vcpu.features = VcpuFeatures{};  // FWFT: local features reset with the hart
 }
 
 bool load_vm_image(Vm& vm, const HostPlatform& platform) {

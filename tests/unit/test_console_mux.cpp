@@ -46,9 +46,15 @@ TEST_F(ConsoleLine, WellFormedUtf8PassesWhole) {
 }
 
 TEST_F(ConsoleLine, C1ControlsAndMalformedUtf8AreEscaped) {
-    EXPECT_EQ(put("\x9b" "2J\n"), "vm1| \\x9b2J\r\n") << "8-bit CSI";
+    EXPECT_EQ(put("\x9b"
+                  "2J\n"),
+              "vm1| \\x9b2J\r\n")
+        << "8-bit CSI";
     fake::host_console = {};
-    EXPECT_EQ(put("\xc2\x9b" "2J\n"), "vm1| \\xc2\\x9b2J\r\n") << "U+009B, CSI in UTF-8";
+    EXPECT_EQ(put("\xc2\x9b"
+                  "2J\n"),
+              "vm1| \\xc2\\x9b2J\r\n")
+        << "U+009B, CSI in UTF-8";
     fake::host_console = {};
     EXPECT_EQ(put("\xe0\x80\xaf\n"), "vm1| \\xe0\\x80\\xaf\r\n") << "overlong";
     fake::host_console = {};

@@ -57,8 +57,20 @@ TEST_F(SbiDispatch, BaseProbesEveryImplementedExtension) {
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;
     }
-    // EIDs are 32-bit: garbage in the upper half of a0 is ignored.
-    sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, 0xDEAD000000000000ull | sbi::kEidTime);
+}
+
+TEST_F(SbiDispatch, ProbeAndDispatchAgreeOnTheWholeEidRegister) {
+    // probe_extension takes a `long`: an EID with upper bits set is another
+    // EID, absent, just as a call with that a7 reaches no extension.
+    for (uint64_t high : {0xDEAD000000000000ull, 1ull << 32, 1ull << 63}) {
+        const uint64_t eid = high | sbi::kEidTime;
+        sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
+        EXPECT_EQ(sbi_error(), 0);
+        EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;
+        EXPECT_EQ(sbi_call(eid, 0, 1234), ExitAction::kResume);
+        EXPECT_EQ(sbi_error(), sbi::kErrNotSupported) << std::hex << eid;
+    }
+    sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, sbi::kEidTime);
     EXPECT_EQ(sbi_value(), 1u);
 }
 
@@ -207,6 +219,49 @@ TEST_F(SbiDispatch, TimeWithoutSstcArmsTheHostTimerAndInjectsVstip) {
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
     EXPECT_EQ(fake::hart.firmware_calls.back().arg0, ~0ull);
     EXPECT_EQ(exits(ExitReason::kInterruptTimer), 2u);
+}
+
+TEST_F(SbiDispatch, TimeWithoutSstcAPastDeadlineIsPendingAtOnceUntilAFutureOne) {
+    vm_.guest_has_sstc = false;
+    fake::hart[Csr::time] = 10000;
+    for (uint64_t deadline : {uint64_t{0}, uint64_t{9999}, uint64_t{10000}}) {
+        fake::hart[Csr::hvip] = 0;
+        fake::hart.firmware_calls.clear();
+        sbi_call(sbi::kEidTime, 0, deadline);
+        EXPECT_EQ(sbi_error(), 0);
+        EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u)
+            << "deadline " << deadline << ": STIP visible to the guest's next instruction";
+        EXPECT_TRUE(fake::hart.firmware_calls.empty()) << "no host timer armed for the past";
+    }
+    // A host timer exit in between (say, from an older deadline) keeps it.
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorTimer);
+    vmexit_handler(vcpu());
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
+    // The legacy call behaves the same.
+    fake::hart[Csr::hvip] = 0;
+    vcpu().regs.gpr[kA0] = 5;
+    vcpu().regs.gpr[kA7] = sbi::kEidLegacySetTimer;
+    vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
+    vmexit_handler(vcpu());
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
+    // Only a future deadline (or -1) clears it.
+    sbi_call(sbi::kEidTime, 0, ~0ull);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVstip, 0u);
+    sbi_call(sbi::kEidTime, 0, 0);
+    sbi_call(sbi::kEidTime, 0, 20000);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVstip, 0u);
+    EXPECT_EQ(fake::hart.firmware_calls.back().arg0, 20000u);
+}
+
+TEST_F(SbiDispatch, TimeWithoutSstcAPastDeadlineDisarmsAnArmedHostTimer) {
+    vm_.guest_has_sstc = false;
+    fake::hart[Csr::time] = 100;
+    sbi_call(sbi::kEidTime, 0, 5000);
+    ASSERT_EQ(fake::hart.firmware_calls.size(), 1u);
+    sbi_call(sbi::kEidTime, 0, 50);
+    ASSERT_EQ(fake::hart.firmware_calls.size(), 2u);
+    EXPECT_EQ(fake::hart.firmware_calls.back().arg0, ~0ull);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
 }
 
 TEST_F(SbiDispatch, SrstShutsDownOrReboots) {

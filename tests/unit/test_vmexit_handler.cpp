@@ -145,6 +145,24 @@ TEST_F(VmExit, ImplicitPageTableAccessOutsideRamIsRefused) {
     EXPECT_EQ(exits(ExitReason::kGuestPageFaultOther), 1u);
 }
 
+// The walk for a store reads a PTE outside RAM: QEMU 7.2 reports a *load*
+// guest-page fault with a PTE-read pseudoinstruction in htinst; hardware
+// raises the access fault of the original access, a store/AMO access fault,
+// at the original virtual address (stval).
+TEST_F(VmExit, ImplicitPageTableAccessOfAStoreGetsAStoreAccessFault) {
+    constexpr uint64_t kGuestVa = 0xFFFFFFC000001000ull;
+    for (uint32_t insn : {kSwA0, kSbA1Thr, kAmoaddW}) {
+        guest_page_fault(false, kGuestVa, insn, 0x3000);
+        expect_injected(Exception::kStoreAccessFault, kGuestVa);
+        EXPECT_EQ(vcpu().regs.sepc, kVstvec) << std::hex << insn;
+    }
+    // A hart that reports the implicit access as a store keeps a load a load.
+    guest_page_fault(true, kGuestVa, kLbuA0Lsr, 0x3020);
+    expect_injected(Exception::kLoadAccessFault, kGuestVa);
+    guest_page_fault(false, kGuestVa, kLbuA0Lsr, 0x3000);
+    expect_injected(Exception::kLoadAccessFault, kGuestVa);
+}
+
 TEST_F(VmExit, FetchFromNowhereGetsAnInstructionAccessFault) {
     vcpu().regs.sepc = kPc;
     vcpu().regs.trap.scause = cause_code(Exception::kInstructionGuestPageFault);
