@@ -2,8 +2,15 @@
 // The state behind the fake arch layer: a CSR file, guest instruction memory
 // for HLVX reads, and a record of firmware calls. Tests set it up, run the
 // portable code, and inspect it.
+//
+// Each thread is a hart of its own (`hart` is thread_local), so SMP paths run
+// on real threads: a host IPI (firmware sbi_send_ipi) marks the target hart
+// id in `ipi_pending`; the target sees it as sip.SSIP at its next wait for
+// interrupt or when its test guest looks for pending interrupts. Entering a
+// guest calls the hart's `enter_guest_hook`, where a test plays the guest.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -28,6 +35,9 @@ struct HartState {
     unsigned hfence_vvma_count = 0;
     unsigned fence_i_count = 0;
     VmCpuRegisters* current_registers = nullptr;  // the vCPU whose exit is being handled
+    uint64_t hart_id = 0;                         // this thread's host hart id (IPIs)
+    // Called by arch::enter_guest; must not return (see test_lifecycle_threads).
+    void (*enter_guest_hook)(VmCpuRegisters& regs) = nullptr;
 
     uint64_t& operator[](Csr c) { return csr[static_cast<unsigned>(c)]; }
     // Places a 16- or 32-bit instruction at `gva`.
@@ -37,10 +47,20 @@ struct HartState {
     }
 };
 
-inline HartState hart;
+inline thread_local HartState hart;
+
+inline constexpr unsigned kMaxFakeHarts = 64;
+inline std::array<std::atomic<bool>, kMaxFakeHarts> ipi_pending{};
+
+// Moves an IPI sent to this thread's hart into its sip.SSIP.
+inline void take_ipi() {
+    if (hart.hart_id < kMaxFakeHarts && ipi_pending[hart.hart_id].exchange(false))
+        hart[Csr::sip] |= uint64_t{1} << 1;
+}
 
 inline void reset() {
     hart = HartState{};
+    for (auto& pending : ipi_pending) pending.store(false);
 }
 
 }  // namespace halyard::fake

@@ -1,16 +1,19 @@
 #pragma once
-// Host fake of arch/hart.hpp. Entering a guest is impossible on the host;
-// unit tests call vmexit_handler() directly instead.
+// Host fake of arch/hart.hpp. Entering a guest is impossible on the host:
+// unit tests call vmexit_handler() directly, or play the guest in the hart's
+// enter_guest_hook (tests/unit/test_lifecycle_threads.cpp).
 
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
 
 #include "arch/fake_hart_state.hpp"
 #include "halyard/vm_cpu_registers.hpp"
 
 namespace halyard::arch {
 
-[[noreturn]] inline void enter_guest(VmCpuRegisters&) {
+[[noreturn]] inline void enter_guest(VmCpuRegisters& regs) {
+    if (fake::hart.enter_guest_hook != nullptr) fake::hart.enter_guest_hook(regs);
     std::abort();
 }
 
@@ -30,7 +33,10 @@ inline VmCpuRegisters* current_vcpu_registers() {
     return fake::hart.current_registers;
 }
 inline void install_trap_vector() {}
-inline void wait_for_interrupt() {}
+inline void wait_for_interrupt() {
+    fake::take_ipi();
+    std::this_thread::yield();
+}
 inline void fence_i() {
     ++fake::hart.fence_i_count;
 }
