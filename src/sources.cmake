@@ -2,8 +2,8 @@
 # halyard.elf (cross preset) and into the unit tests against the fake arch
 # layer (host preset).
 set(HALYARD_PORTABLE_SOURCES
-    src/console/console_mux.cpp
-    src/console/format.cpp
+    src/vm/console_mux.cpp
+    src/lib/format.cpp
     src/console/log.cpp
     src/devices/plic.cpp
     src/devices/uart16550.cpp

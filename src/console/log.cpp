@@ -1,8 +1,8 @@
 #include "console/log.hpp"
 
 #include "console/console_lock.hpp"
-#include "console/format.hpp"
 #include "console/host_console.hpp"
+#include "lib/format.hpp"
 
 namespace halyard {
 

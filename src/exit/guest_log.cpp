@@ -2,8 +2,8 @@
 
 #include <cstdarg>
 
-#include "console/format.hpp"
 #include "console/log.hpp"
+#include "lib/format.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard {

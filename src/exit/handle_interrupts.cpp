@@ -2,10 +2,10 @@
 // interrupts are delegated (hideleg) and never come here.
 
 #include "arch/csr.hpp"
-#include "console/console_mux.hpp"
 #include "console/host_console.hpp"
 #include "exit/exit_handlers.hpp"
 #include "exit/guest_log.hpp"
+#include "vm/console_mux.hpp"
 #include "vm/exit_stats.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm/vcpu_timer.hpp"

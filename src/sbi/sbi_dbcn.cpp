@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_dbcn.hpp"
 
 #include "vm/vm.hpp"
@@ -11,12 +12,19 @@ bool buffer_in_ram(const Vm& vm, uint64_t base, uint64_t length) {
     return vm.ram.contains(base, length);
 }
 
+// Bytes one write takes at most. The spec lets a write be partial ("the
+// number of bytes written", callers loop), and a bounded call keeps a vCPU
+// from spending unbounded time in HS-mode: a VM that is stopped or rebooted
+// must see its vCPUs leave within one short exit.
+constexpr uint64_t kMaxWriteBytes = 512;
+
 SbiResult write(Vcpu& vcpu, uint64_t length, uint64_t base) {
     Vm& vm = *vcpu.vm;
     if (!buffer_in_ram(vm, base, length)) return SbiResult::error_code(sbi::kErrInvalidParam);
+    const uint64_t count = length < kMaxWriteBytes ? length : kMaxWriteBytes;
     const uint8_t* bytes = vm.ram.host_pointer(base);
-    for (uint64_t i = 0; i < length; ++i) vm.console.put(static_cast<char>(bytes[i]));
-    return SbiResult::success(length);
+    for (uint64_t i = 0; i < count; ++i) vm.console.put(static_cast<char>(bytes[i]));
+    return SbiResult::success(count);
 }
 
 SbiResult read(Vcpu& vcpu, uint64_t length, uint64_t base) {

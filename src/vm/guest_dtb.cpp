@@ -1,11 +1,11 @@
 #include "vm/guest_dtb.hpp"
 
-#include "console/format.hpp"
 #include "console/log.hpp"
 #include "devices/plic.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "halyard/csr_numbers.hpp"
 #include "halyard/guest_layout.hpp"
+#include "lib/format.hpp"
 #include "platform/host_platform.hpp"
 
 namespace halyard {

@@ -4,9 +4,9 @@
 #include "arch/csr.hpp"
 #include "arch/firmware.hpp"
 #include "arch/hart.hpp"
-#include "console/console_mux.hpp"
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
+#include "vm/console_mux.hpp"
 #include "vm/exit_stats.hpp"
 #include "vm/vcpu_features.hpp"
 #include "vm/vcpu_requests.hpp"
@@ -36,6 +36,10 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::csr_write<Csr::vscause>(g.vscause);
     arch::csr_write<Csr::vstval>(g.vstval);
     arch::csr_write<Csr::vsatp>(g.vsatp);
+    // No VS copies of these: a guest in VS-mode writes the hart's own, so a
+    // restarted vCPU must not find what it (or its previous boot) left there.
+    arch::csr_write<Csr::senvcfg>(0);
+    arch::csr_write<Csr::scounteren>(0);
     arch::csr_write<Csr::hvip>(g.hvip | (vcpu.external_interrupt_level.load() ? irq::kVseip : 0));
     if (vcpu.vm->guest_has_sstc) arch::csr_write<Csr::vstimecmp>(g.vstimecmp);
 }
@@ -60,7 +64,7 @@ void load_guest_csrs(const Vcpu& vcpu) {
 void quiesce_hart(Vcpu& vcpu) {
     vcpu_timer_cancel(vcpu);
     arch::csr_write<Csr::hvip>(0);
-    arch::csr_write<Csr::hie>(0);
+    arch::csr_write<Csr::hie>(0);  // the guest's sie: reloaded from the reset image
 }
 
 bool any_vm_running() {
@@ -242,11 +246,9 @@ void suspend_current_vcpu(Vcpu& self, bool retentive, uint64_t resume_pc, uint64
         SpinLockGuard guard(vm.lifecycle_lock);
         self.hsm_state.store(HsmState::kSuspended);
     }
-    // Wake up for what the guest enabled (its sie, shifted to the VS bits of
-    // hie) and for host IPIs; a guest without Sstc has its deadline on the
-    // host timer, which stays enabled.
-    const uint64_t enabled = (arch::csr_read<Csr::vsie>() << 1) & kGuestInterrupts;
-    arch::csr_write<Csr::hie>(enabled);
+    // What wakes the hart: the guest's own enables (its sie is hie's VS bits,
+    // so WFI already wakes for them; they are the guest's state, left alone),
+    // host IPIs, and, for a guest without Sstc, the host timer.
     for (;;) {
         if (vcpu_must_stop(self)) break;
         const uint64_t pending = arch::csr_read<Csr::sip>();
@@ -256,18 +258,17 @@ void suspend_current_vcpu(Vcpu& self, bool retentive, uint64_t resume_pc, uint64
             continue;
         }
         if ((pending & irq::kStip) != 0 && !vm.guest_has_sstc) vcpu_timer_fired(self);
+        const uint64_t enabled = (arch::csr_read<Csr::vsie>() << 1) & kGuestInterrupts;
         if ((arch::csr_read<Csr::hip>() & enabled) != 0) break;
         idle_work();
         arch::wait_for_interrupt();
     }
-    arch::csr_write<Csr::hie>(0);
+    // Its VM is stopping or rebooting: it stops from the suspended state.
+    if (vcpu_must_stop(self)) stop_current_vcpu(self);
     {
         SpinLockGuard guard(vm.lifecycle_lock);
-        if (self.hsm_state.load() == HsmState::kSuspended) self.hsm_state.store(HsmState::kStarted);
+        self.hsm_state.store(HsmState::kStarted);
     }
-    // The IPI that said "stop" may have been consumed above: raise it again,
-    // so the vCPU exits as soon as it is entered and stops there.
-    if (vcpu_must_stop(self)) arch::csr_set<Csr::sip>(irq::kSsip);
     if (retentive) return;
     // Non-retentive: as if the hart had been powered down and started again at
     // resume_pc, in VS-mode with translation and interrupts off.

@@ -58,8 +58,9 @@ struct Vcpu {
     // stopped (an addend instead of a flag keeps the exit path branch-free).
     uint64_t exit_count_step = 1;
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
-    unsigned log_budget = 16;         // guest-triggered log lines left (stops log floods)
-    VcpuFeatures features{};          // SBI FWFT state (reset with the vCPU)
+    static constexpr unsigned kLogBudget = 16;
+    unsigned log_budget = kLogBudget;  // guest-triggered log lines left (stops log floods)
+    VcpuFeatures features{};           // SBI FWFT state (reset with the vCPU)
 
     static Vcpu& from_registers(VmCpuRegisters* regs) { return *reinterpret_cast<Vcpu*>(regs); }
     uint64_t& gpr(unsigned index) { return regs.gpr[index]; }

@@ -24,7 +24,11 @@ bool handle_vcpu_requests(Vcpu& self) {
 }
 
 bool vcpu_is_running(const Vcpu& vcpu) {
-    const HsmState state = vcpu.hsm_state.load(std::memory_order_acquire);
+    // Sequentially consistent, paired with the level store below and the
+    // starting hart's store of kStarted before it reads the level: one side
+    // always sees the other, so a level change is never dropped for a vCPU
+    // that is just being entered.
+    const HsmState state = vcpu.hsm_state.load();
     return state == HsmState::kStarted || state == HsmState::kSuspended;
 }
 
@@ -52,7 +56,7 @@ void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request) {
 }
 
 void set_vcpu_external_interrupt(Vcpu& target, bool level) {
-    target.external_interrupt_level.store(level, std::memory_order_release);
+    target.external_interrupt_level.store(level);  // seq_cst: see vcpu_is_running
     VmCpuRegisters* current = arch::current_vcpu_registers();
     if (current == &target.regs) {
         post_vcpu_request(target, target, kRequestSyncExternalInterrupt);

@@ -25,7 +25,8 @@ void signal_vcpu(Vcpu& target, uint32_t request);
 // running are dropped (it has no guest TLB or pending interrupt to act on).
 void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request);
 
-// Waits until `target` has handled every request posted to it, handling
+// Waits until `target` has taken every request posted to it (it carries them
+// out before it runs guest code again), handling
 // `self`'s own meanwhile (two vCPUs fencing each other must not deadlock).
 // Gives up when `target` stops running or `self` must stop (its pending IPI
 // then stops it as soon as it re-enters the guest).

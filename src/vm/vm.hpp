@@ -8,13 +8,13 @@
 #include <span>
 #include <string_view>
 
-#include "console/console_mux.hpp"
 #include "console/vm_console.hpp"
 #include "devices/plic.hpp"
 #include "devices/uart16550.hpp"
 #include "lib/spinlock.hpp"
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
+#include "vm/console_mux.hpp"
 #include "vm/guest_ram.hpp"
 #include "vm/vcpu.hpp"
 

@@ -2,10 +2,10 @@
 
 #include <cstring>
 
-#include "console/console_mux.hpp"
-#include "console/format.hpp"
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
+#include "lib/format.hpp"
+#include "vm/console_mux.hpp"
 #include "vm/guest_dtb.hpp"
 
 namespace halyard {
@@ -36,6 +36,9 @@ void reset_vcpu(Vcpu& vcpu) {
     vcpu.regs.sepc = guest::kKernelEntry;
     vcpu.regs.guest.vstimecmp = ~0ull;  // no timer interrupt until the guest asks
     vcpu.timer_deadline = ~0ull;
+    vcpu.requests.store(0);
+    vcpu.exit_count_step = 1;  // statistics on, as at power-on
+    vcpu.log_budget = Vcpu::kLogBudget;
     vcpu.features = VcpuFeatures{};  // FWFT: local features reset with the hart
 }
 

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "console/console_mux.hpp"
 #include "fake_host_console.hpp"
+#include "vm/console_mux.hpp"
 
 namespace halyard::testing {
 namespace {

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "console/format.hpp"
+#include "lib/format.hpp"
 
 namespace halyard {
 namespace {

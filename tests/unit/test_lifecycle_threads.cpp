@@ -288,5 +288,35 @@ TEST_F(LifecycleThreads, RebootsFromAnyVcpuGiveAFreshMachineEveryTime) {
     EXPECT_EQ(g_stale_boots.load(), 0u) << "a reboot left state behind";
 }
 
+// --- a suspended vCPU stops with its VM -------------------------------------
+
+std::atomic<unsigned> g_suspended{0};
+
+void suspend_step(Vcpu& vcpu) {
+    if (vcpu.regs.sepc == guest::kKernelEntry) {
+        vcpu.regs.sepc += 0x1000;
+        sbi(vcpu, sbi::kEidHsm, kHsmStart, 1, kSecondaryEntry, 0);
+        return;
+    }
+    if (vcpu.id == 1) {
+        // Retentive suspend with nothing enabled: only the VM's stop ends it.
+        fake::hart[Csr::vsie] = 0;
+        g_suspended.store(1);
+        sbi(vcpu, sbi::kEidHsm, 3, 0);
+        return;
+    }
+    if (g_suspended.load() != 0 && vcpu.vm->vcpus[1].hsm_state.load() == HsmState::kSuspended) {
+        sbi(vcpu, sbi::kEidSrst, sbi::kSrstSystemReset, sbi::kResetShutdown, 0);
+        return;
+    }
+    sbi(vcpu, sbi::kEidHsm, kHsmStatus, 1);
+}
+
+TEST_F(LifecycleThreads, ASuspendedVcpuStopsWhenItsVmShutsDown) {
+    g_suspended = 0;
+    start_machine(2, suspend_step);
+    join_machine();
+}
+
 }  // namespace
 }  // namespace halyard::testing

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "console/console_mux.hpp"
+#include "vm/console_mux.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {

@@ -1,4 +1,4 @@
-#include "console/format.hpp"
+#include "lib/format.hpp"
 
 #include <cstdint>
 

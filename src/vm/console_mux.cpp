@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "console/console_mux.hpp"
+#include "vm/console_mux.hpp"
 
 #include <cstring>
 
