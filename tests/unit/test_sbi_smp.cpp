@@ -164,6 +164,24 @@ TEST_F(SbiSmp, HartStopAndSuspend) {
     }
 }
 
+// Review of issue 7: with hideleg delegating the VS-level interrupts, the
+// guest's sie bits are hie's VS bits on the hart (hypervisor.adoc, vsie:
+// "aliases of hie.VSxIE"). The fake keeps vsie and hie apart, so the test
+// sets both as the hart would show them. A retentive suspend preserves the
+// hart's state: the guest's enables must still be there afterwards. Fails
+// today: suspend_current_vcpu ends with hie = 0 (and HartStopAndSuspend above
+// expects exactly that), which on QEMU leaves the guest with sie = 0
+// (tests/guests/hsm_suspend).
+TEST_F(SbiSmp, RetentiveSuspendKeepsTheGuestsInterruptEnables) {
+    fake::hart[Csr::vsie] = irq::kSsip | irq::kStip;   // the guest's SSIE | STIE ...
+    fake::hart[Csr::hie] = irq::kVssip | irq::kVstip;  // ... are these bits of hie
+    fake::hart[Csr::hip] = irq::kVssip;                // the wake-up: an IPI is pending
+    sbi_call(sbi::kEidHsm, kHsmSuspend, 0);
+    EXPECT_EQ(sbi_error(), 0);
+    EXPECT_EQ(fake::hart[Csr::hie], irq::kVssip | irq::kVstip)
+        << "the guest's sie (hie.VSSIE/VSTIE) was cleared by a retentive suspend";
+}
+
 TEST_F(SbiSmp, NonRetentiveSuspendResumesAtItsAddress) {
     fake::hart[Csr::vsie] = irq::kSsip;
     fake::hart[Csr::hip] = irq::kVssip;
