@@ -60,6 +60,11 @@ void host_console_write(const char* text, size_t length) {
     for (size_t i = 0; i < length; ++i) put_byte(text[i]);
 }
 
+bool host_console_may_have_input() {
+    if (g_uart.base == 0 || g_input.paused) return true;
+    return (uart_read(kLsr) & kLsrDataReady) != 0;
+}
+
 int host_console_read() {
     if (g_input.paused) {
         g_input.paused = false;

@@ -17,8 +17,12 @@ struct HostUartInfo {
 
 void host_console_use_uart(const HostUartInfo& uart);
 void host_console_write(const char* text, size_t length);
-// The next byte typed on the console, or -1 when none waits.
+// The next byte typed on the console, or -1 when none waits. Callers on
+// several harts serialise it with the console lock.
 int host_console_read();
+// False when no byte can be waiting (a lock-free look at the UART's line
+// status, so guests polling an idle console do not take the console lock).
+bool host_console_may_have_input();
 
 // Console input by interrupt: the host UART's receive interrupt, routed
 // through the host PLIC to S-mode context `plic_context` (this hart's).

@@ -62,6 +62,28 @@ constexpr uint8_t kConnectedInputs = kMsrCts | kMsrDsr | kMsrDcd;
 
 }  // namespace
 
+inline uint8_t Uart16550::interrupt_id() const {
+    if ((ier_ & kIerLineStatus) != 0 && overrun_) return kIirLineStatus;
+    if ((ier_ & kIerRxData) != 0 && rx_count_ > 0) {
+        // Below the trigger level a real FIFO reports a character timeout once
+        // the line has been idle for four character times. We have no clock
+        // and input arrives in bursts, so that time counts as already elapsed.
+        const bool below_trigger = fifo_enabled() && rx_count_ < rx_trigger_level();
+        return below_trigger ? kIirRxTimeout : kIirRxData;
+    }
+    if ((ier_ & kIerThrEmpty) != 0 && thre_pending_) return kIirThrEmpty;
+    if ((ier_ & kIerModemStatus) != 0 && msr_deltas_ != 0) return kIirModemStatus;
+    return kIirNone;
+}
+
+// Tells the interrupt controller about level changes only.
+inline void Uart16550::update_irq_line() {
+    const bool level = interrupt_id() != kIirNone;
+    if (level == irq_level_ || irq_line_ == nullptr) return;
+    irq_level_ = level;
+    irq_line_(irq_cookie_, level);
+}
+
 Uart16550::Uart16550(VmConsole& console) : console_(console) {
     SpinLockGuard guard(lock_);
     reset_locked();
@@ -100,14 +122,6 @@ void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
     irq_cookie_ = cookie;
     irq_level_ = false;
     update_irq_line();
-}
-
-// Tells the interrupt controller about level changes only.
-void Uart16550::update_irq_line() {
-    const bool level = interrupt_id() != kIirNone;
-    if (level == irq_level_ || irq_line_ == nullptr) return;
-    irq_level_ = level;
-    irq_line_(irq_cookie_, level);
 }
 
 uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned width) {
@@ -175,12 +189,13 @@ bool Uart16550::interrupt_pending() {
 // Register reads pull console input one byte at a time, only once the guest
 // has consumed what the receiver holds: bytes the guest has not asked for
 // stay with the console, where the VM's SBI console calls can still read them.
-void Uart16550::pull_input_if_empty() {
-    if (rx_count_ == 0) {
-        if (loopback()) return;
-        const int c = console_.get();
-        if (c >= 0) receive(static_cast<uint8_t>(c));
-    }
+inline void Uart16550::pull_input_if_empty() {
+    if (rx_count_ == 0 && !loopback()) pull_one_byte();
+}
+
+void Uart16550::pull_one_byte() {
+    const int c = console_.get();
+    if (c >= 0) receive(static_cast<uint8_t>(c));
 }
 
 int Uart16550::take_received_byte() {
@@ -307,20 +322,6 @@ void Uart16550::receive(uint8_t byte) {
 
 void Uart16550::clear_rx() {
     rx_head_ = rx_count_ = 0;
-}
-
-uint8_t Uart16550::interrupt_id() const {
-    if ((ier_ & kIerLineStatus) != 0 && overrun_) return kIirLineStatus;
-    if ((ier_ & kIerRxData) != 0 && rx_count_ > 0) {
-        // Below the trigger level a real FIFO reports a character timeout once
-        // the line has been idle for four character times. We have no clock
-        // and input arrives in bursts, so that time counts as already elapsed.
-        const bool below_trigger = fifo_enabled() && rx_count_ < rx_trigger_level();
-        return below_trigger ? kIirRxTimeout : kIirRxData;
-    }
-    if ((ier_ & kIerThrEmpty) != 0 && thre_pending_) return kIirThrEmpty;
-    if ((ier_ & kIerModemStatus) != 0 && msr_deltas_ != 0) return kIirModemStatus;
-    return kIirNone;
 }
 
 uint8_t Uart16550::modem_inputs() const {

@@ -50,9 +50,10 @@ class Uart16550 {
     void reset_locked() REQUIRES(lock_);
     int pop_received_byte() REQUIRES(lock_);
     void pull_input_if_empty() REQUIRES(lock_);
+    void pull_one_byte() REQUIRES(lock_);
     uint64_t read_register(uint64_t offset, unsigned width) REQUIRES(lock_);
     void write_register(uint64_t offset, unsigned width, uint64_t value) REQUIRES(lock_);
-    void update_irq_line() REQUIRES(lock_);
+    [[gnu::always_inline]] void update_irq_line() REQUIRES(lock_);
     uint8_t read_rbr() REQUIRES(lock_);
     uint8_t read_iir() REQUIRES(lock_);
     uint8_t read_lsr() REQUIRES(lock_);
@@ -68,7 +69,8 @@ class Uart16550 {
     unsigned rx_trigger_level() const REQUIRES(lock_);
     void receive(uint8_t byte) REQUIRES(lock_);
     void clear_rx() REQUIRES(lock_);
-    uint8_t interrupt_id() const REQUIRES(lock_);
+    // Inlined: every register access ends by recomputing the interrupt line.
+    [[gnu::always_inline]] uint8_t interrupt_id() const REQUIRES(lock_);
     uint8_t modem_inputs() const REQUIRES(lock_);
 
     VmConsole& console_;

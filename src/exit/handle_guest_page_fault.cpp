@@ -137,8 +137,8 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
 
     const uint64_t offset = gpa - region->base;
     if (access.is_store) {
-        region->write(region->device, offset, access.width,
-                      extend(vcpu.regs.gpr[access.reg], access.width, false));
+        // The whole register: a device keeps the low `width` bytes (MmioBus).
+        region->write(region->device, offset, access.width, vcpu.regs.gpr[access.reg]);
     } else {
         const uint64_t value = region->read(region->device, offset, access.width);
         if (access.reg != 0)

@@ -1,7 +1,9 @@
 #pragma once
 // Guest-physical ranges owned by device models. A device registers with one
 // call, attach(base, size, reason, device); the device type only needs
-// read(offset, width), write(offset, width, value) and reset(). Dispatch goes through
+// read(offset, width), write(offset, width, value) and reset(). A store
+// hands write() the whole source register: only its low `width` bytes are the
+// stored value, and the device must ignore the rest. Dispatch goes through
 // a plain function pointer made per device type, no virtual calls.
 
 #include <array>

@@ -37,6 +37,7 @@ void put(void* context, char c) {
 int get(void* context) {
     const Vm& vm = *static_cast<Vm*>(context);
     if (g_vm_count > 1 && vm.index != 0) return -1;
+    if (!host_console_may_have_input()) return -1;
     // Any vCPU of vm0 may read: the host UART's receive path is shared state.
     ConsoleLockGuard guard;
     return host_console_read();

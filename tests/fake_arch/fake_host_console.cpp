@@ -15,6 +15,10 @@ void host_console_write(const char* text, size_t length) {
     fake::host_console.output.append(text, length);
 }
 
+bool host_console_may_have_input() {
+    return !fake::host_console.input.empty();
+}
+
 int host_console_read() {
     if (fake::host_console.input.empty()) return -1;
     char c = fake::host_console.input.front();
