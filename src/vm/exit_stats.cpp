@@ -6,12 +6,14 @@ namespace halyard {
 
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index) {
     uint64_t total = 0;
-    for (unsigned i = 0; i < vm.vcpu_count; ++i) total += vm.vcpus[i].exits[reason_index];
+    for (unsigned i = 0; i < vm.vcpu_count; ++i)
+        total += vm.vcpus[i].exits[reason_index].load(std::memory_order_relaxed);
     return total;
 }
 
 void vm_reset_exit_counts(Vm& vm) {
-    for (unsigned i = 0; i < vm.vcpu_count; ++i) vm.vcpus[i].exits = {};
+    for (unsigned i = 0; i < vm.vcpu_count; ++i)
+        for (auto& counter : vm.vcpus[i].exits) counter.store(0, std::memory_order_relaxed);
 }
 
 void log_vm_exit_stats(const Vm& vm) {

@@ -8,7 +8,10 @@
 namespace halyard {
 
 inline void count_exit(Vcpu& vcpu, ExitReason reason) {
-    vcpu.exits[static_cast<unsigned>(reason)] += vcpu.exit_count_step;
+    std::atomic<uint64_t>& counter = vcpu.exits[static_cast<unsigned>(reason)];
+    counter.store(counter.load(std::memory_order_relaxed) +
+                      vcpu.exit_count_step.load(std::memory_order_relaxed),
+                  std::memory_order_relaxed);
 }
 
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);

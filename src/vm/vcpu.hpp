@@ -53,10 +53,13 @@ struct Vcpu {
     std::atomic<uint32_t> requests{0};  // VcpuRequest bits not yet handled
     // The level of this vCPU's context output of the VM's PLIC (VSEIP).
     std::atomic<bool> external_interrupt_level{false};
-    std::array<uint64_t, kExitReasonCount> exits{};
+    // Written by the vCPU's hart only (relaxed load + store: a plain add, no
+    // AMO); read and reset by any vCPU of the VM through the Halyard SBI
+    // extension, which may miss an exit that is being counted at that moment.
+    std::array<std::atomic<uint64_t>, kExitReasonCount> exits{};
     // Added to a counter per exit: 1, or 0 while the guest has statistics
     // stopped (an addend instead of a flag keeps the exit path branch-free).
-    uint64_t exit_count_step = 1;
+    std::atomic<uint64_t> exit_count_step{1};
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
     static constexpr unsigned kLogBudget = 16;
     unsigned log_budget = kLogBudget;  // guest-triggered log lines left (stops log floods)

@@ -47,7 +47,8 @@ class Vm {
     Vcpu& vcpu(unsigned index) { return vcpus[index]; }
     // Exit statistics on or off for every vCPU (the Halyard SBI extension).
     void set_exit_counting(bool on) {
-        for (unsigned i = 0; i < vcpu_count; ++i) vcpus[i].exit_count_step = on ? 1 : 0;
+        for (unsigned i = 0; i < vcpu_count; ++i)
+            vcpus[i].exit_count_step.store(on ? 1 : 0, std::memory_order_relaxed);
     }
     // Console input for the SBI console calls: the VM has one serial line,
     // so bytes its UART already received come first.

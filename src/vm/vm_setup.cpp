@@ -37,7 +37,7 @@ void reset_vcpu(Vcpu& vcpu) {
     vcpu.regs.guest.vstimecmp = ~0ull;  // no timer interrupt until the guest asks
     vcpu.timer_deadline = ~0ull;
     vcpu.requests.store(0);
-    vcpu.exit_count_step = 1;  // statistics on, as at power-on
+    vcpu.exit_count_step.store(1);  // statistics on, as at power-on
     vcpu.log_budget = Vcpu::kLogBudget;
     vcpu.features = VcpuFeatures{};  // FWFT: local features reset with the hart
 }

@@ -42,7 +42,7 @@ class VmFixture : public ::testing::Test {
 
     Vcpu& vcpu() { return vm_.vcpus[0]; }
     uint64_t& reg(unsigned index) { return vcpu().regs.gpr[index]; }
-    uint64_t exits(ExitReason reason) { return vcpu().exits[static_cast<unsigned>(reason)]; }
+    uint64_t exits(ExitReason reason) { return vcpu().exits[static_cast<unsigned>(reason)].load(); }
 
     ExitAction sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0,
                         uint64_t a2 = 0) {
