@@ -1,5 +1,7 @@
 #pragma once
-// What the exit handlers ask the hart's run loop to do next.
+// What the exit handlers ask the hart's run loop to do next. (SBI calls that
+// end the vCPU's run, such as hart_stop or a reboot, go to the lifecycle
+// directly and never return.)
 
 #include <cstdint>
 
@@ -7,11 +9,8 @@ namespace halyard {
 
 enum class ExitAction : uint8_t {
     kResume,      // re-enter the same vCPU
-    kShutdownVm,  // the guest asked to power off (SRST shutdown, legacy shutdown)
-    kRebootVm,    // the guest asked for a reboot: reload and restart the VM
     kStopVm,      // the guest did something Halyard cannot continue from; logged
-    kStopVcpu,    // SBI HSM hart_stop: this vCPU stops, its hart parks until it is started
-    kVmStopping,  // the VM was stopped from another hart: this vCPU stops running
+    kVmStopping,  // the VM is stopping or rebooting (seen at a host IPI): this vCPU stops
 };
 
 }  // namespace halyard

@@ -21,12 +21,6 @@ ExitAction handle_sbi_call(Vcpu& vcpu) {
                   static_cast<unsigned long long>(eid), static_cast<unsigned long long>(fid));
         result = SbiResult::error_code(sbi::kErrNotSupported);
     }
-    if (result.error == SbiResult::kShutdownVm) [[unlikely]]
-        return ExitAction::kShutdownVm;
-    if (result.error == SbiResult::kRebootVm) [[unlikely]]
-        return ExitAction::kRebootVm;
-    if (result.error == SbiResult::kStopVcpu) [[unlikely]]
-        return ExitAction::kStopVcpu;
     regs.gpr[kA0] = static_cast<uint64_t>(result.error);
     regs.gpr[kA1] = result.value;
     return ExitAction::kResume;

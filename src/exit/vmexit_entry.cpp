@@ -10,14 +10,7 @@ namespace halyard {
 namespace {
 
 [[gnu::noinline, noreturn]] void finish_exit(Vcpu& vcpu, ExitAction action) {
-    switch (action) {
-        case ExitAction::kResume: break;  // not reached: handled by the caller
-        case ExitAction::kShutdownVm: stop_vm(*vcpu.vm, "the guest asked to shut down"); break;
-        case ExitAction::kStopVm: stop_vm(*vcpu.vm, "guest error (see above)"); break;
-        case ExitAction::kRebootVm: reboot_vm(vcpu);
-        case ExitAction::kStopVcpu:
-        case ExitAction::kVmStopping: break;
-    }
+    if (action == ExitAction::kStopVm) stop_vm(*vcpu.vm, "guest error (see above)");
     stop_current_vcpu(vcpu);
 }
 

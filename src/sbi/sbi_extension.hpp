@@ -6,7 +6,6 @@
 //   static SbiResult call(Vcpu&, uint64_t eid, uint64_t fid);  // arguments in a0..a5
 // and one line in sbi_extensions.hpp. Nothing else changes to add one.
 
-#include <climits>
 #include <cstdint>
 
 #include "halyard/sbi.hpp"
@@ -15,23 +14,17 @@
 namespace halyard {
 
 // What an extension's call() returns: the a0/a1 pair of the SBI calling
-// convention. Two words, so it comes back in registers. Requests that end the
-// call differently use error values no SBI function returns.
+// convention, nothing else. Two words, so it comes back in registers. A call
+// that ends the vCPU's run (hart_stop, a shutdown or reboot) does not return:
+// it hands the vCPU to the lifecycle (src/vm/lifecycle.hpp) itself.
 struct SbiResult {
     int64_t error = sbi::kSuccess;
     uint64_t value = 0;
-
-    static constexpr int64_t kShutdownVm = INT64_MIN;
-    static constexpr int64_t kRebootVm = INT64_MIN + 1;
-    static constexpr int64_t kStopVcpu = INT64_MIN + 2;
 
     static SbiResult success(uint64_t value = 0) { return {sbi::kSuccess, value}; }
     static SbiResult error_code(int64_t code) { return {code, 0}; }
     // Legacy (v0.1) calls return one value in a0 and leave a1 alone.
     static SbiResult legacy(const Vcpu& vcpu, int64_t a0) { return {a0, vcpu.regs.gpr[kA1]}; }
-    static SbiResult shutdown_vm() { return {kShutdownVm, 0}; }
-    static SbiResult reboot_vm() { return {kRebootVm, 0}; }
-    static SbiResult stop_vcpu() { return {kStopVcpu, 0}; }
 };
 
 // Argument registers of the current call.

@@ -46,7 +46,7 @@ SbiResult SbiHsm::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
             const int64_t error = start_vcpu(vm.vcpus[hart_id], start_address, sbi_arg(vcpu, 2));
             return error == sbi::kSuccess ? SbiResult::success() : SbiResult::error_code(error);
         }
-        case kHartStop: return SbiResult::stop_vcpu();
+        case kHartStop: stop_current_vcpu(vcpu);
         case kHartGetStatus:
             if (hart_id >= vm.vcpu_count) return SbiResult::error_code(sbi::kErrInvalidParam);
             return SbiResult::success(static_cast<uint64_t>(vm.vcpus[hart_id].hsm_state.load()));

@@ -1,5 +1,6 @@
 #include "sbi/sbi_legacy.hpp"
 
+#include "vm/lifecycle.hpp"
 #include "vm/vcpu_timer.hpp"
 #include "vm/vm.hpp"
 
@@ -15,7 +16,7 @@ SbiResult SbiLegacy::call(Vcpu& vcpu, uint64_t eid, uint64_t) {
             return SbiResult::legacy(vcpu, 0);
         case sbi::kEidLegacyConsoleGetchar:
             return SbiResult::legacy(vcpu, vcpu.vm->read_console_input());
-        default: return SbiResult::shutdown_vm();  // kEidLegacyShutdown
+        default: shutdown_vm_from(vcpu);  // kEidLegacyShutdown
     }
 }
 

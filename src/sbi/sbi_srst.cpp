@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_srst.hpp"
+
+#include "vm/lifecycle.hpp"
 
 namespace halyard {
 namespace {
@@ -18,9 +21,9 @@ SbiResult SbiSrst::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
     if (reason != kReasonNone && reason != kReasonSystemFailure)
         return SbiResult::error_code(sbi::kErrInvalidParam);
     switch (type) {
-        case sbi::kResetShutdown: return SbiResult::shutdown_vm();
+        case sbi::kResetShutdown: shutdown_vm_from(vcpu);
         case sbi::kResetColdReboot:
-        case sbi::kResetWarmReboot: return SbiResult::reboot_vm();
+        case sbi::kResetWarmReboot: reboot_vm(vcpu);
         default: return SbiResult::error_code(sbi::kErrInvalidParam);
     }
 }

@@ -195,6 +195,11 @@ void stop_vm(Vm& vm, const char* why) {
     }
 }
 
+[[noreturn]] void shutdown_vm_from(Vcpu& self) {
+    stop_vm(*self.vm, "the guest asked to shut down");
+    stop_current_vcpu(self);
+}
+
 [[noreturn]] void reboot_vm(Vcpu& self) {
     Vm& vm = *self.vm;
     quiesce_hart(self);

@@ -64,6 +64,10 @@ int64_t start_vcpu(Vcpu& target, uint64_t pc, uint64_t opaque);
 // was the last VM, calls the all_vms_stopped hook.
 void stop_vm(Vm& vm, const char* why);
 
+// SBI SRST shutdown (or the legacy call) from `self`: stops its VM, then
+// `self`.
+[[noreturn]] void shutdown_vm_from(Vcpu& self);
+
 // SBI SRST reboot from `self`: every vCPU stops, every device model and vCPU
 // is reset, the images are reloaded and vCPU 0 starts as at boot. If the VM
 // is already stopping or rebooting (two vCPUs asked at once), `self` just

@@ -118,7 +118,9 @@ TEST_F(SbiDispatch, LegacyConsoleWritesAndReadsOneValueInA0) {
 }
 
 TEST_F(SbiDispatch, LegacyShutdownStopsTheVm) {
-    EXPECT_EQ(sbi_call(sbi::kEidLegacyShutdown, 0), ExitAction::kShutdownVm);
+    EXPECT_TRUE(sbi_call_parks(sbi::kEidLegacyShutdown, 0));
+    EXPECT_EQ(vm_.state.load(), VmState::kStopped);
+    EXPECT_EQ(power_offs_, 1u) << "the last VM stopped";
 }
 
 TEST_F(SbiDispatch, SbiConsoleReadsSeeBytesTheUartAlreadyReceived) {
@@ -264,13 +266,28 @@ TEST_F(SbiDispatch, TimeWithoutSstcAPastDeadlineDisarmsAnArmedHostTimer) {
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
 }
 
-TEST_F(SbiDispatch, SrstShutsDownOrReboots) {
-    EXPECT_EQ(sbi_call(sbi::kEidSrst, 0, sbi::kResetShutdown, 0), ExitAction::kShutdownVm);
-    EXPECT_EQ(sbi_call(sbi::kEidSrst, 0, sbi::kResetColdReboot, 1), ExitAction::kRebootVm);
-    EXPECT_EQ(sbi_call(sbi::kEidSrst, 0, sbi::kResetWarmReboot, 0), ExitAction::kRebootVm);
+TEST_F(SbiDispatch, SrstRebootsAndTheBootVcpuStartsAgain) {
+    for (uint64_t type : {sbi::kResetColdReboot, sbi::kResetWarmReboot}) {
+        vcpu().hsm_state = HsmState::kStarted;
+        vm_.uart.write(1, 1, 0x0f);  // IER: state a reboot must clear
+        EXPECT_TRUE(sbi_call_parks(sbi::kEidSrst, 0, type, 1));
+        EXPECT_EQ(vm_.state.load(), VmState::kRunning);
+        EXPECT_EQ(vcpu().hsm_state.load(), HsmState::kStarted) << "vCPU 0 starts again";
+        EXPECT_EQ(vcpu().regs.sepc, guest::kKernelEntry);
+        EXPECT_EQ(reg(kA0), 0u);
+        EXPECT_EQ(reg(kA1), vm_.dtb_gpa);
+        EXPECT_EQ(vm_.uart.read(1, 1), 0u) << "devices are reset";
+        vcpu().hsm_state = HsmState::kStarted;
+    }
+    EXPECT_EQ(exits(ExitReason::kSbiSrst), 2u);
+}
+
+TEST_F(SbiDispatch, SrstShutsDownWhateverTheUpperHalfOfItsArguments) {
     // The parameters are 32 bits wide: upper halves are ignored.
-    EXPECT_EQ(sbi_call(sbi::kEidSrst, 0, 0xFFFFFFFF00000000ull, 0), ExitAction::kShutdownVm);
-    EXPECT_EQ(exits(ExitReason::kSbiSrst), 4u);
+    vcpu().hsm_state = HsmState::kStarted;
+    EXPECT_TRUE(sbi_call_parks(sbi::kEidSrst, 0, 0xFFFFFFFF00000000ull, 0xFFFFFFFF00000000ull));
+    EXPECT_EQ(vm_.state.load(), VmState::kStopped);
+    EXPECT_EQ(vcpu().hsm_state.load(), HsmState::kStopped);
 }
 
 TEST_F(SbiDispatch, SrstRejectsReservedAndVendorTypesAndReasons) {

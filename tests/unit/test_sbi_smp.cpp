@@ -148,7 +148,11 @@ TEST_F(SbiSmp, HartStartChecksItsArguments) {
 }
 
 TEST_F(SbiSmp, HartStopAndSuspend) {
-    EXPECT_EQ(sbi_call(sbi::kEidHsm, kHsmStop), ExitAction::kStopVcpu);
+    other().hsm_state = HsmState::kStarted;  // so the VM lives on
+    EXPECT_TRUE(sbi_call_parks(sbi::kEidHsm, kHsmStop));
+    EXPECT_EQ(vcpu().hsm_state.load(), HsmState::kStopped);
+    EXPECT_EQ(vm_.state.load(), VmState::kRunning);
+    vcpu().hsm_state = HsmState::kStarted;
     // An interrupt the guest enabled is pending: the suspend ends at once.
     fake::hart[Csr::vsie] = irq::kSsip;  // the guest's SSIE
     fake::hart[Csr::hip] = irq::kVssip;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csetjmp>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -15,6 +16,8 @@
 #include "fake_host_console.hpp"
 #include "halyard/guest_layout.hpp"
 #include "halyard/trap_cause.hpp"
+#include "platform/host_platform.hpp"
+#include "vm/lifecycle.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard::testing {
@@ -36,6 +39,10 @@ class VmFixture : public ::testing::Test {
         vm_.vcpu_count = 1;
         vm_.vcpus[0].vm = &vm_;
         vm_.state.store(VmState::kRunning);
+        dtb_.assign(64, 0);
+        vm_.image.dtb = dtb_;
+        lifecycle_init(&vm_, 1, &platform_, LifecycleHooks{count_power_off, leave_parked_hart});
+        power_offs_ = 0;
         fake::hart[Csr::vstvec] = kVstvec;
         fake::hart[Csr::sstatus] = sstatus::kSpp;  // the guest was in VS-mode
     }
@@ -54,6 +61,20 @@ class VmFixture : public ::testing::Test {
         vcpu().regs.sepc = kPc;
         vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
         return vmexit_handler(vcpu());
+    }
+    // Makes an SBI call that must end the vCPU's run (hart_stop, shutdown,
+    // reboot): true if its hart parked, as it then does on the target (or, after
+    // a reboot, entered vCPU 0 again).
+    bool sbi_call_parks(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0) {
+        if (setjmp(parked_) != 0) {
+            parking_armed_ = false;
+            return true;
+        }
+        parking_armed_ = true;
+        fake::hart.enter_guest_hook = [](VmCpuRegisters&) { leave_parked_hart(); };
+        sbi_call(eid, fid, a0, a1);
+        parking_armed_ = false;
+        return false;
     }
     int64_t sbi_error() { return static_cast<int64_t>(reg(kA0)); }
     uint64_t sbi_value() { return reg(kA1); }
@@ -83,9 +104,21 @@ class VmFixture : public ::testing::Test {
     std::string output_;
     std::deque<char> input_;
     std::vector<uint8_t> ram_;
+    std::vector<uint8_t> dtb_;
+    HostPlatform platform_;
     Vm vm_;
+    static inline unsigned power_offs_ = 0;
 
   private:
+    // The parking loop's idle hook: back to sbi_call_parks (no frame between
+    // has anything to destroy, and no lock is held there).
+    static void leave_parked_hart() {
+        if (parking_armed_) std::longjmp(parked_, 1);
+    }
+    static void count_power_off() { ++power_offs_; }
+    static inline std::jmp_buf parked_;
+    static inline bool parking_armed_ = false;
+
     static void put(void* self, char c) { static_cast<VmFixture*>(self)->output_.push_back(c); }
     static int get(void* self) {
         auto* f = static_cast<VmFixture*>(self);
