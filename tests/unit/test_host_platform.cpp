@@ -95,6 +95,8 @@ void add_minimal_board(FdtBuilder& b) {
     add_cpus(b, 2);
 }
 
+// The platform's strings (isa, mmu_type) are views into `blob`: a test that
+// reads them must keep its blob alive (a temporary dies with the statement).
 bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     EXPECT_TRUE(fdt.valid());
@@ -148,15 +150,15 @@ TEST(HostPlatformQemu, ReadsTheDeviceTreeQemuVirtGenerates) {
 
 TEST(HostPlatform, MinimalBoard) {
     HostPlatform p;
-    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
-                         add_minimal_board(b);
-                         b.begin_node("soc");
-                         b.property_u32("#address-cells", 2);
-                         b.property_u32("#size-cells", 2);
-                         add_uart(b, 0x1000'0000);
-                         b.end_node();
-                     }),
-                     p));
+    const std::vector<uint8_t> blob = make_tree([](FdtBuilder& b) {
+        add_minimal_board(b);
+        b.begin_node("soc");
+        b.property_u32("#address-cells", 2);
+        b.property_u32("#size-cells", 2);
+        add_uart(b, 0x1000'0000);
+        b.end_node();
+    });
+    ASSERT_TRUE(read(blob, p));
     ASSERT_EQ(p.memory_count, 1u);
     EXPECT_EQ(p.memory[0].base, 0x8000'0000u);
     EXPECT_EQ(p.memory[0].size, kGiB);
@@ -619,17 +621,17 @@ TEST(HostPlatform, DisabledHartsAreSkipped) {
 
 TEST(HostPlatform, HartIdsComeFromReg) {
     HostPlatform p;
-    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
-                         add_memory(b, 0x8000'0000, kGiB);
-                         b.begin_node("cpus");
-                         b.property_u32("#address-cells", 1);
-                         b.property_u32("#size-cells", 0);
-                         b.property_u32("timebase-frequency", 4000000);
-                         add_cpu(b, 0x10, nullptr, "rv64imafdc");
-                         add_cpu(b, 0x11);
-                         b.end_node();
-                     }),
-                     p));
+    const std::vector<uint8_t> blob = make_tree([](FdtBuilder& b) {
+        add_memory(b, 0x8000'0000, kGiB);
+        b.begin_node("cpus");
+        b.property_u32("#address-cells", 1);
+        b.property_u32("#size-cells", 0);
+        b.property_u32("timebase-frequency", 4000000);
+        add_cpu(b, 0x10, nullptr, "rv64imafdc");
+        add_cpu(b, 0x11);
+        b.end_node();
+    });
+    ASSERT_TRUE(read(blob, p));
     ASSERT_EQ(p.hart_count, 2u);
     EXPECT_EQ(p.harts[0].hart_id, 0x10u);
     EXPECT_EQ(p.harts[0].isa, "rv64imafdc");
