@@ -2,6 +2,13 @@
 // Read-only access to a flattened device tree (devicetree specification,
 // "Flattened Devicetree (DTB) Format"): the host's DT from the firmware and
 // the VM bundle that tools/run builds.
+//
+// Both are hostile input. Fdt::from() checks the header and walks the whole
+// structure block once: every token, node name, property header, value and
+// name string must lie inside its block, nodes must balance and nest at most
+// kMaxDepth deep, and FDT_END must follow the root. A blob that fails any of
+// these is refused as a whole. Every accessor still bounds each read on its
+// own (a caller may pass any FdtNode), computing offsets in 64 bits.
 
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +36,7 @@ struct FdtProperty {
 class Fdt {
   public:
     static constexpr uint32_t kMagic = 0xD00DFEED;
+    static constexpr unsigned kMaxDepth = 64;  // nesting of nodes, the root being depth 1
 
     // Checks the header; returns an invalid Fdt (valid() == false) on garbage.
     static Fdt from(const void* blob, size_t max_size = 0x10000000);
@@ -79,10 +87,22 @@ class Fdt {
     static constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEndToken = 9;
     static constexpr uint32_t kEnd = 0xFFFFFFFF;
 
+    // Whether [offset, offset + length) lies inside the structure block.
+    bool in_structs(uint64_t offset, uint64_t length) const {
+        return offset <= struct_size_ && length <= struct_size_ - offset;
+    }
     uint32_t token_at(uint32_t offset) const;
     uint32_t next_token(uint32_t offset) const;  // kEnd after the last token
     uint32_t skip_to_children(uint32_t begin_offset) const;
-    std::string_view string_at(uint32_t offset) const;
+    // The property whose FDT_PROP token is at `offset`; false (and `out`
+    // untouched) if its header or value leaves the block. `next` is the
+    // offset after its value, rounded up to a token.
+    bool property_at(uint32_t offset, FdtProperty& out, uint64_t& next) const;
+    // Offset after the NUL ending the name of the node at `offset`, rounded up
+    // to a token; false if the name is not terminated inside the block.
+    bool node_name_end(uint32_t offset, uint64_t& next) const;
+    std::string_view string_at(uint32_t offset) const;  // {} unless NUL-terminated in the block
+    bool structure_is_sound() const;
 
     const uint8_t* base_ = nullptr;
     const uint8_t* structs_ = nullptr;
