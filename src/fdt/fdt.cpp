@@ -168,17 +168,12 @@ std::string_view Fdt::name(FdtNode node) const {
 }
 
 FdtProperty Fdt::property(FdtNode node, std::string_view wanted) const {
-    if (token_at(node.offset) != kBeginNode) return FdtProperty{};
-    for (uint32_t offset = next_token(node.offset); offset != kEnd; offset = next_token(offset)) {
-        uint32_t token = token_at(offset);
-        if (token == kNop) continue;
-        if (token != kProp) break;
-        FdtProperty property;
-        uint64_t next = 0;
-        if (!property_at(offset, property, next)) break;  // header or value past the block
-        if (property.valid() && property.name == wanted) return property;
-    }
-    return FdtProperty{};
+    FdtProperty found;
+    for_each_property(node, [&](const FdtProperty& property) {
+        if (property.name == wanted) found = property;
+        return !found.valid();
+    });
+    return found;
 }
 
 bool Fdt::is_compatible(FdtNode node, std::string_view compatible) const {

@@ -75,6 +75,22 @@ class Fdt {
         }
     }
 
+    // Calls visit(property) for every property of `node` in order; visit
+    // returns false to stop.
+    template <typename Visit>
+    void for_each_property(FdtNode node, Visit visit) const {
+        if (token_at(node.offset) != kBeginNode) return;
+        for (uint32_t offset = next_token(node.offset); offset != kEnd;
+             offset = next_token(offset)) {
+            const uint32_t token = token_at(offset);
+            if (token == kNop) continue;
+            FdtProperty property;
+            uint64_t next = 0;
+            if (token != kProp || !property_at(offset, property, next)) return;
+            if (property.valid() && !visit(property)) return;
+        }
+    }
+
     // Every node of the tree in order (depth-first).
     template <typename Visit>
     void for_each_node(Visit visit) const {

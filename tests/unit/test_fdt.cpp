@@ -565,6 +565,34 @@ TEST(FdtFrom, RejectsAStructureBlockThatDoesNotStartWithANode) {
 
 // ------------------------------------------------------- malformed bodies
 
+TEST(FdtProperties, ForEachPropertyVisitsThemInOrderSkippingNops) {
+    std::vector<uint8_t> blob = small_tree();
+    Fdt fdt = Fdt::from(blob.data(), blob.size());
+    ASSERT_TRUE(fdt.valid());
+    std::vector<std::string> names;
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"first", "second"})) << "not the child's reg";
+    names.clear();
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return false;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"first"}));
+    const uint32_t off_struct = header_field(blob, 8);
+    for (uint32_t i = 0; i < 4; ++i)
+        store_be32(blob, off_struct + 8 + 4 * i, 4);  // "first" -> NOPs
+    fdt = Fdt::from(blob.data(), blob.size());
+    names.clear();
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"second"}));
+}
+
 TEST(FdtMalformed, NopTokensAreSkipped) {
     std::vector<uint8_t> blob = small_tree();
     const uint32_t off_struct = header_field(blob, 8);
