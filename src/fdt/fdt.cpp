@@ -16,6 +16,7 @@ uint32_t FdtProperty::u32(size_t index) const {
 }
 
 uint64_t FdtProperty::cells(size_t first, unsigned count) const {
+    if (count > 2) return 0;  // no number of more than 64 bits (and no loop of 2^32 cells)
     uint64_t result = 0;
     for (unsigned i = 0; i < count; ++i) result = (result << 32) | u32(first + i);
     return result;

@@ -27,7 +27,7 @@ struct FdtProperty {
 
     bool valid() const { return name.data() != nullptr; }
     uint32_t u32(size_t index = 0) const;                // big-endian cell at index
-    uint64_t cells(size_t first, unsigned count) const;  // 1 or 2 cells as one number
+    uint64_t cells(size_t first, unsigned count) const;  // 1 or 2 cells as one number (else 0)
     uint64_t u64() const { return value.size() >= 8 ? cells(0, 2) : u32(); }
     std::string_view string() const;                 // first string of a stringlist
     bool contains_string(std::string_view s) const;  // stringlist membership

@@ -119,6 +119,11 @@ void read_harts(const Fdt& fdt, HostPlatform& p) {
     FdtProperty timebase = fdt.property(cpus, "timebase-frequency");
     if (timebase.valid()) p.timebase_frequency = timebase.u32();
     Cells cells = cells_of(fdt, cpus);
+    if (cells.address == 0 || cells.address > 2) {
+        log("error: the host device tree's /cpus has #address-cells = %u; hart ids take 1 or 2",
+            cells.address);
+        return;
+    }
     fdt.for_each_child(cpus, [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() != "cpu" || !node_okay(fdt, node))
             return true;

@@ -88,6 +88,14 @@ TEST(FdtProperty, CellAccessors) {
     EXPECT_EQ(short_value.u32(), 0u);
 }
 
+TEST(FdtProperty, MoreThanTwoCellsReadAsZero) {
+    const uint8_t value[12] = {0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3};
+    FdtProperty p{"reg", value};
+    EXPECT_EQ(p.cells(0, 2), 0x1'0000'0002u);
+    EXPECT_EQ(p.cells(0, 3), 0u);
+    EXPECT_EQ(p.cells(0, 0xFFFF'FFFF), 0u) << "returns at once";
+}
+
 TEST(FdtProperty, Strings) {
     const char list[] = "ns16550a\0ns16550\0snps,dw-apb-uart";  // plus the implicit NUL
     FdtProperty p{"compatible",

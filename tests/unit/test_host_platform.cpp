@@ -718,6 +718,25 @@ TEST(HostPlatform, UnsupportedUartRegShiftFallsBackToTheFirmwareConsole) {
     EXPECT_EQ(p.uart.reg_shift, 0u);
 }
 
+// Found by fuzz_host_platform: /cpus #address-cells = 0xffffffff made
+// reading a hart id loop over 2^32 cells (the boot hung).
+TEST(HostPlatform, HartIdsWithAnUnusableAddressCellCountAreRefused) {
+    HostPlatform p;
+    fake::host_console.output.clear();
+    EXPECT_FALSE(read(make_tree([](FdtBuilder& b) {
+                          add_memory(b, 0x8000'0000, kGiB);
+                          b.begin_node("cpus");
+                          b.property_u32("#address-cells", 0xFFFF'FFFF);
+                          b.property_u32("#size-cells", 0);
+                          b.property_u32("timebase-frequency", 10000000);
+                          add_cpu(b, 0);
+                          b.end_node();
+                      }),
+                      p));
+    EXPECT_NE(fake::host_console.output.find("#address-cells"), std::string::npos)
+        << fake::host_console.output;
+}
+
 TEST(HostPlatform, HartsBeyondTheCapacityAreIgnoredWithALogLine) {
     HostPlatform p;
     fake::host_console.output.clear();
