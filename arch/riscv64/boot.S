@@ -6,6 +6,14 @@
  * Secondary harts enter at halyard_secondary_entry through SBI HSM
  * hart_start with a1 = their slot number (the opaque argument).
  *
+ * Only the first hart to reach _start is the cold boot. OpenSBI 1.1 can send
+ * a hart Halyard starts through HSM here instead, with the firmware's own
+ * boot arguments: its hart_start publishes START_PENDING before it stores the
+ * start address, and a hart already waiting can leave with the stale one.
+ * Such a stray hart must not clear BSS or boot again: it looks its slot up by
+ * hart id in halyard_slot_hart_ids (filled by the boot hart before it starts
+ * any hart) and continues as a secondary start.
+ *
  * The image starts with a Linux RISC-V "Image" header so that QEMU -kernel,
  * OpenSBI fw_jump and U-Boot booti all load it at RAM base + 2 MiB. */
 
@@ -32,6 +40,10 @@ _start:
 boot_hart_entry:
     csrw    sie, zero
     csrw    sscratch, zero
+    la      t0, halyard_cold_boot_claimed
+    li      t1, 1
+    amoswap.w.aqrl t1, t1, (t0)
+    bnez    t1, stray_hart
     /* Clear BSS (the stacks live elsewhere, see linker/halyard.ld). */
     la      t0, __bss_start
     la      t1, __bss_end
@@ -41,6 +53,23 @@ boot_hart_entry:
     j       1b
 2:  li      a2, 0                 /* the boot hart takes slot 0 */
     li      a3, 0                 /* not a secondary start */
+    j       enter_cxx
+
+/* A hart that reached _start after the cold boot: find its slot (a0 = its
+ * hart id), as if it had entered at halyard_secondary_entry. */
+stray_hart:
+    la      t0, halyard_slot_hart_ids
+    li      a2, 1                 /* slot 0 is the boot hart's */
+    li      t2, HALYARD_MAX_HARTS
+1:  bgeu    a2, t2, park          /* not a hart Halyard started */
+    slli    t1, a2, 3
+    add     t1, t1, t0
+    ld      t1, 0(t1)
+    beq     t1, a0, 2f
+    addi    a2, a2, 1
+    j       1b
+2:  li      a1, 0
+    li      a3, 1
     j       enter_cxx
 
     .globl halyard_secondary_entry
@@ -66,6 +95,18 @@ enter_cxx:
 park:
     wfi
     j       park
+
+    /* Not in BSS: it must survive the cold boot's clearing of BSS. */
+    .section .data
+    .balign 4
+halyard_cold_boot_claimed:
+    .word   0
+
+    /* Hart id of each slot's hart (all ones: none), written by the boot hart. */
+    .balign 8
+    .globl halyard_slot_hart_ids
+halyard_slot_hart_ids:
+    .fill   HALYARD_MAX_HARTS, 8, 0xffffffffffffffff
 
     .section .bss.noclear.stacks, "aw", @nobits
     .balign 16

@@ -85,15 +85,25 @@ void check_hart(uint64_t hart_id) {
     }
 }
 
+// The host's reserved ranges, the three below and one block per VM.
+static_assert(PhysicalAllocator::kMaxReservations >=
+              HostPlatform::kMaxReservedRanges + 3 + kMaxVms);
+static_assert(PhysicalAllocator::kMaxMemoryRanges >= HostPlatform::kMaxMemoryRanges);
+
 void reserve_host_memory(PhysicalAllocator& allocator, uint64_t fdt_address, uint32_t fdt_size) {
+    // The static_asserts above make everything fit; a refusal still stops the boot.
+    auto must = [](bool done) {
+        if (!done) fail("more memory ranges or reservations than the allocator holds");
+    };
     for (unsigned i = 0; i < g_platform.memory_count; ++i)
-        allocator.add_memory(g_platform.memory[i]);
+        must(allocator.add_memory(g_platform.memory[i]));
     // Firmware and Halyard: everything from the start of RAM to Halyard's end.
-    allocator.reserve({g_platform.memory[0].base, arch::image_end() - g_platform.memory[0].base});
+    must(allocator.reserve(
+        {g_platform.memory[0].base, arch::image_end() - g_platform.memory[0].base}));
     for (unsigned i = 0; i < g_platform.reserved_count; ++i)
-        allocator.reserve(g_platform.reserved[i]);
-    allocator.reserve({fdt_address, fdt_size});
-    allocator.reserve(g_platform.initrd);
+        must(allocator.reserve(g_platform.reserved[i]));
+    must(allocator.reserve({fdt_address, fdt_size}));
+    must(allocator.reserve(g_platform.initrd));
 }
 
 void create_vms(PhysicalAllocator& allocator) {
@@ -152,6 +162,7 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
             vcpu.hart_slot = slot;
             vcpu.host_hart_id = hart_id;
             vcpu.regs.hyp_stack_top = arch::hart_stack_top(slot);
+            arch::set_slot_hart_id(slot, hart_id);
             g_slot_vcpu[slot++] = &vcpu;
         }
     }

@@ -16,6 +16,7 @@ uint32_t FdtProperty::u32(size_t index) const {
 }
 
 uint64_t FdtProperty::cells(size_t first, unsigned count) const {
+    if (count > 2) return 0;  // no number of more than 64 bits (and no loop of 2^32 cells)
     uint64_t result = 0;
     for (unsigned i = 0; i < count; ++i) result = (result << 32) | u32(first + i);
     return result;
@@ -64,11 +65,45 @@ Fdt Fdt::from(const void* blob, size_t max_size) {
     fdt.struct_size_ = size_struct;
     fdt.strings_ = reinterpret_cast<const char*>(header + off_strings);
     fdt.strings_size_ = size_strings;
+    if (!fdt.structure_is_sound()) return Fdt{};
     return fdt;
 }
 
+// One walk over the structure block; afterwards next_token() never stops
+// early on a tree that from() accepted.
+bool Fdt::structure_is_sound() const {
+    unsigned depth = 0;
+    bool root_closed = false;
+    uint64_t offset = 0;
+    while (in_structs(offset, 4)) {
+        const auto at = static_cast<uint32_t>(offset);
+        uint64_t next = offset + 4;
+        switch (load_be32(structs_ + at)) {
+            case kBeginNode:
+                if (root_closed || depth == kMaxDepth || !node_name_end(at, next)) return false;
+                ++depth;
+                break;
+            case kEndNode:
+                if (depth == 0) return false;
+                root_closed = --depth == 0;
+                break;
+            case kProp: {
+                FdtProperty property;
+                if (depth == 0 || !property_at(at, property, next) || !property.valid())
+                    return false;
+                break;
+            }
+            case kNop: break;
+            case kEndToken: return root_closed;
+            default: return false;
+        }
+        offset = next;
+    }
+    return false;  // no FDT_END inside the block
+}
+
 uint32_t Fdt::token_at(uint32_t offset) const {
-    if (offset == kEnd || offset + 4 > struct_size_) return kEndToken;
+    if (offset == kEnd || !in_structs(offset, 4)) return kEndToken;
     return load_be32(structs_ + offset);
 }
 
@@ -76,31 +111,47 @@ std::string_view Fdt::string_at(uint32_t offset) const {
     if (offset >= strings_size_) return {};
     size_t length = 0;
     while (offset + length < strings_size_ && strings_[offset + length] != '\0') ++length;
+    if (offset + length == strings_size_) return {};  // runs off the strings block
     return {strings_ + offset, length};
+}
+
+bool Fdt::node_name_end(uint32_t offset, uint64_t& next) const {
+    if (!in_structs(offset, 4)) return false;
+    uint64_t end = uint64_t{offset} + 4;
+    while (end < struct_size_ && structs_[end] != 0) ++end;
+    if (end == struct_size_) return false;
+    next = (end + 1 + 3) & ~uint64_t{3};
+    return true;
+}
+
+bool Fdt::property_at(uint32_t offset, FdtProperty& out, uint64_t& next) const {
+    if (!in_structs(offset, 12)) return false;  // token, length, name offset
+    const uint32_t length = load_be32(structs_ + offset + 4);
+    const uint64_t value = uint64_t{offset} + 12;
+    if (!in_structs(value, length)) return false;
+    out = FdtProperty{string_at(load_be32(structs_ + offset + 8)), {structs_ + value, length}};
+    next = (value + length + 3) & ~uint64_t{3};
+    return true;
 }
 
 // Offset of the token after the one at `offset` (skipping a node's name or a
 // property's header and value), or kEnd at FDT_END or on malformed input.
 uint32_t Fdt::next_token(uint32_t offset) const {
-    uint32_t next = offset + 4;
+    uint64_t next = uint64_t{offset} + 4;
     switch (token_at(offset)) {
-        case kBeginNode: {
-            while (next < struct_size_ && structs_[next] != 0) ++next;
-            next = (next + 1 + 3) & ~3u;
+        case kBeginNode:
+            if (!node_name_end(offset, next)) return kEnd;
             break;
-        }
         case kProp: {
-            if (offset + 12 > struct_size_) return kEnd;
-            uint32_t length = load_be32(structs_ + offset + 4);
-            if (length > struct_size_ - offset - 12) return kEnd;
-            next = (offset + 12 + length + 3) & ~3u;
+            FdtProperty property;
+            if (!property_at(offset, property, next)) return kEnd;
             break;
         }
         case kEndNode:
         case kNop: break;
         default: return kEnd;
     }
-    return next < struct_size_ ? next : kEnd;
+    return next < struct_size_ ? static_cast<uint32_t>(next) : kEnd;
 }
 
 uint32_t Fdt::skip_to_children(uint32_t begin_offset) const {
@@ -111,24 +162,19 @@ uint32_t Fdt::skip_to_children(uint32_t begin_offset) const {
 }
 
 std::string_view Fdt::name(FdtNode node) const {
-    if (token_at(node.offset) != kBeginNode) return {};
-    const char* start = reinterpret_cast<const char*>(structs_ + node.offset + 4);
-    size_t length = 0;
-    while (node.offset + 4 + length < struct_size_ && start[length] != '\0') ++length;
-    return {start, length};
+    uint64_t end = 0;
+    if (token_at(node.offset) != kBeginNode || !node_name_end(node.offset, end)) return {};
+    // node_name_end found its NUL inside the block.
+    return std::string_view(reinterpret_cast<const char*>(structs_ + node.offset + 4));
 }
 
 FdtProperty Fdt::property(FdtNode node, std::string_view wanted) const {
-    for (uint32_t offset = next_token(node.offset); offset != kEnd; offset = next_token(offset)) {
-        uint32_t token = token_at(offset);
-        if (token == kNop) continue;
-        if (token != kProp) break;
-        uint32_t length = load_be32(structs_ + offset + 4);
-        if (length > struct_size_ - offset - 12) break;  // a value running past the block
-        std::string_view prop_name = string_at(load_be32(structs_ + offset + 8));
-        if (prop_name == wanted) return FdtProperty{prop_name, {structs_ + offset + 12, length}};
-    }
-    return FdtProperty{};
+    FdtProperty found;
+    for_each_property(node, [&](const FdtProperty& property) {
+        if (property.name == wanted) found = property;
+        return !found.valid();
+    });
+    return found;
 }
 
 bool Fdt::is_compatible(FdtNode node, std::string_view compatible) const {
@@ -167,9 +213,8 @@ bool Fdt::find(std::string_view path, FdtNode& out) const {
 
 bool Fdt::parent(FdtNode child, FdtNode& out) const {
     // Walk from the root keeping the chain of open nodes.
-    static constexpr int kMaxDepth = 32;
     uint32_t open[kMaxDepth];
-    int depth = 0;
+    unsigned depth = 0;
     for (uint32_t offset = 0; offset != kEnd; offset = next_token(offset)) {
         uint32_t token = token_at(offset);
         if (token == kBeginNode) {

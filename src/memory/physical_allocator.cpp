@@ -2,12 +2,20 @@
 
 namespace halyard {
 
-void PhysicalAllocator::add_memory(MemoryRange range) {
-    if (memory_count_ < memory_.size()) memory_[memory_count_++] = range;
+bool PhysicalAllocator::add_memory(MemoryRange range) {
+    if (memory_count_ == memory_.size()) return false;
+    if (range.size > ~uint64_t{0} - range.base) range.size = ~uint64_t{0} - range.base;
+    memory_[memory_count_++] = range;
+    return true;
 }
 
-void PhysicalAllocator::reserve(MemoryRange range) {
-    if (range.size != 0 && reserved_count_ < reserved_.size()) reserved_[reserved_count_++] = range;
+bool PhysicalAllocator::reserve(MemoryRange range) {
+    if (range.size == 0) return true;
+    if (reserved_count_ == reserved_.size()) return false;
+    // An end past 2^64 means "to the end of the address space".
+    if (range.size > ~uint64_t{0} - range.base) range.size = ~uint64_t{0} - range.base;
+    reserved_[reserved_count_++] = range;
+    return true;
 }
 
 bool PhysicalAllocator::overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const {
@@ -27,10 +35,8 @@ uint64_t PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
         while (candidate >= memory_[m].base && candidate < memory_[m].end() &&
                size <= memory_[m].end() - candidate) {
             uint64_t skip_to = 0;
-            if (!overlaps_reserved(candidate, size, skip_to)) {
-                reserve({candidate, size});
-                return candidate;
-            }
+            if (!overlaps_reserved(candidate, size, skip_to))
+                return reserve({candidate, size}) ? candidate : 0;
             candidate = align_up(skip_to, alignment);
         }
     }

@@ -22,9 +22,19 @@ constexpr uint64_t align_down(uint64_t value, uint64_t alignment) {
 
 class PhysicalAllocator {
   public:
-    void add_memory(MemoryRange range);
-    void reserve(MemoryRange range);
-    // Base of `size` bytes aligned to `alignment`, or 0 when nothing fits.
+    static constexpr unsigned kMaxMemoryRanges = HostPlatform::kMaxMemoryRanges;
+    // Every reserved range of the host DT, plus what Halyard reserves for
+    // itself and hands out (see boot.cpp), must fit.
+    static constexpr unsigned kMaxReservations = 32;
+    static_assert(kMaxReservations > HostPlatform::kMaxReservedRanges,
+                  "the allocator holds every reserved range the host platform may report");
+
+    // Both refuse (false) when their table is full: a caller that drops a
+    // reservation could hand reserved memory to a guest.
+    [[nodiscard]] bool add_memory(MemoryRange range);
+    [[nodiscard]] bool reserve(MemoryRange range);
+    // Base of `size` bytes aligned to `alignment`, or 0 when nothing fits (or
+    // no reservation slot is left to record the block).
     uint64_t allocate(uint64_t size, uint64_t alignment = kGuestRamAlignment);
     // The largest block that could still be allocated (for error messages).
     uint64_t largest_free(uint64_t alignment = kGuestRamAlignment) const;
@@ -32,10 +42,9 @@ class PhysicalAllocator {
   private:
     bool overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const;
 
-    static constexpr unsigned kMaxRanges = 32;
-    std::array<MemoryRange, HostPlatform::kMaxRanges> memory_{};
+    std::array<MemoryRange, kMaxMemoryRanges> memory_{};
     unsigned memory_count_ = 0;
-    std::array<MemoryRange, kMaxRanges> reserved_{};
+    std::array<MemoryRange, kMaxReservations> reserved_{};
     unsigned reserved_count_ = 0;
 };
 

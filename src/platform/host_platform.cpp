@@ -52,50 +52,87 @@ bool node_okay(const Fdt& fdt, FdtNode node) {
     return !status.valid() || status.string() == "okay" || status.string() == "ok";
 }
 
-void read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
+// A range as the DT gives it, its end clamped to 2^64: a size that wraps
+// means "to the end", which for a reservation is the safe reading.
+MemoryRange clamped_range(uint64_t base, uint64_t size) {
+    return {base, size > ~uint64_t{0} - base ? ~uint64_t{0} - base : size};
+}
+
+// Adds a reserved range; false (with a log line) when the table is full.
+bool add_reserved(HostPlatform& p, uint64_t base, uint64_t size) {
+    if (p.reserved_count == p.reserved.size()) {
+        log("error: the host device tree reserves more than %u memory ranges; Halyard cannot "
+            "keep track of them all and will not risk handing reserved memory to a guest",
+            HostPlatform::kMaxReservedRanges);
+        return false;
+    }
+    p.reserved[p.reserved_count++] = clamped_range(base, size);
+    return true;
+}
+
+bool read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
+    unsigned ignored = 0;
     fdt.for_each_child(fdt.root(), [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() == "memory" && node_okay(fdt, node)) {
             for_each_reg(fdt, node, root_cells, [&](uint64_t base, uint64_t size) {
-                if (p.memory_count < p.memory.size() && size != 0)
-                    p.memory[p.memory_count++] = {base, size};
+                if (size == 0) return;
+                if (p.memory_count < p.memory.size())
+                    p.memory[p.memory_count++] = clamped_range(base, size);
+                else
+                    ++ignored;
             });
         }
         return true;
     });
+    if (ignored != 0)
+        log("note: the host device tree has %u memory ranges beyond the first %u; that RAM "
+            "stays unused",
+            ignored, HostPlatform::kMaxMemoryRanges);
+    bool ok = true;
     FdtNode reserved;
     if (fdt.find("/reserved-memory", reserved)) {
         Cells cells = cells_of(fdt, reserved);
         fdt.for_each_child(reserved, [&](FdtNode node) {
             for_each_reg(fdt, node, cells, [&](uint64_t base, uint64_t size) {
-                if (p.reserved_count < p.reserved.size())
-                    p.reserved[p.reserved_count++] = {base, size};
+                if (ok) ok = add_reserved(p, base, size);
             });
-            return true;
+            return ok;
         });
     }
     // The memory reservation block of the header (/memreserve/).
     const uint8_t* header = fdt.data();
     // Fdt::from checked that the map starts inside the blob with room for one entry.
     const uint32_t last = fdt.total_size() - 16;
-    for (uint32_t offset = load_be32(header + 16); offset <= last; offset += 16) {
+    for (uint32_t offset = load_be32(header + 16); ok && offset <= last; offset += 16) {
         uint64_t base = load_be64(header + offset);
         uint64_t size = load_be64(header + offset + 8);
         if (base == 0 && size == 0) break;
-        if (p.reserved_count < p.reserved.size()) p.reserved[p.reserved_count++] = {base, size};
+        ok = add_reserved(p, base, size);
     }
+    return ok;
 }
 
 void read_harts(const Fdt& fdt, HostPlatform& p) {
+    unsigned ignored = 0;
     FdtNode cpus;
     if (!fdt.find("/cpus", cpus)) return;
     FdtProperty timebase = fdt.property(cpus, "timebase-frequency");
     if (timebase.valid()) p.timebase_frequency = timebase.u32();
     Cells cells = cells_of(fdt, cpus);
+    if (cells.address == 0 || cells.address > 2) {
+        log("error: the host device tree's /cpus has #address-cells = %u; hart ids take 1 or 2",
+            cells.address);
+        return;
+    }
     fdt.for_each_child(cpus, [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() != "cpu" || !node_okay(fdt, node))
             return true;
         FdtProperty reg = fdt.property(node, "reg");
-        if (!reg.valid() || p.hart_count >= p.harts.size()) return true;
+        if (!reg.valid()) return true;
+        if (p.hart_count == p.harts.size()) {
+            ++ignored;
+            return true;
+        }
         HostHart& hart = p.harts[p.hart_count++];
         hart.hart_id = reg.cells(0, cells.address);
         hart.isa = fdt.property(node, "riscv,isa").string();
@@ -104,6 +141,9 @@ void read_harts(const Fdt& fdt, HostPlatform& p) {
             p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
         return true;
     });
+    if (ignored != 0)
+        log("note: the host device tree has %u harts beyond the first %u; they stay unused",
+            ignored, HostPlatform::kMaxHarts);
 }
 
 // The console UART: /chosen stdout-path if it names an ns16550, else the
@@ -131,8 +171,18 @@ void read_uart(const Fdt& fdt, HostPlatform& p) {
     p.uart.base = first_reg_address(fdt, uart);
     FdtProperty shift = fdt.property(uart, "reg-shift");
     FdtProperty width = fdt.property(uart, "reg-io-width");
-    p.uart.reg_shift = shift.valid() ? shift.u32() : 0;
-    p.uart.reg_io_width = width.valid() ? width.u32() : 1;
+    const uint32_t reg_shift = shift.valid() ? shift.u32() : 0;
+    const uint32_t reg_io_width = width.valid() ? width.u32() : 1;
+    // A 16550's registers are 1, 2 or 4 bytes apart, accessed 1 or 4 bytes wide.
+    if (reg_shift > 2 || (reg_io_width != 1 && reg_io_width != 4)) {
+        log("note: the host UART's reg-shift %u / reg-io-width %u are not supported; console "
+            "output goes through the firmware",
+            reg_shift, reg_io_width);
+        p.uart = {};
+        return;
+    }
+    p.uart.reg_shift = reg_shift;
+    p.uart.reg_io_width = reg_io_width;
     p.uart_clock_frequency = fdt.property(uart, "clock-frequency").u32();
     p.uart_irq = fdt.property(uart, "interrupts").u32();
 }
@@ -218,7 +268,7 @@ bool isa_has_extension(std::string_view isa, std::string_view name) {
 bool read_host_platform(const Fdt& fdt, HostPlatform& platform) {
     platform = HostPlatform{};
     Cells root_cells = cells_of(fdt, fdt.root());
-    read_memory(fdt, platform, root_cells);
+    if (!read_memory(fdt, platform, root_cells)) return false;
     read_harts(fdt, platform);
     read_uart(fdt, platform);
     read_chosen_and_devices(fdt, platform);

@@ -26,12 +26,17 @@ struct HostHart {
 };
 
 struct HostPlatform {
+    // Capacities. RAM beyond kMaxMemoryRanges is left unused (with a log
+    // line); a DT with more reserved ranges than kMaxReservedRanges is refused,
+    // since a dropped reservation could become guest RAM. Harts beyond
+    // kMaxHarts are left unused (with a log line).
     static constexpr unsigned kMaxHarts = 8;
-    static constexpr unsigned kMaxRanges = 8;
+    static constexpr unsigned kMaxMemoryRanges = 8;
+    static constexpr unsigned kMaxReservedRanges = 16;
 
-    std::array<MemoryRange, kMaxRanges> memory{};
+    std::array<MemoryRange, kMaxMemoryRanges> memory{};
     unsigned memory_count = 0;
-    std::array<MemoryRange, kMaxRanges> reserved{};  // /reserved-memory and /memreserve/
+    std::array<MemoryRange, kMaxReservedRanges> reserved{};  // /reserved-memory and /memreserve/
     unsigned reserved_count = 0;
 
     std::array<HostHart, kMaxHarts> harts{};
@@ -57,7 +62,8 @@ size_t isa_single_letters_end(std::string_view isa);
 bool isa_has_extension(std::string_view isa, std::string_view name);
 
 // Fills `platform` from the host DT; false (and a log line) if the DT lacks
-// something Halyard cannot run without.
+// something Halyard cannot run without or describes more reserved memory
+// ranges than it can hold.
 bool read_host_platform(const Fdt& fdt, HostPlatform& platform);
 
 }  // namespace halyard

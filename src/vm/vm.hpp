@@ -44,7 +44,7 @@ class Vm {
 
     // Registers the VM's devices on its MMIO bus: one line per device.
     void attach_devices();
-    Vcpu& vcpu(unsigned index) { return vcpus[index]; }
+    Vcpu& vcpu(unsigned i) { return vcpus[i]; }
     // Exit statistics on or off for every vCPU (the Halyard SBI extension).
     void set_exit_counting(bool on) {
         for (unsigned i = 0; i < vcpu_count; ++i)

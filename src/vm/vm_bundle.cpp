@@ -27,6 +27,14 @@ int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
             ok = false;
             return false;
         }
+        // Cells of the wrong size would read as 0 or as part of a number.
+        if ((memory.value.size() != 4 && memory.value.size() != 8) ||
+            (vcpus.valid() && vcpus.value.size() != 4)) {
+            log("error: VM %d of the bundle: memory-size must be 1 or 2 cells, vcpus 1 cell",
+                count);
+            ok = false;
+            return false;
+        }
         spec.memory_size = memory.u64();
         spec.vcpus = vcpus.valid() ? vcpus.u32() : 1;
         spec.image.kernel = kernel.value;

@@ -14,7 +14,7 @@ namespace {
 constexpr uint64_t kPage = 4096;
 
 // The memory a Linux Image claims (its header's image_size covers BSS), or
-// the file size for a raw binary.
+// the file size for a raw binary. image_size comes from the bundle: any value.
 uint64_t kernel_footprint(std::span<const uint8_t> kernel) {
     constexpr uint8_t kMagic2[4] = {'R', 'S', 'C', 0x05};
     if (kernel.size() >= 64 && std::memcmp(kernel.data() + 56, kMagic2, 4) == 0) {
@@ -23,6 +23,65 @@ uint64_t kernel_footprint(std::span<const uint8_t> kernel) {
         if (image_size > kernel.size()) return image_size;
     }
     return kernel.size();
+}
+
+// `value` rounded up to a page, false if that passes 2^64.
+bool page_align_up(uint64_t value, uint64_t& out) {
+    if (value > ~uint64_t{0} - (kPage - 1)) return false;
+    out = align_up(value, kPage);
+    return true;
+}
+
+// Where the images go in guest RAM: the kernel at the entry point, the DTB at
+// the top, the initrd right below it, page aligned. Every size comes from the
+// VM bundle and is checked without overflow against the room that is left.
+struct ImageLayout {
+    uint64_t dtb_gpa = 0;
+    uint64_t dtb_room = 0;
+    uint64_t initrd_gpa = 0;  // 0 without an initrd
+};
+
+bool plan_image_layout(const Vm& vm, ImageLayout& layout) {
+    const VmImage& image = vm.image;
+    const GuestRam& ram = vm.ram;
+    const unsigned long long mib = ram.size >> 20;
+    if (!ram.contains(guest::kKernelEntry, 0)) {
+        log("error: %s: %llu MiB of RAM does not reach the kernel entry point", vm.name, mib);
+        return false;
+    }
+    // RAM from the kernel entry to its end: kernel, initrd and DTB must share it.
+    const uint64_t room = ram.guest_end() - guest::kKernelEntry;
+    uint64_t kernel_room = 0;
+    const uint64_t footprint = kernel_footprint(image.kernel);
+    if (!page_align_up(footprint, kernel_room) || kernel_room > room) {
+        log("error: %s: the kernel needs %llu bytes (%s), more than the %llu MiB of RAM holds",
+            vm.name, static_cast<unsigned long long>(footprint),
+            footprint > image.kernel.size() ? "image_size of its Image header" : "its file size",
+            mib);
+        return false;
+    }
+    const uint64_t dtb_size = image.dtb.empty() ? guest::kDtbMaxSize : image.dtb.size();
+    if (!page_align_up(dtb_size, layout.dtb_room) || layout.dtb_room > room - kernel_room) {
+        log("error: %s: no room for the device tree (%llu bytes) above the kernel in %llu MiB of "
+            "RAM",
+            vm.name, static_cast<unsigned long long>(dtb_size), mib);
+        return false;
+    }
+    layout.dtb_gpa = ram.guest_end() - layout.dtb_room;
+    layout.initrd_gpa = 0;
+    if (!image.initrd.empty()) {
+        // The initrd ends at or below the DTB, starts on a page, and stays above the kernel.
+        const uint64_t free_below_dtb = room - kernel_room - layout.dtb_room;
+        uint64_t initrd_room = 0;
+        if (!page_align_up(image.initrd.size(), initrd_room) || initrd_room > free_below_dtb) {
+            log("error: %s: %llu MiB of RAM is too small for its kernel (%llu bytes), initrd "
+                "(%zu bytes) and device tree",
+                vm.name, mib, static_cast<unsigned long long>(footprint), image.initrd.size());
+            return false;
+        }
+        layout.initrd_gpa = align_down(layout.dtb_gpa - image.initrd.size(), kPage);
+    }
+    return true;
 }
 
 }  // namespace
@@ -44,28 +103,18 @@ void reset_vcpu(Vcpu& vcpu) {
 
 bool load_vm_image(Vm& vm, const HostPlatform& platform) {
     const VmImage& image = vm.image;
-    const uint64_t ram_end = vm.ram.guest_end();
-    const uint64_t kernel_end =
-        guest::kKernelEntry + align_up(kernel_footprint(image.kernel), kPage);
-
-    const uint64_t dtb_room =
-        align_up(image.dtb.empty() ? guest::kDtbMaxSize : image.dtb.size(), kPage);
-    vm.dtb_gpa = ram_end - dtb_room;
-    vm.initrd_gpa = image.initrd.empty() ? 0 : align_down(vm.dtb_gpa - image.initrd.size(), kPage);
-    const uint64_t lowest_data = image.initrd.empty() ? vm.dtb_gpa : vm.initrd_gpa;
-    if (dtb_room + image.initrd.size() > vm.ram.size || kernel_end > lowest_data) {
-        log("error: %s: %llu MiB of RAM is too small for its kernel (%zu bytes), initrd (%zu "
-            "bytes) "
-            "and device tree",
-            vm.name, static_cast<unsigned long long>(vm.ram.size >> 20), image.kernel.size(),
-            image.initrd.size());
-        return false;
-    }
+    ImageLayout layout;
+    if (!plan_image_layout(vm, layout)) return false;
+    vm.dtb_gpa = layout.dtb_gpa;
+    vm.initrd_gpa = layout.initrd_gpa;
+    const uint64_t dtb_room = layout.dtb_room;
 
     // RAM is not cleared: it never held another VM's data (each VM's RAM is
     // its own for Halyard's lifetime), and clearing 128 MiB costs about 60 ms
     // of boot on QEMU. What the guest needs zeroed (BSS) it clears itself.
-    std::memcpy(vm.ram.host_pointer(guest::kKernelEntry), image.kernel.data(), image.kernel.size());
+    if (!image.kernel.empty())
+        std::memcpy(vm.ram.host_pointer(guest::kKernelEntry), image.kernel.data(),
+                    image.kernel.size());
     if (!image.initrd.empty())
         std::memcpy(vm.ram.host_pointer(vm.initrd_gpa), image.initrd.data(), image.initrd.size());
 

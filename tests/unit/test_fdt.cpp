@@ -88,6 +88,14 @@ TEST(FdtProperty, CellAccessors) {
     EXPECT_EQ(short_value.u32(), 0u);
 }
 
+TEST(FdtProperty, MoreThanTwoCellsReadAsZero) {
+    const uint8_t value[12] = {0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3};
+    FdtProperty p{"reg", value};
+    EXPECT_EQ(p.cells(0, 2), 0x1'0000'0002u);
+    EXPECT_EQ(p.cells(0, 3), 0u);
+    EXPECT_EQ(p.cells(0, 0xFFFF'FFFF), 0u) << "returns at once";
+}
+
 TEST(FdtProperty, Strings) {
     const char list[] = "ns16550a\0ns16550\0snps,dw-apb-uart";  // plus the implicit NUL
     FdtProperty p{"compatible",
@@ -565,6 +573,34 @@ TEST(FdtFrom, RejectsAStructureBlockThatDoesNotStartWithANode) {
 
 // ------------------------------------------------------- malformed bodies
 
+TEST(FdtProperties, ForEachPropertyVisitsThemInOrderSkippingNops) {
+    std::vector<uint8_t> blob = small_tree();
+    Fdt fdt = Fdt::from(blob.data(), blob.size());
+    ASSERT_TRUE(fdt.valid());
+    std::vector<std::string> names;
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"first", "second"})) << "not the child's reg";
+    names.clear();
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return false;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"first"}));
+    const uint32_t off_struct = header_field(blob, 8);
+    for (uint32_t i = 0; i < 4; ++i)
+        store_be32(blob, off_struct + 8 + 4 * i, 4);  // "first" -> NOPs
+    fdt = Fdt::from(blob.data(), blob.size());
+    names.clear();
+    fdt.for_each_property(fdt.root(), [&](const FdtProperty& p) {
+        names.emplace_back(p.name);
+        return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"second"}));
+}
+
 TEST(FdtMalformed, NopTokensAreSkipped) {
     std::vector<uint8_t> blob = small_tree();
     const uint32_t off_struct = header_field(blob, 8);
@@ -583,41 +619,170 @@ TEST(FdtMalformed, NopTokensAreSkipped) {
     EXPECT_EQ(fdt.property(child, "reg").u32(), 1u);
 }
 
-TEST(FdtMalformed, PropertyLengthPastTheStructureBlockIsNotReturned) {
-    // Regression (found by this test): Fdt::property() builds the value span from the length field
-    // without checking it against the structure block (next_token only checks
-    // `length > struct_size_`, not `offset + 12 + length > struct_size_`).
-    // A length that runs past the block yields a span reaching outside the
-    // blob. The value must stay inside the blob (or the property be invalid).
+TEST(FdtMalformed, PropertyLengthPastTheStructureBlockIsRefused) {
+    // A length that runs past the block would yield a value reaching outside
+    // the blob: the whole tree is refused.
     std::vector<uint8_t> blob = small_tree();
     const uint32_t off_struct = header_field(blob, 8);
     const uint32_t size_struct = header_field(blob, 36);
     ASSERT_EQ(header_field(blob, off_struct + 8), 3u);
     store_be32(blob, off_struct + 12, size_struct);  // "first": length = whole block
-    Fdt fdt = Fdt::from(blob.data(), blob.size());
-    ASSERT_TRUE(fdt.valid());
-    FdtProperty first = fdt.property(fdt.root(), "first");
-    if (first.valid()) {
-        const uint8_t* end = blob.data() + off_struct + size_struct;
-        EXPECT_LE(first.value.data() + first.value.size(), end)
-            << "value overruns the structure block by "
-            << (first.value.data() + first.value.size() - end) << " bytes";
-    }
+    EXPECT_FALSE(Fdt::from(blob.data(), blob.size()).valid());
+    store_be32(blob, off_struct + 12, 0xFFFFFFF8);  // wraps a 32-bit offset + 12 + length
+    EXPECT_FALSE(Fdt::from(blob.data(), blob.size()).valid());
 }
 
-TEST(FdtMalformed, TruncatedStructureBlockEndsIteration) {
+TEST(FdtMalformed, TruncatedStructureBlockIsRefused) {
     std::vector<uint8_t> blob = small_tree();
     // Claim the structure block ends right after the root's first property:
-    // the reader must not walk into the strings block.
+    // no FDT_END, unbalanced nodes.
     store_be32(blob, 36, 8 + 16);
+    EXPECT_FALSE(Fdt::from(blob.data(), blob.size()).valid());
+}
+
+// Regression: Fdt::property() read a property's length and name offset
+// without checking offset + 12 <= struct_size, so an FDT_PROP token in the
+// last bytes of the block gave a value of any length beyond it.
+TEST(FdtMalformed, PropertyHeaderInTheLastBytesOfTheBlock) {
+    std::vector<uint8_t> blob = small_tree();
+    const uint32_t off_struct = header_field(blob, 8);
+    ASSERT_EQ(header_field(blob, off_struct + 8), 3u);
+    store_be32(blob, 36, 8 + 4);  // the block ends right after the FDT_PROP token of "first"
+    Fdt fdt = Fdt::from(blob.data(), blob.size());
+    if (fdt.valid()) {
+        FdtProperty first = fdt.property(fdt.root(), "first");
+        EXPECT_FALSE(first.valid()) << "a property whose header is outside the block";
+    }
+    EXPECT_FALSE(fdt.valid());
+}
+
+// A structure block assembled token by token, wrapped in a valid header.
+class RawTree {
+  public:
+    RawTree& token(uint32_t value) {
+        for (int shift = 24; shift >= 0; shift -= 8)
+            structs_.push_back(static_cast<uint8_t>(value >> shift));
+        return *this;
+    }
+    RawTree& begin(std::string_view name) {
+        token(1);
+        structs_.insert(structs_.end(), name.begin(), name.end());
+        structs_.push_back(0);
+        pad();
+        return *this;
+    }
+    RawTree& end() { return token(2); }
+    RawTree& prop(uint32_t name_offset, std::string_view value) {
+        token(3).token(static_cast<uint32_t>(value.size())).token(name_offset);
+        structs_.insert(structs_.end(), value.begin(), value.end());
+        pad();
+        return *this;
+    }
+    RawTree& bytes(std::string_view raw) {
+        structs_.insert(structs_.end(), raw.begin(), raw.end());
+        return *this;
+    }
+    RawTree& finish() { return token(9); }
+
+    // Header, empty reservation map, structure block, `strings`: sized exactly.
+    std::vector<uint8_t> blob(std::string_view strings = std::string_view("name\0", 5)) const {
+        std::vector<uint8_t> out(56, 0);
+        out.insert(out.end(), structs_.begin(), structs_.end());
+        const size_t off_strings = out.size();
+        out.insert(out.end(), strings.begin(), strings.end());
+        store_be32(out, 0, Fdt::kMagic);
+        store_be32(out, 4, static_cast<uint32_t>(out.size()));
+        store_be32(out, 8, 56);
+        store_be32(out, 12, static_cast<uint32_t>(off_strings));
+        store_be32(out, 16, 40);
+        store_be32(out, 20, 17);
+        store_be32(out, 24, 16);
+        store_be32(out, 32, static_cast<uint32_t>(strings.size()));
+        store_be32(out, 36, static_cast<uint32_t>(structs_.size()));
+        return out;
+    }
+
+  private:
+    void pad() {
+        while (structs_.size() % 4 != 0) structs_.push_back(0);
+    }
+    std::vector<uint8_t> structs_;
+};
+
+bool accepted(const std::vector<uint8_t>& blob) {
+    return Fdt::from(blob.data(), blob.size()).valid();
+}
+
+TEST(FdtMalformed, RawTreeHelperMakesAValidTree) {
+    std::vector<uint8_t> blob =
+        RawTree().begin("").prop(0, "v").begin("a").end().end().finish().blob();
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     ASSERT_TRUE(fdt.valid());
-    EXPECT_TRUE(child_names(fdt, fdt.root()).empty());
-    FdtNode child;
-    EXPECT_FALSE(fdt.find("/child", child));
-    int nodes = 0;
-    fdt.for_each_node([&](FdtNode) { return ++nodes < 100; });
-    EXPECT_EQ(nodes, 1);
+    EXPECT_EQ(fdt.property(fdt.root(), "name").string(), "v");
+    EXPECT_EQ(name_of(fdt, "/a"), "a");
+}
+
+TEST(FdtMalformed, UnbalancedOrUnterminatedStructuresAreRefused) {
+    EXPECT_FALSE(accepted(RawTree().begin("").end().end().finish().blob())) << "extra END_NODE";
+    EXPECT_FALSE(accepted(RawTree().begin("").begin("a").end().finish().blob())) << "root open";
+    EXPECT_FALSE(accepted(RawTree().begin("").end().begin("b").end().finish().blob()))
+        << "a second root";
+    EXPECT_FALSE(accepted(RawTree().begin("").end().blob())) << "no FDT_END";
+    EXPECT_FALSE(accepted(RawTree().begin("").token(7).end().finish().blob())) << "unknown token";
+    EXPECT_FALSE(accepted(RawTree().begin("").end().prop(0, "x").finish().blob()))
+        << "a property outside every node";
+    EXPECT_FALSE(accepted(RawTree().token(1).bytes("abcd").blob())) << "name without its NUL";
+    EXPECT_TRUE(accepted(RawTree().begin("").token(4).end().token(4).finish().blob()))
+        << "FDT_NOP anywhere is fine";
+}
+
+TEST(FdtMalformed, PropertyNamesMustBeStringsInsideTheStringsBlock) {
+    auto tree = RawTree().begin("").prop(0, "v").end().finish();
+    EXPECT_TRUE(accepted(tree.blob()));
+    EXPECT_FALSE(accepted(tree.blob(std::string_view("name", 4)))) << "no NUL in the block";
+    EXPECT_FALSE(accepted(RawTree().begin("").prop(5, "v").end().finish().blob()))
+        << "offset at the end of the strings block";
+    EXPECT_FALSE(accepted(RawTree().begin("").prop(0xFFFFFFFF, "v").end().finish().blob()));
+}
+
+TEST(FdtMalformed, NestingBeyondTheLimitIsRefused) {
+    auto nested = [](unsigned depth) {
+        RawTree tree;
+        tree.begin("");
+        for (unsigned i = 1; i < depth; ++i) tree.begin("n");
+        for (unsigned i = 0; i < depth; ++i) tree.end();
+        return tree.finish().blob();
+    };
+    std::vector<uint8_t> deepest = nested(Fdt::kMaxDepth);
+    Fdt fdt = Fdt::from(deepest.data(), deepest.size());
+    ASSERT_TRUE(fdt.valid());
+    FdtNode last{};
+    fdt.for_each_node([&](FdtNode node) {
+        last = node;
+        return true;
+    });
+    FdtNode parent;
+    EXPECT_TRUE(fdt.parent(last, parent)) << "parent() handles the deepest node allowed";
+    EXPECT_FALSE(accepted(nested(Fdt::kMaxDepth + 1)));
+}
+
+// Accessors bound every read themselves, whatever node offset a caller passes.
+TEST(FdtMalformed, AccessorsWithNodeOffsetsAnywhere) {
+    std::vector<uint8_t> blob = small_tree();
+    Fdt fdt = Fdt::from(blob.data(), blob.size());
+    ASSERT_TRUE(fdt.valid());
+    const uint32_t size_struct = header_field(blob, 36);
+    for (uint32_t offset : {size_struct - 4, size_struct - 1, size_struct, size_struct + 4,
+                            0x7FFFFFFFu, 0xFFFFFFF0u, 0xFFFFFFFCu, 0xFFFFFFFEu, 0xFFFFFFFFu}) {
+        FdtNode node{offset};
+        EXPECT_TRUE(fdt.name(node).empty()) << offset;
+        EXPECT_FALSE(fdt.property(node, "first").valid()) << offset;
+        EXPECT_TRUE(child_names(fdt, node).empty()) << offset;
+        FdtNode parent;
+        EXPECT_FALSE(fdt.parent(node, parent)) << offset;
+    }
+    // A property's offset is no node: property() does not read it as one.
+    EXPECT_FALSE(fdt.property(FdtNode{8}, "second").valid());
 }
 
 // ----------------------------------------------------- against dtc itself

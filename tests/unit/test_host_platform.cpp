@@ -95,6 +95,8 @@ void add_minimal_board(FdtBuilder& b) {
     add_cpus(b, 2);
 }
 
+// The platform's strings (isa, mmu_type) are views into `blob`: a test that
+// reads them must keep its blob alive (a temporary dies with the statement).
 bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     EXPECT_TRUE(fdt.valid());
@@ -148,15 +150,15 @@ TEST(HostPlatformQemu, ReadsTheDeviceTreeQemuVirtGenerates) {
 
 TEST(HostPlatform, MinimalBoard) {
     HostPlatform p;
-    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
-                         add_minimal_board(b);
-                         b.begin_node("soc");
-                         b.property_u32("#address-cells", 2);
-                         b.property_u32("#size-cells", 2);
-                         add_uart(b, 0x1000'0000);
-                         b.end_node();
-                     }),
-                     p));
+    const std::vector<uint8_t> blob = make_tree([](FdtBuilder& b) {
+        add_minimal_board(b);
+        b.begin_node("soc");
+        b.property_u32("#address-cells", 2);
+        b.property_u32("#size-cells", 2);
+        add_uart(b, 0x1000'0000);
+        b.end_node();
+    });
+    ASSERT_TRUE(read(blob, p));
     ASSERT_EQ(p.memory_count, 1u);
     EXPECT_EQ(p.memory[0].base, 0x8000'0000u);
     EXPECT_EQ(p.memory[0].size, kGiB);
@@ -585,6 +587,169 @@ TEST(HostPlatform, AMemoryReservationMapOffsetThatWrapsDoesNotCrash) {
         ::testing::ExitedWithCode(0), "");
 }
 
+// --------------------------------------------------------------- capacities
+
+// /reserved-memory with `count` children of one page each, 2 MiB apart.
+void add_reserved_memory(FdtBuilder& b, unsigned count) {
+    b.begin_node("reserved-memory");
+    b.property_u32("#address-cells", 2);
+    b.property_u32("#size-cells", 2);
+    b.property_empty("ranges");
+    for (unsigned i = 0; i < count; ++i) {
+        const uint64_t base = 0x8000'0000 + i * 2 * kMiB;
+        char name[40];
+        std::snprintf(name, sizeof(name), "fw@%llx", static_cast<unsigned long long>(base));
+        b.begin_node(name);
+        b.property_cells("reg", {0, static_cast<uint32_t>(base), 0, 0x1000});
+        b.end_node();
+    }
+    b.end_node();
+}
+
+TEST(HostPlatform, ReservedRangesUpToTheCapacityAreKept) {
+    HostPlatform p;
+    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
+                         add_minimal_board(b);
+                         add_reserved_memory(b, HostPlatform::kMaxReservedRanges);
+                     }),
+                     p));
+    ASSERT_EQ(p.reserved_count, HostPlatform::kMaxReservedRanges);
+    EXPECT_EQ(p.reserved[HostPlatform::kMaxReservedRanges - 1].base,
+              0x8000'0000 + (HostPlatform::kMaxReservedRanges - 1) * 2 * kMiB);
+}
+
+// Regression: reserved ranges beyond the table were dropped silently, so a
+// firmware-reserved range could become guest RAM.
+TEST(HostPlatform, ReservedRangesBeyondTheCapacityAreRefused) {
+    HostPlatform p;
+    fake::host_console.output.clear();
+    EXPECT_FALSE(read(make_tree([](FdtBuilder& b) {
+                          add_minimal_board(b);
+                          add_reserved_memory(b, HostPlatform::kMaxReservedRanges + 1);
+                      }),
+                      p));
+    EXPECT_NE(fake::host_console.output.find("reserves more than"), std::string::npos)
+        << fake::host_console.output;
+}
+
+TEST(HostPlatform, MemreserveEntriesBeyondTheCapacityAreRefused) {
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
+    auto dts = [](unsigned node_entries, unsigned memreserve_entries) {
+        std::string text = "/dts-v1/;\n";
+        for (unsigned i = 0; i < memreserve_entries; ++i)
+            text += "/memreserve/ " + std::to_string(0x9000'0000ull + i * 0x10000) + " 0x1000;\n";
+        text += R"(/ {
+	#address-cells = <2>;
+	#size-cells = <2>;
+	memory@80000000 { device_type = "memory"; reg = <0x0 0x80000000 0x0 0x40000000>; };
+	cpus {
+		#address-cells = <1>;
+		#size-cells = <0>;
+		timebase-frequency = <1000000>;
+		cpu@0 { device_type = "cpu"; reg = <0>; riscv,isa = "rv64imafdch"; };
+	};
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+)";
+        for (unsigned i = 0; i < node_entries; ++i)
+            text += "\t\tfw@" + std::to_string(i) + " { reg = <0x0 " +
+                    std::to_string(0x8000'0000ull + i * 0x10000) + " 0x0 0x1000>; };\n";
+        text += "\t};\n};\n";
+        return compile_dts(text, DtcWarnings::kAllow);
+    };
+    const unsigned half = HostPlatform::kMaxReservedRanges / 2;
+    HostPlatform p;
+    std::vector<uint8_t> full = dts(half, HostPlatform::kMaxReservedRanges - half);
+    ASSERT_FALSE(full.empty());
+    ASSERT_TRUE(read(full, p));
+    EXPECT_EQ(p.reserved_count, HostPlatform::kMaxReservedRanges);
+    std::vector<uint8_t> one_more = dts(half, HostPlatform::kMaxReservedRanges - half + 1);
+    ASSERT_FALSE(one_more.empty());
+    EXPECT_FALSE(read(one_more, p)) << "the last /memreserve/ entry must not be dropped";
+}
+
+TEST(HostPlatform, MemoryRangesBeyondTheCapacityAreIgnoredWithALogLine) {
+    HostPlatform p;
+    fake::host_console.output.clear();
+    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
+                         for (unsigned i = 0; i < HostPlatform::kMaxMemoryRanges + 2; ++i)
+                             add_memory(b, 0x8000'0000 + i * kGiB, 64 * kMiB);
+                         add_cpus(b, 1);
+                     }),
+                     p));
+    EXPECT_EQ(p.memory_count, HostPlatform::kMaxMemoryRanges);
+    EXPECT_NE(fake::host_console.output.find("2 memory ranges beyond"), std::string::npos)
+        << fake::host_console.output;
+}
+
+TEST(HostPlatform, RangesWhoseEndWrapsAreClampedToTheTopOfTheAddressSpace) {
+    HostPlatform p;
+    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
+                         add_minimal_board(b);
+                         b.begin_node("reserved-memory");
+                         b.property_u32("#address-cells", 2);
+                         b.property_u32("#size-cells", 2);
+                         b.begin_node("all@80000000");
+                         b.property_cells("reg", {0, 0x8000'0000, 0xFFFF'FFFF, 0xFFFF'FFFF});
+                         b.end_node();
+                         b.end_node();
+                     }),
+                     p));
+    ASSERT_EQ(p.reserved_count, 1u);
+    EXPECT_EQ(p.reserved[0].base, 0x8000'0000u);
+    EXPECT_EQ(p.reserved[0].end(), ~uint64_t{0});
+    EXPECT_TRUE(p.reserved[0].overlaps(0xC000'0000, 4096));
+}
+
+TEST(HostPlatform, UnsupportedUartRegShiftFallsBackToTheFirmwareConsole) {
+    HostPlatform p;
+    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
+                         add_minimal_board(b);
+                         b.begin_node("serial@10000000");
+                         b.property_string("compatible", "ns16550a");
+                         b.property_cells("reg", {0, 0x1000'0000, 0, 0x100});
+                         b.property_u32("reg-shift", 64);  // would shift by 64 bits
+                         b.end_node();
+                     }),
+                     p));
+    EXPECT_EQ(p.uart.base, 0u);
+    EXPECT_EQ(p.uart.reg_shift, 0u);
+}
+
+// Found by fuzz_host_platform: /cpus #address-cells = 0xffffffff made
+// reading a hart id loop over 2^32 cells (the boot hung).
+TEST(HostPlatform, HartIdsWithAnUnusableAddressCellCountAreRefused) {
+    HostPlatform p;
+    fake::host_console.output.clear();
+    EXPECT_FALSE(read(make_tree([](FdtBuilder& b) {
+                          add_memory(b, 0x8000'0000, kGiB);
+                          b.begin_node("cpus");
+                          b.property_u32("#address-cells", 0xFFFF'FFFF);
+                          b.property_u32("#size-cells", 0);
+                          b.property_u32("timebase-frequency", 10000000);
+                          add_cpu(b, 0);
+                          b.end_node();
+                      }),
+                      p));
+    EXPECT_NE(fake::host_console.output.find("#address-cells"), std::string::npos)
+        << fake::host_console.output;
+}
+
+TEST(HostPlatform, HartsBeyondTheCapacityAreIgnoredWithALogLine) {
+    HostPlatform p;
+    fake::host_console.output.clear();
+    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
+                         add_memory(b, 0x8000'0000, kGiB);
+                         add_cpus(b, HostPlatform::kMaxHarts + 1);
+                     }),
+                     p));
+    EXPECT_EQ(p.hart_count, HostPlatform::kMaxHarts);
+    EXPECT_NE(fake::host_console.output.find("1 harts beyond"), std::string::npos)
+        << fake::host_console.output;
+}
+
 // ------------------------------------------------------------------ harts
 
 TEST(HostPlatform, DisabledHartsAreSkipped) {
@@ -619,17 +784,17 @@ TEST(HostPlatform, DisabledHartsAreSkipped) {
 
 TEST(HostPlatform, HartIdsComeFromReg) {
     HostPlatform p;
-    ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
-                         add_memory(b, 0x8000'0000, kGiB);
-                         b.begin_node("cpus");
-                         b.property_u32("#address-cells", 1);
-                         b.property_u32("#size-cells", 0);
-                         b.property_u32("timebase-frequency", 4000000);
-                         add_cpu(b, 0x10, nullptr, "rv64imafdc");
-                         add_cpu(b, 0x11);
-                         b.end_node();
-                     }),
-                     p));
+    const std::vector<uint8_t> blob = make_tree([](FdtBuilder& b) {
+        add_memory(b, 0x8000'0000, kGiB);
+        b.begin_node("cpus");
+        b.property_u32("#address-cells", 1);
+        b.property_u32("#size-cells", 0);
+        b.property_u32("timebase-frequency", 4000000);
+        add_cpu(b, 0x10, nullptr, "rv64imafdc");
+        add_cpu(b, 0x11);
+        b.end_node();
+    });
+    ASSERT_TRUE(read(blob, p));
     ASSERT_EQ(p.hart_count, 2u);
     EXPECT_EQ(p.harts[0].hart_id, 0x10u);
     EXPECT_EQ(p.harts[0].isa, "rv64imafdc");

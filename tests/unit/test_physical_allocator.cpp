@@ -23,7 +23,7 @@ TEST(PhysicalAllocator, AlignHelpers) {
 
 TEST(PhysicalAllocator, FirstFitInRequestOrder) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     EXPECT_EQ(a.allocate(256 * kMiB), kRam);
     EXPECT_EQ(a.allocate(128 * kMiB), kRam + 256 * kMiB);
     EXPECT_EQ(a.allocate(64 * kMiB), kRam + 384 * kMiB);
@@ -31,7 +31,7 @@ TEST(PhysicalAllocator, FirstFitInRequestOrder) {
 
 TEST(PhysicalAllocator, EveryBlockStartsTwoMibAligned) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     // Sizes that are not multiples of 2 MiB still start the next block on a
     // 2 MiB boundary.
     const uint64_t first = a.allocate(3 * kMiB);
@@ -45,7 +45,7 @@ TEST(PhysicalAllocator, EveryBlockStartsTwoMibAligned) {
 
 TEST(PhysicalAllocator, UnalignedMemoryBaseIsRoundedUp) {
     PhysicalAllocator a;
-    a.add_memory({kRam + 0x1000, 64 * kMiB});  // ends at kRam + 64 MiB + 4 KiB
+    ASSERT_TRUE(a.add_memory({kRam + 0x1000, 64 * kMiB}));  // ends at kRam + 64 MiB + 4 KiB
     EXPECT_EQ(a.allocate(16 * kMiB), kRam + k2M);
     // What is left from kRam + 18 MiB: 46 MiB + 4 KiB, of which 46 MiB usable.
     EXPECT_EQ(a.allocate(46 * kMiB), kRam + 18 * kMiB);
@@ -54,7 +54,7 @@ TEST(PhysicalAllocator, UnalignedMemoryBaseIsRoundedUp) {
 
 TEST(PhysicalAllocator, ExplicitAlignment) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 4 * kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
     EXPECT_EQ(a.allocate(4096, 4096), kRam);
     EXPECT_EQ(a.allocate(kGiB, kGiB), kRam + kGiB) << "next 1 GiB boundary";
     EXPECT_EQ(a.allocate(4096, 4096), kRam + 4096) << "first fit fills the gap";
@@ -62,40 +62,40 @@ TEST(PhysicalAllocator, ExplicitAlignment) {
 
 TEST(PhysicalAllocator, SkipsAReservedRangeAtTheStart) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam, 0x40000});  // OpenSBI's 256 KiB
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 0x40000}));  // OpenSBI's 256 KiB
     EXPECT_EQ(a.allocate(16 * kMiB), kRam + k2M);
 }
 
 TEST(PhysicalAllocator, SkipsOverlappingReservations) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam, 3 * kMiB});
-    a.reserve({kRam + 1 * kMiB, 4 * kMiB});  // overlaps the first, ends at +5 MiB
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 3 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam + 1 * kMiB, 4 * kMiB}));  // overlaps the first, ends at +5 MiB
     EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, SkipsOverlappingReservationsGivenInReverseOrder) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam + 1 * kMiB, 4 * kMiB});
-    a.reserve({kRam, 3 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam + 1 * kMiB, 4 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam, 3 * kMiB}));
     EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, SkipsAdjacentReservations) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam, k2M});
-    a.reserve({kRam + k2M, k2M});
-    a.reserve({kRam + 2 * k2M, 0x1000});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, k2M}));
+    ASSERT_TRUE(a.reserve({kRam + k2M, k2M}));
+    ASSERT_TRUE(a.reserve({kRam + 2 * k2M, 0x1000}));
     EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, BlockEndingExactlyAtAReservationIsAllowed) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam + 8 * kMiB, 4096});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam + 8 * kMiB, 4096}));
     EXPECT_EQ(a.allocate(8 * kMiB), kRam);
     // The next block cannot start at +8 MiB (reserved) and goes to +10 MiB.
     EXPECT_EQ(a.allocate(k2M), kRam + 10 * kMiB);
@@ -103,8 +103,8 @@ TEST(PhysicalAllocator, BlockEndingExactlyAtAReservationIsAllowed) {
 
 TEST(PhysicalAllocator, LargeBlockGoesPastAReservationInTheMiddle) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam + 100 * kMiB, 4096});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam + 100 * kMiB, 4096}));
     // 128 MiB does not fit below the reservation; the first fit is above it.
     EXPECT_EQ(a.allocate(128 * kMiB), kRam + 102 * kMiB);
     // A small block still uses the space below.
@@ -113,8 +113,8 @@ TEST(PhysicalAllocator, LargeBlockGoesPastAReservationInTheMiddle) {
 
 TEST(PhysicalAllocator, MultipleMemoryRangesInTheOrderGiven) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
-    a.add_memory({0x1'0000'0000, 2 * kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
+    ASSERT_TRUE(a.add_memory({0x1'0000'0000, 2 * kGiB}));
     EXPECT_EQ(a.allocate(32 * kMiB), kRam);
     EXPECT_EQ(a.allocate(64 * kMiB), 0x1'0000'0000u) << "does not fit in the first range";
     EXPECT_EQ(a.allocate(32 * kMiB), kRam + 32 * kMiB) << "first fit returns to the first range";
@@ -123,8 +123,8 @@ TEST(PhysicalAllocator, MultipleMemoryRangesInTheOrderGiven) {
 
 TEST(PhysicalAllocator, BlockNeverSpansTwoAdjacentRanges) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
-    a.add_memory({kRam + 64 * kMiB, 64 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
+    ASSERT_TRUE(a.add_memory({kRam + 64 * kMiB, 64 * kMiB}));
     // 96 MiB would need both ranges; each is a separate bank.
     EXPECT_EQ(a.allocate(96 * kMiB), 0u);
     EXPECT_EQ(a.allocate(64 * kMiB), kRam);
@@ -133,7 +133,7 @@ TEST(PhysicalAllocator, BlockNeverSpansTwoAdjacentRanges) {
 
 TEST(PhysicalAllocator, ExhaustionReturnsZero) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
     EXPECT_EQ(a.allocate(48 * kMiB), kRam);
     EXPECT_EQ(a.allocate(32 * kMiB), 0u);
     EXPECT_EQ(a.allocate(16 * kMiB), kRam + 48 * kMiB);
@@ -149,15 +149,15 @@ TEST(PhysicalAllocator, NoMemoryReturnsZero) {
 
 TEST(PhysicalAllocator, MemoryEntirelyReservedReturnsZero) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
-    a.reserve({kRam - k2M, 128 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam - k2M, 128 * kMiB}));
     EXPECT_EQ(a.allocate(k2M), 0u);
     EXPECT_EQ(a.largest_free(), 0u);
 }
 
 TEST(PhysicalAllocator, SizeZeroReturnsZero) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     EXPECT_EQ(a.allocate(0), 0u);
     EXPECT_EQ(a.allocate(k2M), kRam) << "a zero-size request must not consume memory";
 }
@@ -169,14 +169,14 @@ TEST(PhysicalAllocator, AHugeSizeThatWrapsIsRefused) {
     // (memory-size comes from the VM bundle unchecked). Compare `size` with
     // `end - candidate` instead.
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     EXPECT_EQ(a.allocate(0xFFFF'FFFF'C000'0000ull), 0u);
     EXPECT_EQ(a.allocate(k2M), kRam) << "the failed request must not consume memory";
 }
 
 TEST(PhysicalAllocator, LargestFreeBeforeAndAfterAllocations) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     EXPECT_EQ(a.largest_free(), kGiB);
     ASSERT_EQ(a.allocate(256 * kMiB), kRam);
     EXPECT_EQ(a.largest_free(), 768 * kMiB);
@@ -186,21 +186,21 @@ TEST(PhysicalAllocator, LargestFreeBeforeAndAfterAllocations) {
 
 TEST(PhysicalAllocator, LargestFreeWithAReservationInTheMiddle) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam + 300 * kMiB, 4 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam + 300 * kMiB, 4 * kMiB}));
     EXPECT_EQ(a.largest_free(), 720 * kMiB) << "the block above the reservation";
 
     PhysicalAllocator b;
-    b.add_memory({kRam, kGiB});
-    b.reserve({kRam + 600 * kMiB, 4 * kMiB});
+    ASSERT_TRUE(b.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(b.reserve({kRam + 600 * kMiB, 4 * kMiB}));
     EXPECT_EQ(b.largest_free(), 600 * kMiB) << "the block below the reservation";
 }
 
 TEST(PhysicalAllocator, LargestFreeRoundsAroundUnalignedReservations) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
-    a.reserve({kRam, 0x40000});                 // 256 KiB at the start
-    a.reserve({kRam + 40 * kMiB + 0x1000, 1});  // a stray page inside
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam, 0x40000}));                 // 256 KiB at the start
+    ASSERT_TRUE(a.reserve({kRam + 40 * kMiB + 0x1000, 1}));  // a stray page inside
     // Free blocks: [2 MiB, 40 MiB + 4 KiB) -> 38 MiB usable; [42 MiB, 64 MiB) -> 22 MiB.
     EXPECT_EQ(a.largest_free(), 38 * kMiB);
     EXPECT_EQ(a.allocate(38 * kMiB), kRam + k2M);
@@ -209,8 +209,8 @@ TEST(PhysicalAllocator, LargestFreeRoundsAroundUnalignedReservations) {
 
 TEST(PhysicalAllocator, LargestFreeAcrossRanges) {
     PhysicalAllocator a;
-    a.add_memory({kRam, 64 * kMiB});
-    a.add_memory({0x1'0000'0000, 128 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
+    ASSERT_TRUE(a.add_memory({0x1'0000'0000, 128 * kMiB}));
     EXPECT_EQ(a.largest_free(), 128 * kMiB);
     ASSERT_EQ(a.allocate(100 * kMiB), 0x1'0000'0000u);
     EXPECT_EQ(a.largest_free(), 64 * kMiB);
@@ -218,15 +218,53 @@ TEST(PhysicalAllocator, LargestFreeAcrossRanges) {
 
 TEST(PhysicalAllocator, LargestFreeCanActuallyBeAllocated) {
     PhysicalAllocator a;
-    a.add_memory({kRam, kGiB});
-    a.reserve({kRam, 0x40000});
-    a.reserve({kRam + 333 * kMiB, 3 * kMiB});
-    a.reserve({kRam + 700 * kMiB, 2 * kMiB});
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 0x40000}));
+    ASSERT_TRUE(a.reserve({kRam + 333 * kMiB, 3 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam + 700 * kMiB, 2 * kMiB}));
     const uint64_t largest = a.largest_free();
     ASSERT_NE(largest, 0u);
     PhysicalAllocator copy = a;
     EXPECT_EQ(copy.allocate(largest + k2M), 0u) << "largest_free underestimates";
     EXPECT_NE(a.allocate(largest), 0u) << "largest_free overestimates";
+}
+
+// Regression: reserve() dropped reservations beyond its table silently, so
+// reserved memory could be handed out as guest RAM.
+TEST(PhysicalAllocator, ReservationsBeyondTheCapacityAreRefused) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    for (unsigned i = 0; i < PhysicalAllocator::kMaxReservations; ++i)
+        ASSERT_TRUE(a.reserve({kRam + i * k2M, 4096})) << i;
+    const uint64_t past = kRam + PhysicalAllocator::kMaxReservations * k2M;
+    EXPECT_FALSE(a.reserve({past, kGiB}));
+    EXPECT_TRUE(a.reserve({past, 0})) << "an empty range takes no slot";
+    EXPECT_EQ(a.allocate(k2M), 0u) << "no slot left to record the block: nothing is handed out";
+}
+
+TEST(PhysicalAllocator, AllocationNeverOverlapsAReservationWhenTheTableFills) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    for (unsigned i = 0; i + 1 < PhysicalAllocator::kMaxReservations; ++i)
+        ASSERT_TRUE(a.reserve({kRam + i * k2M, 4096}));
+    const uint64_t first = a.allocate(k2M);  // takes the last slot
+    ASSERT_NE(first, 0u);
+    EXPECT_EQ(a.allocate(k2M), 0u);
+}
+
+TEST(PhysicalAllocator, MemoryRangesBeyondTheCapacityAreRefused) {
+    PhysicalAllocator a;
+    for (unsigned i = 0; i < PhysicalAllocator::kMaxMemoryRanges; ++i)
+        ASSERT_TRUE(a.add_memory({kRam + i * kGiB, 64 * kMiB}));
+    EXPECT_FALSE(a.add_memory({0x10'0000'0000, kGiB}));
+}
+
+TEST(PhysicalAllocator, AReservationThatWrapsCoversTheRestOfTheAddressSpace) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, kGiB}));
+    ASSERT_TRUE(a.reserve({kRam + 64 * kMiB, ~uint64_t{0}}));
+    EXPECT_EQ(a.allocate(64 * kMiB), kRam);
+    EXPECT_EQ(a.allocate(k2M), 0u) << "everything from kRam + 64 MiB is reserved";
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// The VM bundle parser on arbitrary bytes: whatever it accepts, every image
+// it returns is a view inside the bundle and the VM count fits the table.
+
+#include "fuzz_support.hpp"
+#include "vm/vm_bundle.hpp"
+
+using namespace halyard;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    fuzz::reset_fakes();
+    VmSpec specs[4];
+    const int count = read_vm_bundle(Fdt::from(data, size), specs);
+    FUZZ_CHECK(count == -1 || (count >= 1 && count <= 4));
+    for (int i = 0; i < count; ++i) {
+        const VmImage& image = specs[i].image;
+        FUZZ_CHECK(!image.kernel.empty());
+        FUZZ_CHECK(fuzz::within(image.kernel.data(), image.kernel.size(), data, size));
+        if (!image.initrd.empty())
+            FUZZ_CHECK(fuzz::within(image.initrd.data(), image.initrd.size(), data, size));
+        if (!image.dtb.empty())
+            FUZZ_CHECK(fuzz::within(image.dtb.data(), image.dtb.size(), data, size));
+        if (!image.bootargs.empty())
+            FUZZ_CHECK(fuzz::within(image.bootargs.data(), image.bootargs.size(), data, size));
+    }
+    return 0;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unit tests for loading a VM's images into its RAM (load_vm_image): where the
+// kernel, initrd and DTB go, and that sizes from the VM bundle (file sizes and
+// a Linux Image header's image_size) never place anything outside the RAM.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "arch/fake_hart_state.hpp"
+#include "fake_host_console.hpp"
+#include "halyard/guest_layout.hpp"
+#include "platform/host_platform.hpp"
+#include "vm/vm.hpp"
+#include "vm/vm_setup.hpp"
+
+namespace halyard {
+namespace {
+
+constexpr uint64_t kRamSize = 4 << 20;  // 2 MiB of it above the kernel entry
+constexpr uint64_t kGuard = 64 << 10;   // bytes after the RAM that must stay untouched
+constexpr uint8_t kGuardByte = 0xA5;
+constexpr uint64_t kRoom = kRamSize - guest::kKernelOffset;
+
+class VmSetup : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        fake::reset();
+        fake::host_console = {};
+        memory_.assign(kRamSize + kGuard, 0);
+        std::memset(memory_.data() + kRamSize, kGuardByte, kGuard);
+        vm_.ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(memory_.data())};
+        std::strcpy(vm_.name, "vm0");
+        vm_.vcpu_count = 1;
+        vm_.vcpus[0].vm = &vm_;
+        platform_.harts[0].isa = "rv64imafdch_zicsr_zifencei";
+        platform_.hart_count = 1;
+        platform_.timebase_frequency = 10000000;
+    }
+
+    bool guard_intact() const {
+        for (uint64_t i = kRamSize; i < memory_.size(); ++i)
+            if (memory_[i] != kGuardByte) return false;
+        return true;
+    }
+
+    // A Linux Image header (64 bytes) claiming `image_size`, then `file_size - 64` bytes.
+    static std::vector<uint8_t> linux_image(uint64_t image_size, size_t file_size = 4096) {
+        std::vector<uint8_t> image(file_size, 0x13);  // nops
+        std::memcpy(image.data() + 16, &image_size, 8);
+        const uint8_t magic2[4] = {'R', 'S', 'C', 0x05};
+        std::memcpy(image.data() + 56, magic2, 4);
+        return image;
+    }
+
+    bool load(const std::vector<uint8_t>& kernel) {
+        vm_.image.kernel = kernel;
+        return load_vm_image(vm_, platform_);
+    }
+    const std::string& log() const { return fake::host_console.output; }
+
+    std::vector<uint8_t> memory_;
+    Vm vm_;
+    HostPlatform platform_;
+};
+
+TEST_F(VmSetup, RawKernelAtTheEntryAndTheDtbAtTheTop) {
+    std::vector<uint8_t> kernel(10000, 0x42);
+    ASSERT_TRUE(load(kernel)) << log();
+    EXPECT_EQ(memory_[guest::kKernelOffset], 0x42);
+    EXPECT_EQ(memory_[guest::kKernelOffset + kernel.size() - 1], 0x42);
+    EXPECT_EQ(vm_.dtb_gpa, guest::kRamBase + kRamSize - guest::kDtbMaxSize);
+    EXPECT_EQ(vm_.vcpus[0].regs.gpr[kA1], vm_.dtb_gpa);
+    EXPECT_EQ(vm_.vcpus[0].regs.sepc, guest::kKernelEntry);
+    EXPECT_EQ(vm_.initrd_gpa, 0u);
+    EXPECT_TRUE(guard_intact());
+}
+
+TEST_F(VmSetup, ImageSizeFillingTheRoomBelowTheDtbFits) {
+    EXPECT_TRUE(load(linux_image(kRoom - guest::kDtbMaxSize))) << log();
+    EXPECT_TRUE(guard_intact());
+}
+
+TEST_F(VmSetup, ImageSizeOnePageTooLargeIsRefused) {
+    EXPECT_FALSE(load(linux_image(kRoom - guest::kDtbMaxSize + 4096)));
+    EXPECT_NE(log().find("vm0"), std::string::npos) << log();
+}
+
+// image_size near 2^64: the kernel's end wrapped around and passed the check.
+TEST_F(VmSetup, ImageSizeNearTwoToTheSixtyFourIsRefused) {
+    for (uint64_t image_size : {~uint64_t{0}, ~uint64_t{0} - 4095, uint64_t{1} << 63,
+                                ~uint64_t{0} - guest::kKernelEntry + 1}) {
+        fake::host_console = {};
+        EXPECT_FALSE(load(linux_image(image_size))) << std::hex << image_size;
+        EXPECT_NE(log().find("image_size"), std::string::npos) << log();
+        EXPECT_TRUE(guard_intact());
+    }
+}
+
+TEST_F(VmSetup, KernelFileLargerThanTheRoomIsRefused) {
+    std::vector<uint8_t> kernel(kRoom + 1, 0x42);
+    EXPECT_FALSE(load(kernel));
+    EXPECT_NE(log().find("file size"), std::string::npos) << log();
+    EXPECT_TRUE(guard_intact());
+}
+
+TEST_F(VmSetup, InitrdGoesBelowTheDtbOnAPage) {
+    std::vector<uint8_t> kernel(4096, 0x42), initrd(5000, 0x77);
+    vm_.image.initrd = initrd;
+    ASSERT_TRUE(load(kernel)) << log();
+    EXPECT_EQ(vm_.initrd_gpa % 4096, 0u);
+    EXPECT_LE(vm_.initrd_gpa + initrd.size(), vm_.dtb_gpa);
+    EXPECT_EQ(memory_[vm_.initrd_gpa - guest::kRamBase], 0x77);
+    EXPECT_TRUE(guard_intact());
+}
+
+// An initrd whose size wraps the sums: refused before anything is copied (the
+// span's size is a lie; reading it would fault).
+TEST_F(VmSetup, InitrdSizeThatWrapsIsRefused) {
+    std::vector<uint8_t> kernel(4096, 0x42), initrd(4096, 0x77);
+    for (uint64_t size :
+         {~uint64_t{0} - 4095, ~uint64_t{0} - guest::kDtbMaxSize + 1, uint64_t{1} << 63, kRoom}) {
+        vm_.image.initrd = std::span<const uint8_t>(initrd.data(), size);
+        EXPECT_FALSE(load(kernel)) << std::hex << size;
+        EXPECT_TRUE(guard_intact());
+    }
+}
+
+TEST_F(VmSetup, UserDtbLargerThanTheRoomIsRefused) {
+    std::vector<uint8_t> kernel(4096, 0x42), dtb(4096, 0);
+    for (uint64_t size : {~uint64_t{0} - 100, kRoom}) {
+        vm_.image.dtb = std::span<const uint8_t>(dtb.data(), size);
+        EXPECT_FALSE(load(kernel)) << std::hex << size;
+        EXPECT_NE(log().find("device tree"), std::string::npos) << log();
+    }
+}
+
+TEST_F(VmSetup, RamThatEndsBelowTheKernelEntryIsRefused) {
+    vm_.ram.size = guest::kKernelOffset - 4096;
+    std::vector<uint8_t> kernel(16, 0x42);
+    EXPECT_FALSE(load(kernel));
+    EXPECT_NE(log().find("entry"), std::string::npos) << log();
+}
+
+}  // namespace
+}  // namespace halyard
