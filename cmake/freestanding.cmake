@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Flags shared by everything that runs on the target without an OS: the
 # hypervisor and the bare-metal guests. Built without F/D so that Halyard never
 # touches the guest's floating-point state.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # halyard_portable: the portable sources (src/) compiled against the fake arch
 # layer (tests/fake_arch comes first on the include path, so "arch/csr.hpp" is
 # the fake). The unit tests and the fuzz harnesses link it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross toolchain for the hypervisor image and the bare-metal guests: Debian's
 # g++-riscv64-linux-gnu used freestanding (no libc, no libstdc++ runtime).
 set(CMAKE_SYSTEM_NAME Generic)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Portable hypervisor sources, relative to the repository root. Compiled into
 # halyard.elf (cross preset) and into the unit tests against the fake arch
 # layer (host preset).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Boot entry from the SBI firmware.
  *
  * Invariants on entry (SBI boot protocol / Linux boot protocol):

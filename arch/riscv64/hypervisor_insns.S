@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* H-extension instructions used from C++: guest-memory reads that may fault,
  * and the hypervisor TLB fences. */
 

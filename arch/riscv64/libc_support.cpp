@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The few C library functions GCC may call even in freestanding code
 // (structure copies, zeroing), and the libstdc++ error hooks that header-only
 // parts of the standard library reference. Halyard never throws: reaching

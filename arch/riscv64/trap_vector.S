@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The trap vector and guest entry: the whole VM-exit path in assembly.
  *
  * Invariants:

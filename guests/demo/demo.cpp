@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The demo guest that `tools/run` boots by default: greets the user on the
 // UART, says what it learned about its virtual machine (boot registers, device
 // tree, SBI implementation) and powers off through SBI SRST.

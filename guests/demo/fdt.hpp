@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Just enough of a flattened-device-tree reader for the demo to say what its
 // virtual machine looks like: model, memory, CPUs, timebase.

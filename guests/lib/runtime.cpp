@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Boot glue: what _start hands over, static constructors, shutdown, and the
 // few C library functions the compiler may call on its own.
 

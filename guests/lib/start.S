@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Entry point and trap vector of the bare-metal guest runtime.
  *
  * Boot contract (Halyard, or OpenSBI natively): entered at the first byte of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // CSR numbers (RISC-V privileged spec, H extension chapter) and the bits of
 // them that Halyard uses. Shared by the arch layer and its host fake.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Why a vCPU left the guest, as counted in the per-VM exit statistics and read
 // by guests through the Halyard SBI extension (STATS_READ takes these indices,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The guest-physical memory map every VM sees. It mirrors QEMU virt so that
 // software built for that board runs unchanged (see the README's memory map).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What a decoded guest load or store does, independent of where the
 // instruction came from (htinst or guest memory).

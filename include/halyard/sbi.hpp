@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI numbers (../shared/specs/sbi): extension IDs, function IDs and the
 // standard error codes, as guests and the firmware below Halyard use them.

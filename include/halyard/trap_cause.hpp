@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // scause values (RISC-V privileged spec; guest page faults and the virtual
 // instruction exception come from the H extension).

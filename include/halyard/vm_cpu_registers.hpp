@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The state of one virtual CPU as the exit path sees it. The trap vector
 // (arch/riscv64/trap_vector.S) stores the guest's general-purpose registers,

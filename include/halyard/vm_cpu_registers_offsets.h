@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte offsets into VmCpuRegisters used by the trap vector and guest entry.
  * Plain C preprocessor so that the assembly in arch/riscv64 can include it; every value is
  * checked against the C++ layout with static_assert in vm_cpu_registers.hpp. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // From the firmware's jump to the first guest instruction: read the host
 // device tree, set up the hypervisor CSRs, build the VMs from the VM bundle
 // and start one hart per VM.

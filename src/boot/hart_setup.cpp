@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "boot/hart_setup.hpp"
 
 #include "arch/csr.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Per-hart hypervisor state: what is delegated to guests, which counters
 // they may read, the trap vector, and what the hart's G-stage supports.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Traps taken while Halyard itself runs (sscratch == 0). The one expected
 // kind is a guest-memory read with HLVX that faults: it resumes at its fixup.
 // Anything else is a bug in Halyard: dump the registers and stop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Ending the machine: through the firmware's SBI SRST, so QEMU exits (status
 // 0 for a normal power-off; with a "sifive,test0" device, 1 after a failure).

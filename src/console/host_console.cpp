@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Target implementation of the host console: a polled ns16550 found in the
 // host device tree, or the firmware's console before (or without) one.
 

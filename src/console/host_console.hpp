@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The machine's own console (the host UART from the device tree, or the
 // firmware's console until that is known). Halyard's log and the guests'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "console/log.hpp"
 
 #include "console/console_lock.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Halyard's log: one line per call, prefixed "halyard: ", written whole under
 // a lock so lines from several harts do not interleave.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A VM's console: where the bytes its UART (or SBI console calls) write go, and
 // where the bytes it reads come from. The backend is chosen when the VM is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The platform-level interrupt controller a guest finds at 0x0c00_0000 on QEMU
 // virt (compatible "sifive,plic-1.0.0", "riscv,plic0"), one per VM, following

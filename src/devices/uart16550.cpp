@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "devices/uart16550.hpp"
 
 namespace halyard {

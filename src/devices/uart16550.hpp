@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The ns16550a UART a guest finds at 0x1000_0000 on QEMU virt: eight byte-wide
 // registers (reg-shift 0) in a small MMIO window, backed by the VM's console.

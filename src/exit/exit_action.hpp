@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the exit handlers ask the hart's run loop to do next. (SBI calls that
 // end the vCPU's run, such as hart_stop or a reboot, go to the lifecycle

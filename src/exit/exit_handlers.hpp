@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One handler per exit reason, each in its own file (handle_*.cpp). The
 // dispatch in vmexit_handler.cpp is the single place that names them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit reason: load or store guest-page fault (scause 21, 23). Guest RAM is
 // mapped in full, so these are accesses to guest-physical addresses without
 // RAM: emulated when a device model owns the address, refused with an access

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit reason: illegal instruction (scause 2) or virtual instruction (22).
 // Halyard emulates no instruction today, so the guest gets the
 // illegal-instruction exception it would get on a hart without the feature;

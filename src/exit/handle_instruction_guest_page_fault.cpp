@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit reason: instruction guest-page fault (scause 20): the guest jumped to
 // a guest-physical address without RAM. Real hardware raises an instruction
 // access fault there, so the guest gets one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit reasons: interrupts that reach HS-mode while a guest runs. VS-level
 // interrupts are delegated (hideleg) and never come here.
 

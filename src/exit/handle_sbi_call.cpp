@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit reason: environment call from VS-mode (scause 10) = an SBI call.
 
 #include "exit/exit_handlers.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "exit/inject_exception.hpp"
 
 #include "arch/csr.hpp"

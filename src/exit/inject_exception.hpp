@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Delivering an exception to the guest exactly as the hardware would have,
 // had it been taken in VS-mode: vsepc/vscause/vstval and vsstatus updated,

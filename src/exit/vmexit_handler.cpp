@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "exit/vmexit_handler.hpp"
 
 #include "exit/exit_handlers.hpp"

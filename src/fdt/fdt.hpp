@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Read-only access to a flattened device tree (devicetree specification,
 // "Flattened Devicetree (DTB) Format"): the host's DT from the firmware and

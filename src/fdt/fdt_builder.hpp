@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Writes a flattened device tree (version 17) into a caller's buffer: used to
 // describe each virtual machine to its guest.

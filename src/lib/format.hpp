@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small vsnprintf for a freestanding hypervisor: %s %c %d %i %u %x %X %p %%,
 // with the h/hh/l/ll/z length modifiers, a field width, '0' padding and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "memory/g_stage.hpp"
 
 #include "halyard/csr_numbers.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // G-stage (guest-physical -> host-physical) page tables in Sv39x4 format (H
 // extension): a 16 KiB root indexed by GPA bits 40:30, then ordinary Sv39

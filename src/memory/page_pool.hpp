@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Zeroed 4 KiB pages for page tables, carved from a fixed pool inside
 // Halyard's image (so Halyard's RAM use is known at link time).

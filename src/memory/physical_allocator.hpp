@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Hands out host-physical memory for guest RAM: first fit, in request order,
 // 2 MiB aligned so that the G-stage can map it with large pages. tools/run

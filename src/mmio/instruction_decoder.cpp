@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "mmio/instruction_decoder.hpp"
 
 #include <array>

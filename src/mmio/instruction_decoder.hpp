@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Decodes the guest load/store that caused a guest page fault into an
 // MmioAccess, from either of the two places the exit path can get it: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Guest-physical ranges owned by device models. A device registers with one
 // call, attach(base, size, reason, device); the device type only needs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What Halyard learns about the machine from the host device tree: nothing
 // about the board is hard-coded.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The SBI "hart mask" parameter (binary-encoding.adoc, "Hart list
 // parameter"): the hart ids base + n for every bit n set in mask, or every

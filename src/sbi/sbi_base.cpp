@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_base.hpp"
 
 #include "sbi/sbi_extensions.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI BASE extension (EID 0x10): versions, probing, and the machine IDs of
 // the real hart underneath.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI Debug Console extension (EID "DBCN"): write, read, write_byte on the
 // VM's console. Buffers are guest-physical and must lie inside the VM's RAM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The shape of an SBI extension offered to guests. An extension is a type
 // with:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Compile-time list of SBI extensions: dispatch is a chain of inlined EID
 // comparisons followed by a direct call, with no tables of function pointers.

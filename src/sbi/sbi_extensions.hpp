@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The SBI extensions every VM sees, in the order calls are matched against
 // them (most frequent first). Adding an extension: write its file, add its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_halyard_stats.hpp"
 
 #include "vm/exit_stats.hpp"

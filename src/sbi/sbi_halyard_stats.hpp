@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Halyard's own SBI extension (EID 0x0A48594C, firmware-specific range): lets
 // a guest start, stop, reset and read its VM's exit statistics, so that a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI Hart State Management (EID "HSM") for a VM's vCPUs: hart_start,
 // hart_stop, hart_get_status and hart_suspend (retentive and non-retentive

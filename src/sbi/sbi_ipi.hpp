@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI IPI extension (EID "sPI"): send_ipi raises a supervisor software
 // interrupt (VSSIP) on the named vCPUs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_legacy.hpp"
 
 #include "vm/lifecycle.hpp"

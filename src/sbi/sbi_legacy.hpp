@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The legacy (v0.1) calls guests still use for early consoles: set_timer
 // (0x00), console_putchar (0x01), console_getchar (0x02), shutdown (0x08).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI RFENCE extension (EID "RFNC"): remote fence.i and sfence.vma on the
 // named vCPUs, done when the call returns. The sfence.vma ranges and ASIDs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI System Reset extension (EID "SRST"): the guest's "system" is its VM, so
 // shutdown stops the VM and reboots restart it.

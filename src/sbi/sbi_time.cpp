@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sbi/sbi_time.hpp"
 
 #include "vm/vcpu_timer.hpp"

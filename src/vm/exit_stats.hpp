@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Counting exits: one counter per reason per vCPU (no sharing between harts,
 // so a plain increment), summed per VM when printed or read by the guest.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The device tree a VM's guest receives in a1: its memory, its vCPUs (ISA of
 // the host minus what a guest may not use), the host's timebase, its UART

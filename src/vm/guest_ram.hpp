@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One VM's RAM: a contiguous guest-physical range backed by contiguous host
 // memory, which Halyard reaches directly (it runs with satp = 0).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A virtual CPU: its register file (first, so that the pointer the trap
 // vector hands over is also the vCPU's), the VM it belongs to, the physical

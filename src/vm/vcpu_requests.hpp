@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Cross-hart requests between vCPUs of a VM. Each vCPU is pinned to its own
 // physical hart, so an IPI or a remote fence for another vCPU is a request

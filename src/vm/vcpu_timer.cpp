@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "vm/vcpu_timer.hpp"
 
 #include "arch/csr.hpp"

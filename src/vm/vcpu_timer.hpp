@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The guest's supervisor timer. With Sstc the guest's deadline goes straight
 // into vstimecmp and the hardware raises VSTIP itself: no exit per tick.

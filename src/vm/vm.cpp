@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "vm/vm.hpp"
 
 #include "halyard/guest_layout.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A virtual machine: its RAM and G-stage tables, VMID, devices, console,
 // vCPUs, the image it boots from and its exit statistics switch.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The VM bundle: a flattened device tree (written by tools/run, compiled by
 // dtc, loaded as the "initrd" so the host DT's /chosen points at it) that

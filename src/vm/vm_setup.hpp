@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Building a VM from its spec: guest RAM, G-stage tables, devices, console,
 // the image loaded into RAM and the vCPUs at their reset state.

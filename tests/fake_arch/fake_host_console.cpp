@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Host fake of the host console: output collects in a string, input comes
 // from a queue the test fills.
 

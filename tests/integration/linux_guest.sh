@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Boots Debian's pinned riscv64 Linux kernel under Halyard with a BusyBox
 # initramfs (tools/lib/initramfs.sh) whose extra init script reports the
 # online CPUs, runs a small parallel workload and powers off.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one command, captures its output (stdout and stderr together) and
 # checks it: exit status, regular expressions that must appear, ones that must
 # not, optionally the exact number of lines. On failure it says why and prints

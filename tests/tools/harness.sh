@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # The small test harness shared by the tests of the tools (test_*.sh here).
 # A test script defines test_* functions, sets status/stdout_text/stderr_text

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Tests of tools/fetch-guests, tools/lib/guests.sh, tools/lib/initramfs.sh and tools/run's default
 # Linux VM, without the network: the Debian mirror found in fake apt sources, the kernel package
 # picked from Depends fields, the pinned packages (small fake ones built here with dpkg-deb, and the

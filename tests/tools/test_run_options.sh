@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Tests of tools/run's command line: every error path (exit 2 and a one-line message before QEMU
 # starts), the --dry-run output (QEMU arguments, VM bundle nodes, memory layout) and, with a stand-in
 # QEMU, the exit status and --timeout. Needs qemu-system-riscv64 and dtc (tools/run asks QEMU for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the flattened-device-tree reader (Fdt) and writer
 // (FdtBuilder). Trees come from three places: FdtBuilder itself, hand-patched
 // copies of its output (for malformed input), and the reference compiler dtc

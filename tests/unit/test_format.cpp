@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for format_string, Halyard's freestanding vsnprintf. Expected
 // strings are written out by hand (what C's printf prints for the same
 // conversion), except where Halyard deliberately differs: the return value is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the G-stage (Sv39x4) page tables. On the host the table
 // pages come from the page pool (a static array), so their host pointers act
 // as "host-physical" addresses; the mapped host addresses themselves are

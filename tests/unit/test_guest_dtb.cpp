@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the device tree each guest receives: the ISA string without
 // the H extension, and build_guest_dtb read back with Fdt and checked by the
 // reference compiler dtc (the guest DTB must pass dtc without a warning).

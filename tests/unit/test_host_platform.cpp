@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for reading the host device tree: a real QEMU virt DT dumped by
 // qemu-system-riscv64 at test time, DTs compiled by dtc, and hand-built DTs
 // (FdtBuilder) for the corner cases firmware and boards produce.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the MMIO instruction decoder. Encodings are built by the small
 // encoders below (checked against assembler output in EncodersMatchAssembler),
 // so the expected fields never come from the decoder itself.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the page-table page pool. The pool is one global array per
 // process; these tests live in their own binary and never assume the pool is
 // empty when they start (ctest runs each test in a fresh process, a plain run

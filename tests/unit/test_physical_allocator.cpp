@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for PhysicalAllocator, which places guest RAM in host memory:
 // first fit in request order, 2 MiB aligned, around reserved ranges.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the virtual PLIC. Register offsets are spelled out here from
 // the PLIC specification's memory map rather than taken from the model.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SBI calls from a guest (VS ecall exits) through vmexit_handler and the SBI
 // extensions, against the fake arch layer.
 

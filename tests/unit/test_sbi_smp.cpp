@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SBI IPI, RFENCE and HSM for a VM with two vCPUs, and the cross-hart
 // requests behind them, through vmexit_handler and the fake arch layer.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Helpers for unit tests that check their results against external tools
 // (the device tree compiler dtc, qemu-system-riscv64) run at test time:

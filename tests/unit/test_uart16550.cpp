@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the 16550 UART model. Register offsets and bit values are
 // spelled out here from the datasheet rather than taken from the model.
 

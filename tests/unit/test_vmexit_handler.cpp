@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vmexit_handler for everything that is not an SBI call: MMIO emulation of
 // guest page faults (instruction from guest memory or from htinst), refused
 // accesses, illegal/virtual instructions, interrupts and unknown traps.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A VM with 4 MiB of RAM backed by host memory, its UART attached, console
 // output collected in a string and input taken from a queue, and one vCPU:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Debian guest packages, for tools/fetch-guests and its tests: finding the machine's Debian mirror
 # in its apt sources, checking the pinned packages against their SHA256SUMS, and looking inside and

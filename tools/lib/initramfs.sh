@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # A BusyBox initramfs for Linux guests. Source this file; it defines functions only. Needs cpio and
 # gzip.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash disable=SC2034 # the layout_* results are read by the sourcing script
 # Where things land in host RAM when tools/run boots Halyard on QEMU virt, mirroring Halyard's
 # allocator so a VM set that cannot fit is rejected before QEMU starts. Source after sizes.sh.

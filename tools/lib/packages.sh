@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Debian package helpers shared by the tools/ scripts. Source this file; it defines functions only.
 

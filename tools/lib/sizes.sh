@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Memory sizes as written on command lines ("64M", "1G", "512K", "4096") and back. Source this
 # file; it defines functions and constants only. Sizes are bytes in bash's 64-bit arithmetic.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Host fake of arch/csr.hpp: the same names, backed by fake::hart.csr.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The state behind the fake arch layer: a CSR file, guest instruction memory
 // for HLVX reads, and a record of firmware calls. Tests set it up, run the

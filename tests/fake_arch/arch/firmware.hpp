@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Host fake of arch/firmware.hpp: records every call; answers success.
 

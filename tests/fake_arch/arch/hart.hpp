@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Host fake of arch/hart.hpp. Entering a guest is impossible on the host:
 // unit tests call vmexit_handler() directly, or play the guest in the hart's

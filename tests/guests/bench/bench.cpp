@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench: the cost of the guest's basic exits, measured with `time`.
 //
 // Run under QEMU -icount shift=0, one instruction takes exactly 1 ns and the

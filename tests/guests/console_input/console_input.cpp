@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // console_input: console input through every path a guest has. After printing
 // its prompt it expects the 12 bytes "ABCDEFGHIJKL" (a trailing newline is
 // tolerated) on the console and reads them

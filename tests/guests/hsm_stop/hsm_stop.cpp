@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hsm_stop: the guest's only vCPU stops itself with SBI HSM hart_stop. Its VM
 // can never run again, so the hypervisor must stop it (and, as the last VM,
 // power the machine off) instead of leaving the machine running with nothing

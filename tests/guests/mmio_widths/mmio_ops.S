@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device accesses whose exact instruction and registers matter, so they are
  * written in assembly: the register sweeps (every x0..x31 as load destination
  * and as store source) and the compressed load/store forms, written with

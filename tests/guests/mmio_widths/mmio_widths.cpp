@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mmio_widths: every load/store width and form against the 16550 UART, the
 // one device a Halyard guest has. Under Halyard each access below traps and is
 // decoded and emulated by the hypervisor, so this guest exercises the MMIO

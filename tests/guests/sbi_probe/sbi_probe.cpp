@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sbi_probe: the SBI that a guest sees, function by function, against the SBI
 // specification (/work/shared/specs/sbi). Runs natively on OpenSBI too: what
 // only Halyard offers (SBI >= 2.0 with DBCN, the Halyard extension) is checked

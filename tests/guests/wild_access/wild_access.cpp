@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wild_access: what a guest gets for touching guest-physical addresses with
 // nothing behind them, for executing there, and for illegal instructions. A
 // hypervisor must answer with the exception real hardware raises (and never

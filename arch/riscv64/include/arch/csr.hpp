@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // CSR access for the portable code. Each accessor is one instruction; the CSR
 // number is a template argument so that it becomes the instruction's immediate.

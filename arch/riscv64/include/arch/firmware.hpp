@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Calls down to the SBI firmware (OpenSBI) that runs below Halyard in M-mode.
 

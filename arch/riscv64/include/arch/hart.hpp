@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Hart-level primitives: entering a guest, waiting, fences, and reading guest
 // memory with the hypervisor load instructions.

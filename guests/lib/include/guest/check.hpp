@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test reporting for the test guests. Every check prints one line:
 //   <guest>: PASS <what>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Device register access. Each helper is exactly one load or store of the
 // named width (volatile), so under Halyard each is exactly one trapped access.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Minimal formatted output on the UART. Lines end in "\r\n" so an interactive
 // terminal (QEMU -nographic puts it in raw mode) shows them properly.

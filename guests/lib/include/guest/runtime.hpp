@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the runtime knows about the boot, and the guest's entry point.
 

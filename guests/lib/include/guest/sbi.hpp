@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SBI calls from the guest (numbers from the SBI specification, deliberately
 // not shared with the hypervisor's headers: the guests check the contract

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Trap expectations: a test arms an expectation, runs the one instruction that
 // should trap, then collects what the trap handler recorded.

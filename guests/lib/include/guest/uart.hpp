@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Polled driver for the 16550 at 0x1000_0000 (QEMU virt layout, reg-shift 0,
 // byte-wide registers). Under Halyard every register access traps and is
