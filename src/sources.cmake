@@ -34,6 +34,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/sbi/sbi_rfence.cpp
     src/sbi/sbi_legacy.cpp
     src/sbi/sbi_srst.cpp
+    src/sbi/sbi_susp.cpp
     src/sbi/sbi_time.cpp
     src/vm/guest_dtb.cpp
     src/vm/lifecycle.cpp

@@ -29,6 +29,8 @@ enum class ExitReason : uint8_t {
     kGuestPageFaultOther,
     kOtherTrap,
     kMmioPlic,
+    kSbiFwft,
+    kSbiSusp,
     kCount,
 };
 
@@ -56,6 +58,8 @@ inline constexpr const char* kExitReasonNames[kExitReasonCount] = {
     "guest_page_fault_other",
     "other_trap",
     "mmio_plic",
+    "sbi_fwft",
+    "sbi_susp",
 };
 
 }  // namespace halyard

@@ -14,11 +14,12 @@
 #include "sbi/sbi_legacy.hpp"
 #include "sbi/sbi_rfence.hpp"
 #include "sbi/sbi_srst.hpp"
+#include "sbi/sbi_susp.hpp"
 #include "sbi/sbi_time.hpp"
 
 namespace halyard {
 
 using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiHsm, SbiDbcn,
-                                       SbiLegacy, SbiSrst, SbiHalyardStats, SbiFwft>;
+                                       SbiLegacy, SbiSrst, SbiHalyardStats, SbiFwft, SbiSusp>;
 
 }  // namespace halyard

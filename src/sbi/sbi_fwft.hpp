@@ -14,9 +14,7 @@
 namespace halyard {
 
 struct SbiFwft {
-    // Counted with BASE: both are set-up calls a guest makes at boot, and a
-    // reason of its own would renumber nothing but needs a README entry.
-    static constexpr ExitReason kReason = ExitReason::kSbiBase;
+    static constexpr ExitReason kReason = ExitReason::kSbiFwft;
     static bool handles(uint64_t eid) { return eid == sbi::kEidFwft; }
     [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
 };

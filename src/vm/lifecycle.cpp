@@ -245,6 +245,16 @@ void stop_vm(Vm& vm, const char* why) {
     park(self);
 }
 
+bool only_running_vcpu(const Vcpu& self) {
+    Vm& vm = *self.vm;
+    SpinLockGuard guard(vm.lifecycle_lock);
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
+        const Vcpu& other = vm.vcpus[i];
+        if (&other != &self && other.hsm_state.load() != HsmState::kStopped) return false;
+    }
+    return true;
+}
+
 void suspend_current_vcpu(Vcpu& self, bool retentive, uint64_t resume_pc, uint64_t opaque) {
     Vm& vm = *self.vm;
     {

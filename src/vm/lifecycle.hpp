@@ -79,6 +79,11 @@ inline bool vcpu_must_stop(const Vcpu& vcpu) {
     return vcpu.vm->state.load(std::memory_order_acquire) != VmState::kRunning;
 }
 
+// Whether every vCPU of `self`'s VM but `self` is stopped (SBI system suspend's
+// entry condition). Only `self` could start another, so the answer holds until
+// it does.
+bool only_running_vcpu(const Vcpu& self);
+
 // HSM hart_suspend on the calling vCPU: waits, published as kSuspended, until
 // an interrupt the guest enabled in its sie is pending or the VM stops.
 // Non-retentive: then resumes at `resume_pc` with a0 = hart id, a1 = `opaque`,

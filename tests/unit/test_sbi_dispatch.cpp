@@ -47,13 +47,14 @@ TEST_F(SbiDispatch, BaseProbesEveryImplementedExtension) {
     for (uint64_t eid :
          {sbi::kEidBase, sbi::kEidTime, sbi::kEidSrst, sbi::kEidDbcn, sbi::kEidHalyard,
           sbi::kEidIpi, sbi::kEidRfence, sbi::kEidHsm, sbi::kEidLegacyConsolePutchar,
-          sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer, sbi::kEidLegacyShutdown}) {
+          sbi::kEidLegacyConsoleGetchar, sbi::kEidLegacySetTimer, sbi::kEidLegacyShutdown,
+          sbi::kEidSusp, sbi::kEidFwft}) {
         sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 1u) << std::hex << eid;
     }
-    for (uint64_t eid : {sbi::kEidPmu, sbi::kEidSusp, uint64_t{0x03}, uint64_t{0x0A000000},
-                         uint64_t{0x7FFFFFFF}}) {
+    for (uint64_t eid :
+         {sbi::kEidPmu, uint64_t{0x03}, uint64_t{0x0A000000}, uint64_t{0x7FFFFFFF}}) {
         sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, eid);
         EXPECT_EQ(sbi_error(), 0);
         EXPECT_EQ(sbi_value(), 0u) << std::hex << eid;

@@ -204,6 +204,39 @@ TEST_F(SbiSmp, NonRetentiveSuspendResumesAtItsAddress) {
     EXPECT_EQ(sbi_error(), sbi::kErrInvalidAddress);
 }
 
+TEST_F(SbiSmp, SystemSuspendNeedsEveryOtherVcpuStopped) {
+    const uint64_t resume = guest::kRamBase + 0x6000;
+    other().hsm_state = HsmState::kStarted;
+    sbi_call(sbi::kEidSusp, 0, 0, resume, 7);
+    EXPECT_EQ(sbi_error(), sbi::kErrDenied);
+    other().hsm_state = HsmState::kStopped;
+    for (uint64_t type : {0x1ull, 0x7FFFFFFFull, 0x80000000ull, 0xFFFFFFFFull}) {
+        sbi_call(sbi::kEidSusp, 0, type, resume, 7);
+        EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam) << std::hex << type;
+    }
+    sbi_call(sbi::kEidSusp, 0, 0, guest::kUartBase, 7);
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidAddress);
+    sbi_call(sbi::kEidSusp, 1, 0, resume, 7);
+    EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
+    EXPECT_EQ(exits(ExitReason::kSbiSusp), 7u);
+}
+
+TEST_F(SbiSmp, SystemSuspendResumesAtItsAddressOnAnEnabledInterrupt) {
+    fake::hart[Csr::vsie] = irq::kSsip;  // the guest's SSIE: its wake-up source
+    fake::hart[Csr::hip] = irq::kVssip;
+    fake::hart[Csr::vsatp] = 0x8000000000012345ull;
+    fake::hart[Csr::vsstatus] = sstatus::kSie;
+    const uint64_t resume = guest::kRamBase + 0x6000;
+    // sleep_type is 32 bits wide: the upper half of a0 is ignored.
+    sbi_call(sbi::kEidSusp, 0, 0xFFFFFFFF00000000ull, resume, 0x77);
+    EXPECT_EQ(vcpu().regs.sepc, resume);
+    EXPECT_EQ(reg(kA0), 0u) << "a0 = hart id";
+    EXPECT_EQ(reg(kA1), 0x77u) << "a1 = opaque";
+    EXPECT_EQ(fake::hart[Csr::vsatp], 0u);
+    EXPECT_EQ(fake::hart[Csr::vsstatus] & sstatus::kSie, 0u);
+    EXPECT_EQ(vcpu().hsm_state.load(), HsmState::kStarted);
+}
+
 TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
     vcpu().requests = kRequestSoftwareInterrupt | kRequestFenceI | kRequestFlushGuestTlb;
     fake::hart[Csr::sip] = irq::kSsip;

@@ -10,6 +10,13 @@
 // makes its own software interrupt pending with an IPI to itself, so the
 // suspend ends at once, and reads sie after the call. Then again with a
 // timer as the wake-up source.
+//
+// Then the suspends that resume elsewhere, each woken by the timer: a
+// non-retentive HSM suspend and a SUSP system suspend (SUSPEND_TO_RAM, this
+// being the VM's only started vCPU) must resume at resume_addr with a0 = hart
+// id, a1 = opaque, satp = 0 and sstatus.SIE = 0 (ext-hsm.adoc,
+// ext-sys-suspend.adoc). resume_entry gives the resumed code a stack of its
+// own, since the spec leaves every other register undefined.
 
 #include <stdint.h>
 
@@ -27,6 +34,33 @@ constexpr uint64_t kSieSsie = 1u << 1;
 constexpr uint64_t kSieStie = 1u << 5;
 constexpr uint64_t kHsmHartSuspend = 3;
 constexpr uint64_t kSuspendRetentive = 0;
+
+constexpr uint64_t kSuspendNonRetentive = 0x80000000;
+constexpr uint64_t kEidSusp = 0x53555350;  // "SUSP"
+constexpr uint64_t kSuspendToRam = 0;
+constexpr uint64_t kOpaqueHsm = 0x0dd5eed0;
+constexpr uint64_t kOpaqueSusp = 0x5e5e5e5e;
+
+}  // namespace
+
+extern "C" void resume_entry();
+extern "C" [[noreturn]] void resumed(uint64_t hart_id, uint64_t opaque);
+// Used only from the assembly below: kept through link-time optimisation.
+extern "C" {
+[[gnu::used]] alignas(16) uint8_t g_resume_stack[4096];
+}
+
+// a0 and a1 as the resumed hart found them; a fresh stack.
+asm(R"(
+    .text
+    .balign 4
+    .globl resume_entry
+resume_entry:
+    la      sp, g_resume_stack + 4096
+    tail    resumed
+)");
+
+namespace {
 
 uint64_t read_sie() {
     uint64_t v;
@@ -66,5 +100,54 @@ void guest_main() {
     checks.check_eq(read_sie() & (kSieSsie | kSieStie), kSieSsie | kSieStie,
                     "sie after a retentive suspend woken by the timer (SSIE|STIE kept)");
     (void)sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, ~uint64_t{0});
+    clear_sip(kSipSsip);
+
+    // Non-retentive: resumes at resume_entry (in resumed(), below).
+    set_sie(kSieStie);
+    sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, rdtime() + kTimebaseHz / 1000);
+    r = sbi::call(sbi::kEidHsm, kHsmHartSuspend, kSuspendNonRetentive,
+                  reinterpret_cast<uint64_t>(&resume_entry), kOpaqueHsm);
+    checks.check(false, "a non-retentive suspend does not return");
+    checks.finish();
+}
+
+namespace {
+unsigned g_resumes = 0;
+uint64_t read_satp() {
+    uint64_t v;
+    asm volatile("csrr %0, satp" : "=r"(v));
+    return v;
+}
+uint64_t read_sstatus() {
+    uint64_t v;
+    asm volatile("csrr %0, sstatus" : "=r"(v));
+    return v;
+}
+}  // namespace
+
+extern "C" [[gnu::used]] void resumed(uint64_t hart_id, uint64_t opaque) {
+    ++g_resumes;
+    const bool from_hsm = g_resumes == 1;
+    checks.check_eq(hart_id, 0,
+                    from_hsm ? "HSM resume: a0 = hart id" : "SUSP resume: a0 = hart id");
+    checks.check_eq(opaque, from_hsm ? kOpaqueHsm : kOpaqueSusp,
+                    from_hsm ? "HSM resume: a1 = opaque" : "SUSP resume: a1 = opaque");
+    checks.check_eq(read_satp(), 0, from_hsm ? "HSM resume: satp = 0" : "SUSP resume: satp = 0");
+    checks.check_eq(read_sstatus() & (uint64_t{1} << 1), 0,
+                    from_hsm ? "HSM resume: sstatus.SIE = 0" : "SUSP resume: sstatus.SIE = 0");
+    (void)sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, ~uint64_t{0});
+    if (!from_hsm) checks.finish();
+
+    // System suspend to RAM, woken by the timer. A bad address and a reserved
+    // type are refused first.
+    sbi::SbiRet r = sbi::call(kEidSusp, 0, 1, reinterpret_cast<uint64_t>(&resume_entry), 0);
+    checks.check_error(r.error, sbi::kErrInvalidParam, "system suspend: reserved sleep type");
+    r = sbi::call(kEidSusp, 0, kSuspendToRam, 0x1000, 0);
+    checks.check_error(r.error, sbi::kErrInvalidAddress, "system suspend: resume_addr not in RAM");
+    set_sie(kSieStie);
+    sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, rdtime() + kTimebaseHz / 1000);
+    r = sbi::call(kEidSusp, 0, kSuspendToRam, reinterpret_cast<uint64_t>(&resume_entry),
+                  kOpaqueSusp);
+    checks.check(false, "a system suspend to RAM does not return");
     checks.finish();
 }
