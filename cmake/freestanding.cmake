@@ -11,6 +11,9 @@ set(HALYARD_TARGET_CXX_FLAGS
     -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
     -fno-asynchronous-unwind-tables)
 set(HALYARD_WARNINGS -Wall -Wextra)
+# The hypervisor image itself (arch/ and src/): the strict set, as errors.
+set(HALYARD_IMAGE_WARNINGS -Wall -Wextra -Wshadow -Wconversion -Werror
+    $<$<COMPILE_LANGUAGE:CXX>:-Wold-style-cast>)
 set(HALYARD_TARGET_LINK_FLAGS -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
 
 # halyard_flat_image(target) makes TARGET.bin next to the ELF.
