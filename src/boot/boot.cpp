@@ -15,6 +15,7 @@
 #include "console/log.hpp"
 #include "fdt/fdt.hpp"
 #include "halyard/guest_layout.hpp"
+#include "lib/capacity.hpp"
 #include "memory/page_pool.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
@@ -27,7 +28,8 @@
 namespace halyard {
 namespace {
 
-constexpr unsigned kMaxVms = 8;
+constexpr unsigned kMaxVms = capacity::kVms;
+static_assert(arch::kMaxHarts == capacity::kHarts, "arch/stack.h and lib/capacity.hpp agree");
 
 HostPlatform g_platform;
 Vm g_vms[kMaxVms];

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "lib/capacity.hpp"
 #include "lib/spinlock.hpp"
 
 namespace halyard {
@@ -28,8 +29,9 @@ namespace halyard {
 class Plic {
   public:
     static constexpr uint64_t kSize = 0x4000000;  // MMIO window size a VM maps
-    static constexpr unsigned kMaxSources = 64;   // interrupt ids 1..63 (0 means "none")
-    static constexpr unsigned kMaxContexts = 8;
+    static constexpr unsigned kMaxSources =
+        capacity::kPlicSources;  // interrupt ids 1..63 (0 means "none")
+    static constexpr unsigned kMaxContexts = capacity::kPlicContexts;
 
     // Called whenever a context's external-interrupt output changes level
     // (after the internal lock is released), with `context` = vCPU index.

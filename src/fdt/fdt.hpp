@@ -16,6 +16,8 @@
 #include <span>
 #include <string_view>
 
+#include "lib/capacity.hpp"
+
 namespace halyard {
 
 struct FdtNode {
@@ -37,7 +39,8 @@ struct FdtProperty {
 class Fdt {
   public:
     static constexpr uint32_t kMagic = 0xD00DFEED;
-    static constexpr unsigned kMaxDepth = 64;  // nesting of nodes, the root being depth 1
+    static constexpr unsigned kMaxDepth =
+        capacity::kFdtDepth;  // nesting of nodes, the root being depth 1
 
     // Checks the header; returns an invalid Fdt (valid() == false) on garbage.
     static Fdt from(const void* blob, size_t max_size = 0x10000000);

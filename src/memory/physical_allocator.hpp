@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 
+#include "lib/capacity.hpp"
 #include "platform/host_platform.hpp"
 
 namespace halyard {
@@ -26,7 +27,7 @@ class PhysicalAllocator {
     static constexpr unsigned kMaxMemoryRanges = HostPlatform::kMaxMemoryRanges;
     // Every reserved range of the host DT, plus what Halyard reserves for
     // itself and hands out (see boot.cpp), must fit.
-    static constexpr unsigned kMaxReservations = 32;
+    static constexpr unsigned kMaxReservations = capacity::kAllocatorReservations;
     static_assert(kMaxReservations > HostPlatform::kMaxReservedRanges,
                   "the allocator holds every reserved range the host platform may report");
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "halyard/exit_reason.hpp"
+#include "lib/capacity.hpp"
 
 namespace halyard {
 
@@ -30,7 +31,7 @@ struct MmioRegion {
 
 class MmioBus {
   public:
-    static constexpr unsigned kMaxRegions = 8;
+    static constexpr unsigned kMaxRegions = capacity::kMmioRegions;
 
     template <typename Device>
     bool attach(uint64_t base, uint64_t size, ExitReason reason, Device& device) {

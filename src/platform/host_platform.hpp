@@ -9,6 +9,7 @@
 
 #include "console/host_console.hpp"
 #include "fdt/fdt.hpp"
+#include "lib/capacity.hpp"
 
 namespace halyard {
 
@@ -31,9 +32,9 @@ struct HostPlatform {
     // line); a DT with more reserved ranges than kMaxReservedRanges is refused,
     // since a dropped reservation could become guest RAM. Harts beyond
     // kMaxHarts are left unused (with a log line).
-    static constexpr unsigned kMaxHarts = 8;
-    static constexpr unsigned kMaxMemoryRanges = 8;
-    static constexpr unsigned kMaxReservedRanges = 16;
+    static constexpr unsigned kMaxHarts = capacity::kHostHarts;
+    static constexpr unsigned kMaxMemoryRanges = capacity::kMemoryRanges;
+    static constexpr unsigned kMaxReservedRanges = capacity::kReservedRanges;
 
     std::array<MemoryRange, kMaxMemoryRanges> memory{};
     unsigned memory_count = 0;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "lib/capacity.hpp"
 #include "vm/vcpu_features.hpp"
 
 namespace halyard {
@@ -26,7 +27,7 @@ struct GuestDtbSpec {
 };
 
 // Longest host riscv,isa string Halyard passes on (QEMU 10's is ~400).
-inline constexpr size_t kMaxIsaLength = 2048;
+inline constexpr size_t kMaxIsaLength = capacity::kIsaLength;
 
 // The guest's ISA string: the host's single letters without H, and of its
 // multi-letter extensions only those a guest can use in VS-mode: an

@@ -12,6 +12,7 @@
 #include "console/vm_console.hpp"
 #include "devices/plic.hpp"
 #include "devices/uart16550.hpp"
+#include "lib/capacity.hpp"
 #include "lib/spinlock.hpp"
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
@@ -37,7 +38,7 @@ enum class VmState : uint32_t { kUnused, kRunning, kRebooting, kStopped };
 
 class Vm {
   public:
-    static constexpr unsigned kMaxVcpus = 8;
+    static constexpr unsigned kMaxVcpus = capacity::kVcpusPerVm;
 
     Vm();
     Vm(const Vm&) = delete;
