@@ -95,7 +95,7 @@ static_assert(PhysicalAllocator::kMaxMemoryRanges >= HostPlatform::kMaxMemoryRan
 
 void reserve_host_memory(PhysicalAllocator& allocator, uint64_t fdt_address, uint32_t fdt_size) {
     // The static_asserts above make everything fit; a refusal still stops the boot.
-    auto must = [](bool done) {
+    auto must = [](Status done) {
         if (!done) fail("more memory ranges or reservations than the allocator holds");
     };
     for (unsigned i = 0; i < g_platform.memory_count; ++i)
@@ -115,25 +115,26 @@ void create_vms(PhysicalAllocator& allocator) {
     Fdt bundle =
         Fdt::from(reinterpret_cast<const void*>(g_platform.initrd.base), g_platform.initrd.size);
     VmSpec specs[kMaxVms];
-    int count = read_vm_bundle(bundle, specs);
-    if (count < 0) power_off(true);
+    const Result<unsigned> read = read_vm_bundle(bundle, specs);
+    if (!read) power_off(true);  // the reader logged why
+    const unsigned count = read.value();
     HartCapabilities caps = probe_hart_capabilities();
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
     // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
     // has few bits, or 0 without any) never need to tell two VMs apart on one
     // hart; distinct ones just keep TLB entries apart after a hart changes VM.
-    for (int i = 0; i < count; ++i) {
+    for (unsigned i = 0; i < count; ++i) {
         Vm& vm = g_vms[i];
         const uint16_t vmid =
             static_cast<uint16_t>(caps.vmid_bits == 0 ? 0 : (i + 1) % (1u << caps.vmid_bits));
-        if (!create_vm(vm, static_cast<unsigned>(i), vmid, specs[i], allocator, g_platform))
-            power_off(true);
+        if (!create_vm(vm, i, vmid, specs[i], allocator, g_platform))
+            power_off(true);  // create_vm logged why
         log("%s: %u vCPU, %llu MiB RAM at host 0x%llx, kernel %zu bytes%s, VMID %u", vm.name,
             vm.vcpu_count, static_cast<unsigned long long>(vm.ram.size >> 20),
             static_cast<unsigned long long>(vm.ram.host_base), vm.image.kernel.size(),
             vm.image.initrd.empty() ? "" : " + initrd", vm.vmid);
     }
-    g_vm_count = static_cast<unsigned>(count);
+    g_vm_count = count;
     console_mux_set_vm_count(g_vm_count);
     console_mux_set_input_vm(&g_vms[0]);
     lifecycle_init(g_vms, g_vm_count, &g_platform,

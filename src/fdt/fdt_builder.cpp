@@ -118,14 +118,14 @@ void FdtBuilder::property_string(std::string_view name, std::string_view value) 
     align4();
 }
 
-size_t FdtBuilder::finish() {
-    if (depth_ != 0) overflow_ = true;
+Result<size_t> FdtBuilder::finish() {
+    if (depth_ != 0) return Error::kInvalidInput;
     put_u32(kEnd);
     size_t struct_offset = kHeaderSize + kReserveMapSize;
     size_t struct_size = position_ - struct_offset;
     size_t strings_offset = position_;
     put_bytes(strings_.data(), strings_size_);
-    if (overflow_) return 0;
+    if (overflow_) return Error::kTooLarge;
     uint8_t* h = buffer_.data();
     store_be32(h + 0, 0xD00DFEED);
     store_be32(h + 4, static_cast<uint32_t>(position_));        // totalsize

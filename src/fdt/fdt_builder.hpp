@@ -10,6 +10,8 @@
 #include <span>
 #include <string_view>
 
+#include "lib/result.hpp"
+
 namespace halyard {
 
 class FdtBuilder {
@@ -25,9 +27,10 @@ class FdtBuilder {
     void property_cells(std::string_view name, std::initializer_list<uint32_t> cells);
     void property_string(std::string_view name, std::string_view value);
 
-    // Completes the tree; returns its total size, or 0 if the buffer (or the
-    // string table) was too small or the nodes were not balanced.
-    size_t finish();
+    // Completes the tree; returns its total size. kTooLarge if the buffer (or
+    // the string table) was too small, kInvalidInput if the nodes were not
+    // balanced.
+    Result<size_t> finish();
 
   private:
     void put_u32(uint32_t value);

@@ -10,20 +10,20 @@
 
 namespace halyard::capacity {
 
-inline constexpr unsigned kVms = 8;             // VMs in a bundle
-inline constexpr unsigned kHarts = 8;           // physical harts Halyard runs on
-inline constexpr unsigned kVcpusPerVm = 8;      // vCPUs of one VM
-inline constexpr unsigned kHostHarts = 8;       // harts read from the host DT
-inline constexpr unsigned kMemoryRanges = 8;    // host RAM ranges
-inline constexpr unsigned kReservedRanges = 16; // host reserved ranges (never dropped)
+inline constexpr unsigned kVms = 8;              // VMs in a bundle
+inline constexpr unsigned kHarts = 8;            // physical harts Halyard runs on
+inline constexpr unsigned kVcpusPerVm = 8;       // vCPUs of one VM
+inline constexpr unsigned kHostHarts = 8;        // harts read from the host DT
+inline constexpr unsigned kMemoryRanges = 8;     // host RAM ranges
+inline constexpr unsigned kReservedRanges = 16;  // host reserved ranges (never dropped)
 // The host's reserved ranges, plus firmware and Halyard, the host DT, the
 // bundle, and one block of guest RAM per VM.
 inline constexpr unsigned kAllocatorReservations = 32;
-inline constexpr unsigned kMmioRegions = 8;     // device windows of one VM
-inline constexpr unsigned kPlicSources = 64;    // interrupt ids 0..63 of a VM's PLIC
-inline constexpr unsigned kPlicContexts = 8;    // one S-mode context per vCPU
-inline constexpr unsigned kFdtDepth = 64;       // node nesting the FDT reader follows
-inline constexpr size_t kIsaLength = 2048;      // host riscv,isa characters passed on
+inline constexpr unsigned kMmioRegions = 8;   // device windows of one VM
+inline constexpr unsigned kPlicSources = 64;  // interrupt ids 0..63 of a VM's PLIC
+inline constexpr unsigned kPlicContexts = 8;  // one S-mode context per vCPU
+inline constexpr unsigned kFdtDepth = 64;     // node nesting the FDT reader follows
+inline constexpr size_t kIsaLength = 2048;    // host riscv,isa characters passed on
 
 static_assert(kVcpusPerVm <= kHarts, "each vCPU is pinned to a hart of its own");
 static_assert(kHarts <= kHostHarts, "every hart Halyard runs on comes from the host DT");

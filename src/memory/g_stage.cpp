@@ -30,9 +30,10 @@ constexpr uint64_t make_pte(uint64_t address, uint64_t flags) {
 
 }  // namespace
 
-bool GStagePageTable::init() {
+Status GStagePageTable::init() {
     root_ = static_cast<uint64_t*>(allocate_pages(4, 16384));
-    return root_ != nullptr;
+    if (root_ == nullptr) return Error::kOutOfMemory;
+    return ok();
 }
 
 uint64_t* GStagePageTable::next_table(uint64_t* entry) {
@@ -45,19 +46,21 @@ uint64_t* GStagePageTable::next_table(uint64_t* entry) {
     return reinterpret_cast<uint64_t*>(pte_address(*entry));
 }
 
-bool GStagePageTable::map_one(uint64_t gpa, uint64_t hpa, unsigned leaf_level) {
+// kOutOfMemory when a table page cannot be had (or a larger mapping is in
+// the way, which map() never asks for).
+Status GStagePageTable::map_one(uint64_t gpa, uint64_t hpa, unsigned leaf_level) {
     uint64_t* table = root_;
     for (unsigned level = kLevels - 1; level > leaf_level; --level) {
         table = next_table(&table[index_of(gpa, level)]);
-        if (table == nullptr) return false;
+        if (table == nullptr) return Error::kOutOfMemory;
     }
     table[index_of(gpa, leaf_level)] = make_pte(hpa, kLeafFlags);
-    return true;
+    return ok();
 }
 
-bool GStagePageTable::map(uint64_t gpa, uint64_t hpa, uint64_t size) {
-    if (root_ == nullptr || ((gpa | hpa | size) & 0xFFF) != 0) return false;
-    if (gpa >= kGuestPhysicalLimit || size > kGuestPhysicalLimit - gpa) return false;
+Status GStagePageTable::map(uint64_t gpa, uint64_t hpa, uint64_t size) {
+    if (root_ == nullptr || ((gpa | hpa | size) & 0xFFF) != 0) return Error::kInvalidInput;
+    if (gpa >= kGuestPhysicalLimit || size > kGuestPhysicalLimit - gpa) return Error::kTooLarge;
     while (size != 0) {
         unsigned level = 0;
         for (unsigned l = kLevels - 1; l > 0; --l) {
@@ -67,13 +70,14 @@ bool GStagePageTable::map(uint64_t gpa, uint64_t hpa, uint64_t size) {
                 break;
             }
         }
-        if (!map_one(gpa, hpa, level)) return false;
+        const Status mapped = map_one(gpa, hpa, level);
+        if (!mapped) return mapped;
         uint64_t step = 1ull << shift_of(level);
         gpa += step;
         hpa += step;
         size -= step;
     }
-    return true;
+    return ok();
 }
 
 uint64_t GStagePageTable::translate(uint64_t gpa) const {

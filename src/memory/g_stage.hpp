@@ -6,18 +6,20 @@
 
 #include <cstdint>
 
+#include "lib/result.hpp"
+
 namespace halyard {
 
 class GStagePageTable {
   public:
     static constexpr uint64_t kGuestPhysicalLimit = 1ull << 41;  // Sv39x4 reach
 
-    // Allocates the root; false when the page pool is exhausted.
-    bool init();
+    // Allocates the root; kOutOfMemory when the page pool is exhausted.
+    Status init();
     // Maps [gpa, gpa+size) to [hpa, hpa+size) readable, writable, executable.
-    // All three must be 4 KiB aligned. False when out of table pages or the
-    // range is outside what Sv39x4 can map.
-    bool map(uint64_t gpa, uint64_t hpa, uint64_t size);
+    // All three must be 4 KiB aligned (else kInvalidInput). kOutOfMemory when
+    // out of table pages, kTooLarge when outside what Sv39x4 can map.
+    Status map(uint64_t gpa, uint64_t hpa, uint64_t size);
     // Host-physical address for `gpa`, or ~0 when unmapped (used by tests and
     // for sanity checks).
     uint64_t translate(uint64_t gpa) const;
@@ -26,7 +28,7 @@ class GStagePageTable {
 
   private:
     uint64_t* next_table(uint64_t* entry);
-    bool map_one(uint64_t gpa, uint64_t hpa, unsigned level);
+    Status map_one(uint64_t gpa, uint64_t hpa, unsigned level);
 
     uint64_t* root_ = nullptr;
 };

@@ -3,20 +3,20 @@
 
 namespace halyard {
 
-bool PhysicalAllocator::add_memory(MemoryRange range) {
-    if (memory_count_ == memory_.size()) return false;
+Status PhysicalAllocator::add_memory(MemoryRange range) {
+    if (memory_count_ == memory_.size()) return Error::kCapacity;
     if (range.size > ~uint64_t{0} - range.base) range.size = ~uint64_t{0} - range.base;
     memory_[memory_count_++] = range;
-    return true;
+    return ok();
 }
 
-bool PhysicalAllocator::reserve(MemoryRange range) {
-    if (range.size == 0) return true;
-    if (reserved_count_ == reserved_.size()) return false;
+Status PhysicalAllocator::reserve(MemoryRange range) {
+    if (range.size == 0) return ok();
+    if (reserved_count_ == reserved_.size()) return Error::kCapacity;
     // An end past 2^64 means "to the end of the address space".
     if (range.size > ~uint64_t{0} - range.base) range.size = ~uint64_t{0} - range.base;
     reserved_[reserved_count_++] = range;
-    return true;
+    return ok();
 }
 
 bool PhysicalAllocator::overlaps_reserved(uint64_t base, uint64_t size, uint64_t& skip_to) const {
@@ -29,19 +29,22 @@ bool PhysicalAllocator::overlaps_reserved(uint64_t base, uint64_t size, uint64_t
     return false;
 }
 
-uint64_t PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
-    if (size == 0) return 0;
+Result<uint64_t> PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
+    if (size == 0) return Error::kInvalidInput;
     for (unsigned m = 0; m < memory_count_; ++m) {
         uint64_t candidate = align_up(memory_[m].base, alignment);
         while (candidate >= memory_[m].base && candidate < memory_[m].end() &&
                size <= memory_[m].end() - candidate) {
             uint64_t skip_to = 0;
-            if (!overlaps_reserved(candidate, size, skip_to))
-                return reserve({candidate, size}) ? candidate : 0;
+            if (!overlaps_reserved(candidate, size, skip_to)) {
+                const Status recorded = reserve({candidate, size});
+                if (!recorded) return recorded.error();
+                return candidate;
+            }
             candidate = align_up(skip_to, alignment);
         }
     }
-    return 0;
+    return Error::kOutOfMemory;
 }
 
 uint64_t PhysicalAllocator::largest_free(uint64_t alignment) const {

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "lib/capacity.hpp"
+#include "lib/result.hpp"
 #include "platform/host_platform.hpp"
 
 namespace halyard {
@@ -31,13 +32,14 @@ class PhysicalAllocator {
     static_assert(kMaxReservations > HostPlatform::kMaxReservedRanges,
                   "the allocator holds every reserved range the host platform may report");
 
-    // Both refuse (false) when their table is full: a caller that drops a
-    // reservation could hand reserved memory to a guest.
-    [[nodiscard]] bool add_memory(MemoryRange range);
-    [[nodiscard]] bool reserve(MemoryRange range);
-    // Base of `size` bytes aligned to `alignment`, or 0 when nothing fits (or
-    // no reservation slot is left to record the block).
-    uint64_t allocate(uint64_t size, uint64_t alignment = kGuestRamAlignment);
+    // Both refuse (Error::kCapacity) when their table is full: a caller that
+    // drops a reservation could hand reserved memory to a guest.
+    Status add_memory(MemoryRange range);
+    Status reserve(MemoryRange range);
+    // Base of `size` bytes aligned to `alignment`; Error::kOutOfMemory when
+    // nothing fits, kCapacity when no reservation slot is left to record the
+    // block, kInvalidInput for a size of 0.
+    Result<uint64_t> allocate(uint64_t size, uint64_t alignment = kGuestRamAlignment);
     // The largest block that could still be allocated (for error messages).
     uint64_t largest_free(uint64_t alignment = kGuestRamAlignment) const;
 

@@ -71,7 +71,8 @@ bool add_reserved(HostPlatform& p, uint64_t base, uint64_t size) {
     return true;
 }
 
-bool read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
+// kCapacity (logged by add_reserved) when the reserved ranges do not fit.
+Status read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
     unsigned ignored = 0;
     fdt.for_each_child(fdt.root(), [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() == "memory" && node_okay(fdt, node)) {
@@ -110,7 +111,8 @@ bool read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
         if (base == 0 && size == 0) break;
         ok = add_reserved(p, base, size);
     }
-    return ok;
+    if (!ok) return Error::kCapacity;
+    return halyard::ok();
 }
 
 void read_harts(const Fdt& fdt, HostPlatform& p) {
@@ -266,27 +268,28 @@ bool isa_has_extension(std::string_view isa, std::string_view name) {
     return false;
 }
 
-bool read_host_platform(const Fdt& fdt, HostPlatform& platform) {
+Status read_host_platform(const Fdt& fdt, HostPlatform& platform) {
     platform = HostPlatform{};
     Cells root_cells = cells_of(fdt, fdt.root());
-    if (!read_memory(fdt, platform, root_cells)) return false;
+    const Status memory = read_memory(fdt, platform, root_cells);
+    if (!memory) return memory;
     read_harts(fdt, platform);
     read_uart(fdt, platform);
     read_chosen_and_devices(fdt, platform);
     read_plic(fdt, platform);
     if (platform.memory_count == 0) {
         log("error: the host device tree describes no memory");
-        return false;
+        return Error::kInvalidInput;
     }
     if (platform.hart_count == 0) {
         log("error: the host device tree describes no harts under /cpus");
-        return false;
+        return Error::kInvalidInput;
     }
     if (platform.timebase_frequency == 0) {
         log("error: the host device tree gives no timebase-frequency");
-        return false;
+        return Error::kInvalidInput;
     }
-    return true;
+    return halyard::ok();
 }
 
 }  // namespace halyard

@@ -10,6 +10,7 @@
 #include "console/host_console.hpp"
 #include "fdt/fdt.hpp"
 #include "lib/capacity.hpp"
+#include "lib/result.hpp"
 
 namespace halyard {
 
@@ -63,9 +64,9 @@ bool isa_has_letter(std::string_view isa, char letter);
 size_t isa_single_letters_end(std::string_view isa);
 bool isa_has_extension(std::string_view isa, std::string_view name);
 
-// Fills `platform` from the host DT; false (and a log line) if the DT lacks
-// something Halyard cannot run without or describes more reserved memory
-// ranges than it can hold.
-bool read_host_platform(const Fdt& fdt, HostPlatform& platform);
+// Fills `platform` from the host DT; an error (after a log line) if the DT
+// lacks something Halyard cannot run without (kInvalidInput) or describes more
+// reserved memory ranges than it can hold (kCapacity).
+Status read_host_platform(const Fdt& fdt, HostPlatform& platform);
 
 }  // namespace halyard

@@ -139,15 +139,15 @@ bool append(std::span<char> out, size_t& length, std::string_view text) {
 
 }  // namespace
 
-size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
-                        std::span<char> out) {
+Result<size_t> guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
+                                std::span<char> out) {
     size_t length = 0;
     const size_t single_letters_end = isa_single_letters_end(host_isa);
     for (size_t i = 0; i < single_letters_end; ++i) {
         // 'h' among the single-letter extensions (after "rv64") is the
         // hypervisor extension: the guest runs in VS-mode and cannot use it.
         if (i >= 4 && host_isa[i] == 'h') continue;
-        if (!append(out, length, host_isa.substr(i, 1))) return 0;
+        if (!append(out, length, host_isa.substr(i, 1))) return Error::kTooLarge;
     }
     bool svade_written = false;
     size_t position = single_letters_end;
@@ -163,9 +163,9 @@ size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machin
             // with it (the Linux binding: both = Svade until FWFT says
             // otherwise). Without a writable henvcfg.ADUE the guest gets
             // Svade only: that is what henvcfg.ADUE = 0 gives it.
-            if (!svade_written && !append(out, length, "_svade")) return 0;
+            if (!svade_written && !append(out, length, "_svade")) return Error::kTooLarge;
             svade_written = true;
-            if (machine.svadu && !append(out, length, "_svadu")) return 0;
+            if (machine.svadu && !append(out, length, "_svadu")) return Error::kTooLarge;
             continue;
         }
         if (!offered(name, machine)) continue;
@@ -173,14 +173,14 @@ size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machin
             if (svade_written) continue;
             svade_written = true;
         }
-        if (!append(out, length, "_") || !append(out, length, name)) return 0;
+        if (!append(out, length, "_") || !append(out, length, name)) return Error::kTooLarge;
     }
-    if (out.empty()) return 0;
+    if (out.empty()) return Error::kTooLarge;
     out[length] = '\0';
     return length;
 }
 
-size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
+Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
     // The guest's ISA is never longer than the host's plus "_svade" (see
     // guest_isa_string); QEMU 10's is several hundred characters.
     char isa[kMaxIsaLength + 1 + 6];
@@ -188,10 +188,10 @@ size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
         log("error: the host's riscv,isa string has %zu characters; Halyard passes at most %zu to "
             "a guest",
             spec.host_isa.size(), kMaxIsaLength);
-        return 0;
+        return Error::kCapacity;
     }
-    size_t isa_length = guest_isa_string(spec.host_isa, machine_features(), isa);
-    if (isa_length == 0) return 0;
+    const Result<size_t> isa_length = guest_isa_string(spec.host_isa, machine_features(), isa);
+    if (!isa_length) return isa_length.error();
 
     FdtBuilder b(out);
     b.begin_node("");
@@ -219,7 +219,7 @@ size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
                 static_cast<uint32_t>(spec.ram_size >> 32), static_cast<uint32_t>(spec.ram_size)});
     b.end_node();
 
-    add_cpus(b, spec, {isa, isa_length});
+    add_cpus(b, spec, {isa, isa_length.value()});
     add_soc(b, spec.vcpu_count);
     b.end_node();
     return b.finish();

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "lib/capacity.hpp"
+#include "lib/result.hpp"
 #include "vm/vcpu_features.hpp"
 
 namespace halyard {
@@ -34,11 +35,12 @@ inline constexpr size_t kMaxIsaLength = capacity::kIsaLength;
 // allowlist of extensions that need nothing from Halyard, plus those that
 // need a henvcfg bit `machine` says the hart kept (Sstc, Svpbmt, Zicbom,
 // Zicboz), and Svadu (as Svade, plus Svadu when FWFT can switch it).
-// Returns the length written (NUL-terminated), 0 if `out` is too small.
-size_t guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
-                        std::span<char> out);
+// Returns the length written (NUL-terminated); kTooLarge if `out` is too small.
+Result<size_t> guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
+                                std::span<char> out);
 
-// Builds the DTB into `out`; returns its size, 0 if it does not fit.
-size_t build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out);
+// Builds the DTB into `out`; returns its size. kTooLarge if it does not fit,
+// kCapacity (logged) if the host's ISA string is longer than Halyard passes on.
+Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out);
 
 }  // namespace halyard

@@ -225,7 +225,7 @@ void stop_vm(Vm& vm, const char* why) {
     // console input, which the devices' own locks take care of.
     console_mux_flush(vm);
     vm.bus.reset_devices();
-    const bool loaded = load_vm_image(vm, *g_platform);
+    const bool loaded = load_vm_image(vm, *g_platform).ok();
     {
         SpinLockGuard guard(vm.lifecycle_lock);
         vm.state.store(VmState::kRunning);

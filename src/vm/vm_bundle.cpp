@@ -5,18 +5,18 @@
 
 namespace halyard {
 
-int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
+Result<unsigned> read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
     if (!bundle.valid() || !bundle.is_compatible(bundle.root(), "halyard,vm-bundle")) {
         log("error: the VM bundle is not a \"halyard,vm-bundle\" device tree");
-        return -1;
+        return Error::kInvalidInput;
     }
-    int count = 0;
-    bool ok = true;
+    unsigned count = 0;
+    Status status = ok();
     bundle.for_each_child(bundle.root(), [&](FdtNode node) {
         if (!bundle.is_compatible(node, "halyard,vm")) return true;
         if (static_cast<size_t>(count) == specs.size()) {
             log("error: the VM bundle has more than %zu VMs", specs.size());
-            ok = false;
+            status = Error::kCapacity;
             return false;
         }
         VmSpec& spec = specs[static_cast<size_t>(count)];
@@ -24,16 +24,16 @@ int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
         FdtProperty memory = bundle.property(node, "memory-size");
         FdtProperty vcpus = bundle.property(node, "vcpus");
         if (!kernel.valid() || kernel.value.empty() || !memory.valid()) {
-            log("error: VM %d of the bundle lacks a kernel or memory-size", count);
-            ok = false;
+            log("error: VM %u of the bundle lacks a kernel or memory-size", count);
+            status = Error::kInvalidInput;
             return false;
         }
         // Cells of the wrong size would read as 0 or as part of a number.
         if ((memory.value.size() != 4 && memory.value.size() != 8) ||
             (vcpus.valid() && vcpus.value.size() != 4)) {
-            log("error: VM %d of the bundle: memory-size must be 1 or 2 cells, vcpus 1 cell",
+            log("error: VM %u of the bundle: memory-size must be 1 or 2 cells, vcpus 1 cell",
                 count);
-            ok = false;
+            status = Error::kInvalidInput;
             return false;
         }
         spec.memory_size = memory.u64();
@@ -45,10 +45,10 @@ int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
         ++count;
         return true;
     });
-    if (!ok) return -1;
+    if (!status) return status.error();
     if (count == 0) {
         log("error: the VM bundle describes no VM");
-        return -1;
+        return Error::kInvalidInput;
     }
     return count;
 }

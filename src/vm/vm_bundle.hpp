@@ -13,6 +13,7 @@
 #include <span>
 
 #include "fdt/fdt.hpp"
+#include "lib/result.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard {
@@ -23,8 +24,8 @@ struct VmSpec {
     VmImage image;
 };
 
-// Fills `specs` in bundle order; returns the number of VMs, or -1 after
-// logging what is wrong with the bundle.
-int read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs);
+// Fills `specs` in bundle order; returns the number of VMs, or an error after
+// logging what is wrong with the bundle (kCapacity: more VMs than `specs`).
+Result<unsigned> read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs);
 
 }  // namespace halyard

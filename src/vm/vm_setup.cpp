@@ -26,11 +26,10 @@ uint64_t kernel_footprint(std::span<const uint8_t> kernel) {
     return kernel.size();
 }
 
-// `value` rounded up to a page, false if that passes 2^64.
-bool page_align_up(uint64_t value, uint64_t& out) {
-    if (value > ~uint64_t{0} - (kPage - 1)) return false;
-    out = align_up(value, kPage);
-    return true;
+// `value` rounded up to a page; kTooLarge if that passes 2^64.
+Result<uint64_t> page_align_up(uint64_t value) {
+    if (value > ~uint64_t{0} - (kPage - 1)) return Error::kTooLarge;
+    return align_up(value, kPage);
 }
 
 // Where the images go in guest RAM: the kernel at the entry point, the DTB at
@@ -42,47 +41,51 @@ struct ImageLayout {
     uint64_t initrd_gpa = 0;  // 0 without an initrd
 };
 
-bool plan_image_layout(const Vm& vm, ImageLayout& layout) {
+Result<ImageLayout> plan_image_layout(const Vm& vm) {
     const VmImage& image = vm.image;
+    ImageLayout layout;
     const GuestRam& ram = vm.ram;
     const unsigned long long mib = ram.size >> 20;
     if (!ram.contains(guest::kKernelEntry, 0)) {
         log("error: %s: %llu MiB of RAM does not reach the kernel entry point", vm.name, mib);
-        return false;
+        return Error::kTooLarge;
     }
     // RAM from the kernel entry to its end: kernel, initrd and DTB must share it.
     const uint64_t room = ram.guest_end() - guest::kKernelEntry;
-    uint64_t kernel_room = 0;
     const uint64_t footprint = kernel_footprint(image.kernel);
-    if (!page_align_up(footprint, kernel_room) || kernel_room > room) {
+    const Result<uint64_t> kernel_pages = page_align_up(footprint);
+    const uint64_t kernel_room = kernel_pages.value_or(~uint64_t{0});
+    if (!kernel_pages || kernel_room > room) {
         log("error: %s: the kernel needs %llu bytes (%s), more than the %llu MiB of RAM holds",
             vm.name, static_cast<unsigned long long>(footprint),
             footprint > image.kernel.size() ? "image_size of its Image header" : "its file size",
             mib);
-        return false;
+        return Error::kTooLarge;
     }
     const uint64_t dtb_size = image.dtb.empty() ? guest::kDtbMaxSize : image.dtb.size();
-    if (!page_align_up(dtb_size, layout.dtb_room) || layout.dtb_room > room - kernel_room) {
+    const Result<uint64_t> dtb_pages = page_align_up(dtb_size);
+    layout.dtb_room = dtb_pages.value_or(~uint64_t{0});
+    if (!dtb_pages || layout.dtb_room > room - kernel_room) {
         log("error: %s: no room for the device tree (%llu bytes) above the kernel in %llu MiB of "
             "RAM",
             vm.name, static_cast<unsigned long long>(dtb_size), mib);
-        return false;
+        return Error::kTooLarge;
     }
     layout.dtb_gpa = ram.guest_end() - layout.dtb_room;
     layout.initrd_gpa = 0;
     if (!image.initrd.empty()) {
         // The initrd ends at or below the DTB, starts on a page, and stays above the kernel.
         const uint64_t free_below_dtb = room - kernel_room - layout.dtb_room;
-        uint64_t initrd_room = 0;
-        if (!page_align_up(image.initrd.size(), initrd_room) || initrd_room > free_below_dtb) {
+        const Result<uint64_t> initrd_pages = page_align_up(image.initrd.size());
+        if (!initrd_pages || initrd_pages.value() > free_below_dtb) {
             log("error: %s: %llu MiB of RAM is too small for its kernel (%llu bytes), initrd "
                 "(%zu bytes) and device tree",
                 vm.name, mib, static_cast<unsigned long long>(footprint), image.initrd.size());
-            return false;
+            return Error::kTooLarge;
         }
         layout.initrd_gpa = align_down(layout.dtb_gpa - image.initrd.size(), kPage);
     }
-    return true;
+    return layout;
 }
 
 }  // namespace
@@ -102,10 +105,11 @@ void reset_vcpu(Vcpu& vcpu) {
     vcpu.features = VcpuFeatures{};  // FWFT: local features reset with the hart
 }
 
-bool load_vm_image(Vm& vm, const HostPlatform& platform) {
+Status load_vm_image(Vm& vm, const HostPlatform& platform) {
     const VmImage& image = vm.image;
-    ImageLayout layout;
-    if (!plan_image_layout(vm, layout)) return false;
+    const Result<ImageLayout> planned = plan_image_layout(vm);
+    if (!planned) return planned.error();
+    const ImageLayout layout = planned.value();
     vm.dtb_gpa = layout.dtb_gpa;
     vm.initrd_gpa = layout.initrd_gpa;
     const uint64_t dtb_room = layout.dtb_room;
@@ -128,38 +132,40 @@ bool load_vm_image(Vm& vm, const HostPlatform& platform) {
             vm.ram.guest_base, vm.ram.size,        vm.vcpu_count,
             host_hart.isa,     host_hart.mmu_type, platform.timebase_frequency,
             image.bootargs,    vm.initrd_gpa,      vm.initrd_gpa + image.initrd.size()};
-        if (build_guest_dtb(spec, dtb_area) == 0) {
-            log("error: %s: the generated device tree does not fit in %llu bytes", vm.name,
-                static_cast<unsigned long long>(dtb_room));
-            return false;
+        const Result<size_t> built = build_guest_dtb(spec, dtb_area);
+        if (!built) {
+            if (built.error() == Error::kTooLarge)
+                log("error: %s: the generated device tree does not fit in %llu bytes", vm.name,
+                    static_cast<unsigned long long>(dtb_room));
+            return built.error();
         }
     }
     for (unsigned i = 0; i < vm.vcpu_count; ++i) reset_vcpu(vm.vcpus[i]);
-    return true;
+    return ok();
 }
 
-bool create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
-               PhysicalAllocator& allocator, const HostPlatform& platform) {
+Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
+                 PhysicalAllocator& allocator, const HostPlatform& platform) {
     vm.index = index;
     vm.vmid = vmid;
     format_string(vm.name, sizeof(vm.name), "vm%u", index);
     if (spec.vcpus == 0 || spec.vcpus > Vm::kMaxVcpus) {
         log("error: %s: %u vCPUs requested; Halyard supports 1 to %u per VM", vm.name, spec.vcpus,
             Vm::kMaxVcpus);
-        return false;
+        return Error::kCapacity;
     }
     const uint64_t size = align_up(spec.memory_size, kGuestRamAlignment);
-    const uint64_t host_base = size == 0 ? 0 : allocator.allocate(size);
-    if (host_base == 0) {
+    const Result<uint64_t> host_base = allocator.allocate(size);
+    if (!host_base) {
         log("error: %s: no room for %llu MiB of guest RAM (largest free block: %llu MiB)", vm.name,
             static_cast<unsigned long long>(size >> 20),
             static_cast<unsigned long long>(allocator.largest_free() >> 20));
-        return false;
+        return host_base.error();
     }
-    vm.ram = GuestRam{guest::kRamBase, size, host_base};
+    vm.ram = GuestRam{guest::kRamBase, size, host_base.value()};
     if (!vm.gstage.init() || !vm.gstage.map(vm.ram.guest_base, vm.ram.host_base, vm.ram.size)) {
         log("error: %s: out of G-stage page-table memory", vm.name);
-        return false;
+        return Error::kOutOfMemory;
     }
     vm.console = VmConsole(host_console_backend_for(vm));
     vm.attach_devices();
@@ -170,9 +176,10 @@ bool create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
         vm.vcpus[i].id = i;
     }
     vm.guest_has_sstc = isa_has_extension(platform.harts[0].isa, "sstc");
-    if (!load_vm_image(vm, platform)) return false;
+    const Status loaded = load_vm_image(vm, platform);
+    if (!loaded) return loaded;
     vm.state.store(VmState::kRunning);
-    return true;
+    return ok();
 }
 
 }  // namespace halyard

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "lib/result.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
 #include "vm/vm.hpp"
@@ -12,13 +13,13 @@
 
 namespace halyard {
 
-// False after logging why (not enough memory, image too large, ...).
-bool create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
-               PhysicalAllocator& allocator, const HostPlatform& platform);
+// An error after logging why (not enough memory, image too large, ...).
+Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
+                 PhysicalAllocator& allocator, const HostPlatform& platform);
 
 // Copies kernel, initrd and DTB into guest RAM and resets
 // every vCPU. Used at creation and when the guest reboots.
-bool load_vm_image(Vm& vm, const HostPlatform& platform);
+Status load_vm_image(Vm& vm, const HostPlatform& platform);
 
 // A vCPU's registers and guest CSR image at reset: pc at the kernel entry,
 // a0 = its hart id, a1 = the DTB, VS-mode with paging off.

@@ -40,11 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     machine.svadu = in.take_bool();
     char isa[64];
     const size_t isa_length =
-        guest_isa_string(spec.host_isa, machine, {isa, in.below(sizeof(isa) + 1)});
+        guest_isa_string(spec.host_isa, machine, {isa, in.below(sizeof(isa) + 1)}).value_or(0);
     FUZZ_CHECK(isa_length < sizeof(isa));
 
     auto out = std::make_unique<uint8_t[]>(out_size);  // its own allocation: ASan sees overruns
-    const size_t written = build_guest_dtb(spec, {out.get(), out_size});
+    const size_t written = build_guest_dtb(spec, {out.get(), out_size}).value_or(0);
     FUZZ_CHECK(written <= out_size);
     if (written == 0) return 0;
     const Fdt fdt = Fdt::from(out.get(), written);

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (unsigned i = 0; i < p.reserved_count; ++i) FUZZ_CHECK(allocator.reserve(p.reserved[i]));
     if (!allocator.reserve(p.initrd)) return 0;
     for (uint64_t request : {uint64_t{2} << 20, uint64_t{128} << 20, allocator.largest_free()}) {
-        const uint64_t base = allocator.allocate(request);
+        const uint64_t base = allocator.allocate(request).value_or(0);
         if (base == 0) continue;
         FUZZ_CHECK(base % kGuestRamAlignment == 0);
         bool in_memory = false;

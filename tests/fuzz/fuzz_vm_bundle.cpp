@@ -10,9 +10,10 @@ using namespace halyard;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::reset_fakes();
     VmSpec specs[4];
-    const int count = read_vm_bundle(Fdt::from(data, size), specs);
-    FUZZ_CHECK(count == -1 || (count >= 1 && count <= 4));
-    for (int i = 0; i < count; ++i) {
+    const Result<unsigned> read = read_vm_bundle(Fdt::from(data, size), specs);
+    const unsigned count = read.value_or(0);
+    FUZZ_CHECK(!read || (count >= 1 && count <= 4));
+    for (unsigned i = 0; i < count; ++i) {
         const VmImage& image = specs[i].image;
         FUZZ_CHECK(!image.kernel.empty());
         FUZZ_CHECK(fuzz::within(image.kernel.data(), image.kernel.size(), data, size));

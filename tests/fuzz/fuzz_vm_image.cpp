@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     platform.timebase_frequency = 10000000;
 
     ASAN_POISON_MEMORY_REGION(ram + ram_size, kMaxRam - ram_size);
-    const bool loaded = load_vm_image(*vm, platform);
+    const bool loaded = load_vm_image(*vm, platform).ok();
     ASAN_UNPOISON_MEMORY_REGION(ram + ram_size, kMaxRam - ram_size);
 
     if (loaded) {

@@ -62,7 +62,7 @@ std::vector<uint8_t> small_tree() {
     b.property_u32("reg", 1);
     b.end_node();
     b.end_node();
-    size_t size = b.finish();
+    size_t size = b.finish().value_or(0);
     EXPECT_NE(size, 0u);
     buffer.resize(size);
     return buffer;
@@ -146,7 +146,7 @@ TEST(FdtBuilderAndReader, NamesNestingAndEveryPropertyKind) {
     b.end_node();
     b.end_node();
     b.end_node();
-    size_t size = b.finish();
+    size_t size = b.finish().value_or(0);
     ASSERT_NE(size, 0u);
 
     Fdt fdt = Fdt::from(buffer.data());
@@ -201,7 +201,7 @@ TEST(FdtBuilderAndReader, NodeNamesOfEveryLengthModFour) {
         b.end_node();
     }
     b.end_node();
-    ASSERT_NE(b.finish(), 0u);
+    ASSERT_NE(b.finish().value_or(0), 0u);
     Fdt fdt = Fdt::from(buffer.data());
     ASSERT_TRUE(fdt.valid());
     value = 100;
@@ -244,7 +244,7 @@ class FdtTreeTest : public ::testing::Test {
         b.end_node();
         b.end_node();
         b.end_node();
-        ASSERT_NE(b.finish(), 0u);
+        ASSERT_NE(b.finish().value_or(0), 0u);
         fdt_ = Fdt::from(buffer_.data());
         ASSERT_TRUE(fdt_.valid());
     }
@@ -365,7 +365,7 @@ TEST(FdtBuilder, RepeatedPropertyNamesShareOneString) {
         b.end_node();
     }
     b.end_node();
-    ASSERT_NE(b.finish(), 0u);
+    ASSERT_NE(b.finish().value_or(0), 0u);
     EXPECT_EQ(load_be32(buffer.data() + 32), sizeof("reg") + sizeof("compatible"));
 }
 
@@ -375,7 +375,7 @@ TEST(FdtBuilder, WritesNothingPastTheReturnedSize) {
     b.begin_node("");
     b.property_string("model", "x");
     b.end_node();
-    size_t size = b.finish();
+    size_t size = b.finish().value_or(0);
     ASSERT_NE(size, 0u);
     for (size_t i = size; i < buffer.size(); ++i) ASSERT_EQ(buffer[i], 0xAA) << "byte " << i;
 }
@@ -390,7 +390,7 @@ size_t build_sample(std::vector<uint8_t>& buffer) {
     b.property_cells("reg", {1, 2, 3, 4});
     b.end_node();
     b.end_node();
-    return b.finish();
+    return b.finish().value_or(0);
 }
 
 TEST(FdtBuilder, ExactlyFittingBufferSucceedsOneByteLessFails) {
@@ -427,7 +427,7 @@ TEST(FdtBuilder, StringTableOverflowFails) {
         b.property_u32(name, static_cast<uint32_t>(i));
     }
     b.end_node();
-    EXPECT_EQ(b.finish(), 0u);
+    EXPECT_EQ(b.finish().value_or(0), 0u);
 }
 
 TEST(FdtBuilder, TooManyCellsFails) {
@@ -436,13 +436,13 @@ TEST(FdtBuilder, TooManyCellsFails) {
     b.begin_node("");
     b.property_cells("sixteen", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
     b.end_node();
-    ASSERT_NE(b.finish(), 0u) << "16 cells fit";
+    ASSERT_NE(b.finish().value_or(0), 0u) << "16 cells fit";
 
     FdtBuilder c(buffer);
     c.begin_node("");
     c.property_cells("seventeen", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
     c.end_node();
-    EXPECT_EQ(c.finish(), 0u);
+    EXPECT_EQ(c.finish().value_or(0), 0u);
 }
 
 TEST(FdtBuilder, UnclosedNodeFails) {
@@ -451,7 +451,7 @@ TEST(FdtBuilder, UnclosedNodeFails) {
     b.begin_node("");
     b.begin_node("child");
     b.end_node();
-    EXPECT_EQ(b.finish(), 0u);
+    EXPECT_EQ(b.finish().value_or(0), 0u);
 }
 
 TEST(FdtBuilder, ExtraEndNodeFails) {
@@ -460,7 +460,7 @@ TEST(FdtBuilder, ExtraEndNodeFails) {
     b.begin_node("");
     b.end_node();
     b.end_node();
-    EXPECT_EQ(b.finish(), 0u);
+    EXPECT_EQ(b.finish().value_or(0), 0u);
 }
 
 TEST(FdtBuilder, ExtraEndNodeFollowedByBeginNodeFails) {
@@ -474,7 +474,7 @@ TEST(FdtBuilder, ExtraEndNodeFollowedByBeginNodeFails) {
     b.end_node();
     b.end_node();
     b.begin_node("late");
-    EXPECT_EQ(b.finish(), 0u);
+    EXPECT_EQ(b.finish().value_or(0), 0u);
 }
 
 // --------------------------------------------------- Fdt::from validation
@@ -999,7 +999,7 @@ size_t build_round_trip_tree(std::vector<uint8_t>& buffer) {
     b.property("odd-bytes", odd);
     b.end_node();
     b.end_node();
-    return b.finish();
+    return b.finish().value_or(0);
 }
 
 TEST(FdtWithDtc, BuilderOutputDecompilesAndRoundTrips) {

@@ -37,7 +37,7 @@ const bool kMachineSet = (set_machine_features(kFullMachine), true);
 std::string guest_isa(std::string_view host_isa, const MachineFeatures& machine = kFullMachine) {
     std::array<char, 1024> out;
     out.fill('Z');
-    size_t n = guest_isa_string(host_isa, machine, out);
+    size_t n = guest_isa_string(host_isa, machine, out).value_or(0);
     if (n == 0) return "<0>";
     EXPECT_EQ(out[n], '\0') << "not NUL-terminated";
     EXPECT_EQ(std::strlen(out.data()), n);
@@ -113,13 +113,16 @@ TEST(GuestIsaString, KeepsHInAFirstMultiLetterExtensionWithoutUnderscore) {
 TEST(GuestIsaString, TooSmallOutputReturnsZero) {
     char out[16];
     // "rv64imafdc" is 10 characters: it needs 11 bytes with the NUL.
-    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 11)), 10u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 11)).value_or(0),
+              10u);
     EXPECT_STREQ(out, "rv64imafdc");
-    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 10)), 0u);
-    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 1)), 0u);
-    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>()), 0u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 10)).value_or(0),
+              0u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>(out, 1)).value_or(0),
+              0u);
+    EXPECT_EQ(guest_isa_string("rv64imafdch", kFullMachine, std::span<char>()).value_or(0), 0u);
     // A 100-byte ISA does not fit in 16 bytes.
-    EXPECT_EQ(guest_isa_string(kQemuIsa, kFullMachine, out), 0u);
+    EXPECT_EQ(guest_isa_string(kQemuIsa, kFullMachine, out).value_or(0), 0u);
 }
 
 // ------------------------------------------------------- build_guest_dtb
@@ -143,7 +146,7 @@ class GuestDtbTest : public ::testing::Test {
     // Builds the DTB for `spec` and parses it.
     Fdt build(const GuestDtbSpec& spec) {
         blob_.assign(guest::kDtbMaxSize, 0);
-        size_t size = build_guest_dtb(spec, blob_);
+        size_t size = build_guest_dtb(spec, blob_).value_or(0);
         EXPECT_NE(size, 0u);
         blob_.resize(size);
         Fdt fdt = Fdt::from(blob_.data(), blob_.size());
@@ -366,7 +369,7 @@ TEST_F(GuestDtbTest, EightVcpusFitTheDtbArea) {
     spec.initrd_start = 0x8800'0000;
     spec.initrd_end = 0x8900'0000;
     std::vector<uint8_t> out(guest::kDtbMaxSize);
-    size_t size = build_guest_dtb(spec, out);
+    size_t size = build_guest_dtb(spec, out).value_or(0);
     EXPECT_NE(size, 0u);
     EXPECT_LE(size, guest::kDtbMaxSize);
 }
@@ -374,14 +377,14 @@ TEST_F(GuestDtbTest, EightVcpusFitTheDtbArea) {
 TEST(GuestDtb, TooSmallBufferReturnsZero) {
     GuestDtbSpec spec = default_spec();
     std::vector<uint8_t> big(guest::kDtbMaxSize);
-    const size_t needed = build_guest_dtb(spec, big);
+    const size_t needed = build_guest_dtb(spec, big).value_or(0);
     ASSERT_NE(needed, 0u);
     std::vector<uint8_t> exact(needed);
-    EXPECT_EQ(build_guest_dtb(spec, exact), needed);
+    EXPECT_EQ(build_guest_dtb(spec, exact).value_or(0), needed);
     std::vector<uint8_t> short_by_one(needed - 1);
-    EXPECT_EQ(build_guest_dtb(spec, short_by_one), 0u);
+    EXPECT_EQ(build_guest_dtb(spec, short_by_one).value_or(0), 0u);
     std::vector<uint8_t> tiny(32);
-    EXPECT_EQ(build_guest_dtb(spec, tiny), 0u);
+    EXPECT_EQ(build_guest_dtb(spec, tiny).value_or(0), 0u);
 }
 
 TEST(GuestDtb, LongHostIsaIsFilteredNotRefused) {
@@ -392,7 +395,7 @@ TEST(GuestDtb, LongHostIsaIsFilteredNotRefused) {
     while (isa.size() < 600) isa += "_zba_zextension_zbb";
     spec.host_isa = isa;
     std::vector<uint8_t> out(guest::kDtbMaxSize);
-    ASSERT_GT(build_guest_dtb(spec, out), 0u);
+    ASSERT_GT(build_guest_dtb(spec, out).value_or(0), 0u);
     Fdt fdt = Fdt::from(out.data(), out.size());
     FdtNode cpu;
     ASSERT_TRUE(fdt.find("/cpus/cpu@0", cpu));
@@ -408,7 +411,7 @@ TEST(GuestDtb, HostIsaBeyondTheLimitIsRefused) {
     while (isa.size() <= kMaxIsaLength) isa += "_zba";
     spec.host_isa = isa;
     std::vector<uint8_t> out(guest::kDtbMaxSize);
-    EXPECT_EQ(build_guest_dtb(spec, out), 0u);
+    EXPECT_EQ(build_guest_dtb(spec, out).value_or(0), 0u);
 }
 
 // ----------------------------------------------------------------- dtc

@@ -39,7 +39,7 @@ std::vector<uint8_t> make_tree(const std::function<void(FdtBuilder&)>& body) {
     b.property_string("compatible", "test,board");
     body(b);
     b.end_node();
-    size_t size = b.finish();
+    size_t size = b.finish().value_or(0);
     EXPECT_NE(size, 0u);
     buffer.resize(size);
     return buffer;
@@ -102,7 +102,7 @@ bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
     Fdt fdt = Fdt::from(blob.data(), blob.size());
     EXPECT_TRUE(fdt.valid());
     if (!fdt.valid()) return false;
-    return read_host_platform(fdt, platform);
+    return read_host_platform(fdt, platform).ok();
 }
 
 // --------------------------------------------------------- QEMU virt's DT
@@ -220,7 +220,7 @@ TEST(HostPlatform, MemoryWithOneCellAddressesAndSizes) {
     b.end_node();
     add_cpus(b, 1);
     b.end_node();
-    ASSERT_NE(b.finish(), 0u);
+    ASSERT_NE(b.finish().value_or(0), 0u);
     HostPlatform p;
     ASSERT_TRUE(read(buffer, p));
     ASSERT_EQ(p.memory_count, 1u);
@@ -240,7 +240,7 @@ TEST(HostPlatform, MemoryWithTheDefaultCellCounts) {
     b.end_node();
     add_cpus(b, 1);
     b.end_node();
-    ASSERT_NE(b.finish(), 0u);
+    ASSERT_NE(b.finish().value_or(0), 0u);
     HostPlatform p;
     ASSERT_TRUE(read(buffer, p));
     ASSERT_EQ(p.memory_count, 1u);
@@ -582,7 +582,7 @@ TEST(HostPlatform, AMemoryReservationMapOffsetThatWrapsDoesNotCrash) {
     EXPECT_EXIT(
         {
             HostPlatform p;
-            read_host_platform(fdt, p);
+            (void)read_host_platform(fdt, p);  // only that it returns
             std::exit(0);
         },
         ::testing::ExitedWithCode(0), "");

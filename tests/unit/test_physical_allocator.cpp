@@ -25,9 +25,9 @@ TEST(PhysicalAllocator, AlignHelpers) {
 TEST(PhysicalAllocator, FirstFitInRequestOrder) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
-    EXPECT_EQ(a.allocate(256 * kMiB), kRam);
-    EXPECT_EQ(a.allocate(128 * kMiB), kRam + 256 * kMiB);
-    EXPECT_EQ(a.allocate(64 * kMiB), kRam + 384 * kMiB);
+    EXPECT_EQ(a.allocate(256 * kMiB).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(128 * kMiB).value_or(0), kRam + 256 * kMiB);
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam + 384 * kMiB);
 }
 
 TEST(PhysicalAllocator, EveryBlockStartsTwoMibAligned) {
@@ -35,9 +35,9 @@ TEST(PhysicalAllocator, EveryBlockStartsTwoMibAligned) {
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     // Sizes that are not multiples of 2 MiB still start the next block on a
     // 2 MiB boundary.
-    const uint64_t first = a.allocate(3 * kMiB);
-    const uint64_t second = a.allocate(1 * kMiB);
-    const uint64_t third = a.allocate(4096);
+    const uint64_t first = a.allocate(3 * kMiB).value_or(0);
+    const uint64_t second = a.allocate(1 * kMiB).value_or(0);
+    const uint64_t third = a.allocate(4096).value_or(0);
     EXPECT_EQ(first, kRam);
     EXPECT_EQ(second, kRam + 4 * kMiB);
     EXPECT_EQ(third, kRam + 6 * kMiB);
@@ -47,25 +47,25 @@ TEST(PhysicalAllocator, EveryBlockStartsTwoMibAligned) {
 TEST(PhysicalAllocator, UnalignedMemoryBaseIsRoundedUp) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam + 0x1000, 64 * kMiB}));  // ends at kRam + 64 MiB + 4 KiB
-    EXPECT_EQ(a.allocate(16 * kMiB), kRam + k2M);
+    EXPECT_EQ(a.allocate(16 * kMiB).value_or(0), kRam + k2M);
     // What is left from kRam + 18 MiB: 46 MiB + 4 KiB, of which 46 MiB usable.
-    EXPECT_EQ(a.allocate(46 * kMiB), kRam + 18 * kMiB);
-    EXPECT_EQ(a.allocate(k2M), 0u);
+    EXPECT_EQ(a.allocate(46 * kMiB).value_or(0), kRam + 18 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u);
 }
 
 TEST(PhysicalAllocator, ExplicitAlignment) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
-    EXPECT_EQ(a.allocate(4096, 4096), kRam);
-    EXPECT_EQ(a.allocate(kGiB, kGiB), kRam + kGiB) << "next 1 GiB boundary";
-    EXPECT_EQ(a.allocate(4096, 4096), kRam + 4096) << "first fit fills the gap";
+    EXPECT_EQ(a.allocate(4096, 4096).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(kGiB, kGiB).value_or(0), kRam + kGiB) << "next 1 GiB boundary";
+    EXPECT_EQ(a.allocate(4096, 4096).value_or(0), kRam + 4096) << "first fit fills the gap";
 }
 
 TEST(PhysicalAllocator, SkipsAReservedRangeAtTheStart) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam, 0x40000}));  // OpenSBI's 256 KiB
-    EXPECT_EQ(a.allocate(16 * kMiB), kRam + k2M);
+    EXPECT_EQ(a.allocate(16 * kMiB).value_or(0), kRam + k2M);
 }
 
 TEST(PhysicalAllocator, SkipsOverlappingReservations) {
@@ -73,7 +73,7 @@ TEST(PhysicalAllocator, SkipsOverlappingReservations) {
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam, 3 * kMiB}));
     ASSERT_TRUE(a.reserve({kRam + 1 * kMiB, 4 * kMiB}));  // overlaps the first, ends at +5 MiB
-    EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, SkipsOverlappingReservationsGivenInReverseOrder) {
@@ -81,7 +81,7 @@ TEST(PhysicalAllocator, SkipsOverlappingReservationsGivenInReverseOrder) {
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam + 1 * kMiB, 4 * kMiB}));
     ASSERT_TRUE(a.reserve({kRam, 3 * kMiB}));
-    EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, SkipsAdjacentReservations) {
@@ -90,16 +90,16 @@ TEST(PhysicalAllocator, SkipsAdjacentReservations) {
     ASSERT_TRUE(a.reserve({kRam, k2M}));
     ASSERT_TRUE(a.reserve({kRam + k2M, k2M}));
     ASSERT_TRUE(a.reserve({kRam + 2 * k2M, 0x1000}));
-    EXPECT_EQ(a.allocate(k2M), kRam + 6 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam + 6 * kMiB);
 }
 
 TEST(PhysicalAllocator, BlockEndingExactlyAtAReservationIsAllowed) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam + 8 * kMiB, 4096}));
-    EXPECT_EQ(a.allocate(8 * kMiB), kRam);
+    EXPECT_EQ(a.allocate(8 * kMiB).value_or(0), kRam);
     // The next block cannot start at +8 MiB (reserved) and goes to +10 MiB.
-    EXPECT_EQ(a.allocate(k2M), kRam + 10 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam + 10 * kMiB);
 }
 
 TEST(PhysicalAllocator, LargeBlockGoesPastAReservationInTheMiddle) {
@@ -107,19 +107,21 @@ TEST(PhysicalAllocator, LargeBlockGoesPastAReservationInTheMiddle) {
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam + 100 * kMiB, 4096}));
     // 128 MiB does not fit below the reservation; the first fit is above it.
-    EXPECT_EQ(a.allocate(128 * kMiB), kRam + 102 * kMiB);
+    EXPECT_EQ(a.allocate(128 * kMiB).value_or(0), kRam + 102 * kMiB);
     // A small block still uses the space below.
-    EXPECT_EQ(a.allocate(64 * kMiB), kRam);
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam);
 }
 
 TEST(PhysicalAllocator, MultipleMemoryRangesInTheOrderGiven) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
     ASSERT_TRUE(a.add_memory({0x1'0000'0000, 2 * kGiB}));
-    EXPECT_EQ(a.allocate(32 * kMiB), kRam);
-    EXPECT_EQ(a.allocate(64 * kMiB), 0x1'0000'0000u) << "does not fit in the first range";
-    EXPECT_EQ(a.allocate(32 * kMiB), kRam + 32 * kMiB) << "first fit returns to the first range";
-    EXPECT_EQ(a.allocate(k2M), 0x1'0000'0000u + 64 * kMiB);
+    EXPECT_EQ(a.allocate(32 * kMiB).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), 0x1'0000'0000u)
+        << "does not fit in the first range";
+    EXPECT_EQ(a.allocate(32 * kMiB).value_or(0), kRam + 32 * kMiB)
+        << "first fit returns to the first range";
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0x1'0000'0000u + 64 * kMiB);
 }
 
 TEST(PhysicalAllocator, BlockNeverSpansTwoAdjacentRanges) {
@@ -127,24 +129,24 @@ TEST(PhysicalAllocator, BlockNeverSpansTwoAdjacentRanges) {
     ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
     ASSERT_TRUE(a.add_memory({kRam + 64 * kMiB, 64 * kMiB}));
     // 96 MiB would need both ranges; each is a separate bank.
-    EXPECT_EQ(a.allocate(96 * kMiB), 0u);
-    EXPECT_EQ(a.allocate(64 * kMiB), kRam);
-    EXPECT_EQ(a.allocate(64 * kMiB), kRam + 64 * kMiB);
+    EXPECT_EQ(a.allocate(96 * kMiB).value_or(0), 0u);
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam + 64 * kMiB);
 }
 
 TEST(PhysicalAllocator, ExhaustionReturnsZero) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
-    EXPECT_EQ(a.allocate(48 * kMiB), kRam);
-    EXPECT_EQ(a.allocate(32 * kMiB), 0u);
-    EXPECT_EQ(a.allocate(16 * kMiB), kRam + 48 * kMiB);
-    EXPECT_EQ(a.allocate(k2M), 0u);
-    EXPECT_EQ(a.allocate(4096), 0u);
+    EXPECT_EQ(a.allocate(48 * kMiB).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(32 * kMiB).value_or(0), 0u);
+    EXPECT_EQ(a.allocate(16 * kMiB).value_or(0), kRam + 48 * kMiB);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u);
+    EXPECT_EQ(a.allocate(4096).value_or(0), 0u);
 }
 
 TEST(PhysicalAllocator, NoMemoryReturnsZero) {
     PhysicalAllocator a;
-    EXPECT_EQ(a.allocate(k2M), 0u);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u);
     EXPECT_EQ(a.largest_free(), 0u);
 }
 
@@ -152,15 +154,15 @@ TEST(PhysicalAllocator, MemoryEntirelyReservedReturnsZero) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
     ASSERT_TRUE(a.reserve({kRam - k2M, 128 * kMiB}));
-    EXPECT_EQ(a.allocate(k2M), 0u);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u);
     EXPECT_EQ(a.largest_free(), 0u);
 }
 
 TEST(PhysicalAllocator, SizeZeroReturnsZero) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
-    EXPECT_EQ(a.allocate(0), 0u);
-    EXPECT_EQ(a.allocate(k2M), kRam) << "a zero-size request must not consume memory";
+    EXPECT_EQ(a.allocate(0).value_or(0), 0u);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam) << "a zero-size request must not consume memory";
 }
 
 TEST(PhysicalAllocator, AHugeSizeThatWrapsIsRefused) {
@@ -171,17 +173,17 @@ TEST(PhysicalAllocator, AHugeSizeThatWrapsIsRefused) {
     // `end - candidate` instead.
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
-    EXPECT_EQ(a.allocate(0xFFFF'FFFF'C000'0000ull), 0u);
-    EXPECT_EQ(a.allocate(k2M), kRam) << "the failed request must not consume memory";
+    EXPECT_EQ(a.allocate(0xFFFF'FFFF'C000'0000ull).value_or(0), 0u);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), kRam) << "the failed request must not consume memory";
 }
 
 TEST(PhysicalAllocator, LargestFreeBeforeAndAfterAllocations) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     EXPECT_EQ(a.largest_free(), kGiB);
-    ASSERT_EQ(a.allocate(256 * kMiB), kRam);
+    ASSERT_EQ(a.allocate(256 * kMiB).value_or(0), kRam);
     EXPECT_EQ(a.largest_free(), 768 * kMiB);
-    ASSERT_EQ(a.allocate(768 * kMiB), kRam + 256 * kMiB);
+    ASSERT_EQ(a.allocate(768 * kMiB).value_or(0), kRam + 256 * kMiB);
     EXPECT_EQ(a.largest_free(), 0u);
 }
 
@@ -204,7 +206,7 @@ TEST(PhysicalAllocator, LargestFreeRoundsAroundUnalignedReservations) {
     ASSERT_TRUE(a.reserve({kRam + 40 * kMiB + 0x1000, 1}));  // a stray page inside
     // Free blocks: [2 MiB, 40 MiB + 4 KiB) -> 38 MiB usable; [42 MiB, 64 MiB) -> 22 MiB.
     EXPECT_EQ(a.largest_free(), 38 * kMiB);
-    EXPECT_EQ(a.allocate(38 * kMiB), kRam + k2M);
+    EXPECT_EQ(a.allocate(38 * kMiB).value_or(0), kRam + k2M);
     EXPECT_EQ(a.largest_free(), 22 * kMiB);
 }
 
@@ -213,7 +215,7 @@ TEST(PhysicalAllocator, LargestFreeAcrossRanges) {
     ASSERT_TRUE(a.add_memory({kRam, 64 * kMiB}));
     ASSERT_TRUE(a.add_memory({0x1'0000'0000, 128 * kMiB}));
     EXPECT_EQ(a.largest_free(), 128 * kMiB);
-    ASSERT_EQ(a.allocate(100 * kMiB), 0x1'0000'0000u);
+    ASSERT_EQ(a.allocate(100 * kMiB).value_or(0), 0x1'0000'0000u);
     EXPECT_EQ(a.largest_free(), 64 * kMiB);
 }
 
@@ -226,8 +228,8 @@ TEST(PhysicalAllocator, LargestFreeCanActuallyBeAllocated) {
     const uint64_t largest = a.largest_free();
     ASSERT_NE(largest, 0u);
     PhysicalAllocator copy = a;
-    EXPECT_EQ(copy.allocate(largest + k2M), 0u) << "largest_free underestimates";
-    EXPECT_NE(a.allocate(largest), 0u) << "largest_free overestimates";
+    EXPECT_EQ(copy.allocate(largest + k2M).value_or(0), 0u) << "largest_free underestimates";
+    EXPECT_NE(a.allocate(largest).value_or(0), 0u) << "largest_free overestimates";
 }
 
 // Regression: reserve() dropped reservations beyond its table silently, so
@@ -240,7 +242,8 @@ TEST(PhysicalAllocator, ReservationsBeyondTheCapacityAreRefused) {
     const uint64_t past = kRam + PhysicalAllocator::kMaxReservations * k2M;
     EXPECT_FALSE(a.reserve({past, kGiB}));
     EXPECT_TRUE(a.reserve({past, 0})) << "an empty range takes no slot";
-    EXPECT_EQ(a.allocate(k2M), 0u) << "no slot left to record the block: nothing is handed out";
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u)
+        << "no slot left to record the block: nothing is handed out";
 }
 
 TEST(PhysicalAllocator, AllocationNeverOverlapsAReservationWhenTheTableFills) {
@@ -248,9 +251,9 @@ TEST(PhysicalAllocator, AllocationNeverOverlapsAReservationWhenTheTableFills) {
     ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
     for (unsigned i = 0; i + 1 < PhysicalAllocator::kMaxReservations; ++i)
         ASSERT_TRUE(a.reserve({kRam + i * k2M, 4096}));
-    const uint64_t first = a.allocate(k2M);  // takes the last slot
+    const uint64_t first = a.allocate(k2M).value_or(0);  // takes the last slot
     ASSERT_NE(first, 0u);
-    EXPECT_EQ(a.allocate(k2M), 0u);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u);
 }
 
 TEST(PhysicalAllocator, MemoryRangesBeyondTheCapacityAreRefused) {
@@ -264,8 +267,8 @@ TEST(PhysicalAllocator, AReservationThatWrapsCoversTheRestOfTheAddressSpace) {
     PhysicalAllocator a;
     ASSERT_TRUE(a.add_memory({kRam, kGiB}));
     ASSERT_TRUE(a.reserve({kRam + 64 * kMiB, ~uint64_t{0}}));
-    EXPECT_EQ(a.allocate(64 * kMiB), kRam);
-    EXPECT_EQ(a.allocate(k2M), 0u) << "everything from kRam + 64 MiB is reserved";
+    EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam);
+    EXPECT_EQ(a.allocate(k2M).value_or(0), 0u) << "everything from kRam + 64 MiB is reserved";
 }
 
 }  // namespace

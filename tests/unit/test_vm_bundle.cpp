@@ -24,7 +24,7 @@ std::vector<uint8_t> bundle(const std::function<void(FdtBuilder&)>& vms) {
     b.property_string("compatible", "halyard,vm-bundle");
     vms(b);
     b.end_node();
-    const size_t size = b.finish();
+    const size_t size = b.finish().value_or(0);
     EXPECT_NE(size, 0u);
     buffer.resize(size);
     return buffer;
@@ -42,7 +42,8 @@ void add_vm(FdtBuilder& b, const std::function<void(FdtBuilder&)>& extra = nullp
 
 int read(const std::vector<uint8_t>& blob, std::vector<VmSpec>& specs) {
     fake::host_console = {};
-    return read_vm_bundle(Fdt::from(blob.data(), blob.size()), specs);
+    const Result<unsigned> count = read_vm_bundle(Fdt::from(blob.data(), blob.size()), specs);
+    return count ? static_cast<int>(count.value()) : -1;
 }
 
 TEST(VmBundle, ReadsAVm) {

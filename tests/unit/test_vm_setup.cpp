@@ -58,7 +58,7 @@ class VmSetup : public ::testing::Test {
 
     bool load(const std::vector<uint8_t>& kernel) {
         vm_.image.kernel = kernel;
-        return load_vm_image(vm_, platform_);
+        return load_vm_image(vm_, platform_).ok();
     }
     const std::string& log() const { return fake::host_console.output; }
 
