@@ -28,7 +28,7 @@ class [[nodiscard]] Result {
     static_assert(std::is_trivially_copyable_v<T>, "results are small values");
 
   public:
-    constexpr Result(T value) : value_(value), ok_(true) {}  // NOLINT: implicit by design
+    constexpr Result(T value) : value_(value), ok_(true) {}       // NOLINT: implicit by design
     constexpr Result(Error error) : error_(error), ok_(false) {}  // NOLINT
 
     constexpr explicit operator bool() const { return ok_; }

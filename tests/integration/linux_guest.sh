@@ -13,8 +13,9 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo_root/tools/lib/guests.sh"
 # shellcheck source=tools/lib/initramfs.sh
 source "$repo_root/tools/lib/initramfs.sh"
+# shellcheck source=tests/integration/linux_test_guest.sh
+source "$repo_root/tests/integration/linux_test_guest.sh"
 
-guests=${HALYARD_PINNED_GUESTS:-$repo_root/../shared/guests/debian}
 vcpus=$1
 shift
 work=""
@@ -46,24 +47,9 @@ die() {
 }
 
 main() {
-    local kernel_deb busybox_deb
-    kernel_deb=$(compgen -G "$guests/linux-binary-*_riscv64.deb" | head -n 1 || true)
-    busybox_deb=$(compgen -G "$guests/busybox-static_*_riscv64.deb" | head -n 1 || true)
     trap cleanup EXIT
     work=$(mktemp -d "${TMPDIR:-/tmp}/halyard-linux.XXXXXX")
-    if [[ -n $kernel_deb && -n $busybox_deb ]]; then
-        find_kernel_release "$kernel_deb" || die "$guests_problem"
-        extract_kernel_image "$kernel_deb" "$found_kernel_release" "$work/Image" || die "$guests_problem"
-        extract_busybox "$busybox_deb" "$work/busybox" || die "$guests_problem"
-    else
-        # No pinned copies next to this checkout: Debian's current packages,
-        # as tools/fetch-guests gets them (it caches them in build/guests).
-        echo "linux_guest: pinned Debian packages not found in $guests; using tools/fetch-guests" >&2
-        [[ -f $repo_root/build/guests/Image && -f $repo_root/build/guests/busybox ]] ||
-            "$repo_root/tools/fetch-guests" >&2 || exit 77
-        cp "$repo_root/build/guests/Image" "$work/Image"
-        cp "$repo_root/build/guests/busybox" "$work/busybox"
-    fi
+    prepare_linux_guest linux_guest "$work"
     write_workload_script >"$work/workload.sh"
     build_initramfs "$work/busybox" "$work/initrd.cpio.gz" "$work/workload.sh" || die "no initramfs"
 

@@ -14,8 +14,9 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$repo_root/tools/lib/guests.sh"
 # shellcheck source=tools/lib/initramfs.sh
 source "$repo_root/tools/lib/initramfs.sh"
+# shellcheck source=tests/integration/linux_test_guest.sh
+source "$repo_root/tests/integration/linux_test_guest.sh"
 
-guests=${HALYARD_PINNED_GUESTS:-$repo_root/../shared/guests/debian}
 vcpus=$1
 memcheck=$2
 rounds=${3:-3}
@@ -94,22 +95,9 @@ die() {
 }
 
 main() {
-    local kernel_deb busybox_deb
-    kernel_deb=$(compgen -G "$guests/linux-binary-*_riscv64.deb" | head -n 1 || true)
-    busybox_deb=$(compgen -G "$guests/busybox-static_*_riscv64.deb" | head -n 1 || true)
     trap cleanup EXIT
     work=$(mktemp -d "${TMPDIR:-/tmp}/halyard-hotplug.XXXXXX")
-    if [[ -n $kernel_deb && -n $busybox_deb ]]; then
-        find_kernel_release "$kernel_deb" || die "$guests_problem"
-        extract_kernel_image "$kernel_deb" "$found_kernel_release" "$work/Image" || die "$guests_problem"
-        extract_busybox "$busybox_deb" "$work/busybox" || die "$guests_problem"
-    else
-        echo "linux_hotplug: pinned Debian packages not found in $guests; using tools/fetch-guests" >&2
-        [[ -f $repo_root/build/guests/Image && -f $repo_root/build/guests/busybox ]] ||
-            "$repo_root/tools/fetch-guests" >&2 || exit 77
-        cp "$repo_root/build/guests/Image" "$work/Image"
-        cp "$repo_root/build/guests/busybox" "$work/busybox"
-    fi
+    prepare_linux_guest linux_hotplug "$work"
     write_hotplug_script >"$work/hotplug.sh"
     build_initramfs "$work/busybox" "$work/initrd.cpio.gz" "$work/hotplug.sh" || die "no initramfs"
 
