@@ -227,19 +227,17 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
 }  // namespace
 }  // namespace halyard
 
-// a3 says whether the firmware started this hart through HSM: the cold-boot
-// path (static constructors, device tree, VMs) must run exactly once per
-// machine, whatever slot the hart has.
+// `secondary` (a3) is 0 only for the one hart that claimed the cold boot in
+// boot.S: the cold-boot path (static constructors, device tree, VMs) runs
+// exactly once per machine, whatever slot a later hart has.
 extern "C" [[noreturn]] void halyard_boot_hart(uint64_t hart_id, uint64_t fdt_address,
                                                uint64_t slot, uint64_t secondary) {
     using namespace halyard;
-    static bool cold_boot_done = false;
-    if (secondary != 0 || cold_boot_done) {
+    if (secondary != 0) {
         if (slot == 0 || slot >= arch::kMaxHarts || g_slot_vcpu[slot] == nullptr)
             fail("a hart entered Halyard with no vCPU to run");
         secondary_main(hart_id, static_cast<unsigned>(slot));
     }
-    cold_boot_done = true;
     arch::run_static_constructors();
     boot_main(hart_id, fdt_address);
 }

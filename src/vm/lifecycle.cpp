@@ -91,15 +91,22 @@ void wait_until_stopped(const Vcpu& vcpu) {
 }
 
 // Tells every vCPU of `vm` but `self` that is not stopped to look at the VM's
-// state (which the caller has just changed).
+// state (which the caller has just changed): an IPI is all it takes, since
+// every IPI exit and every entry checks the state.
 void kick_vcpus(Vm& vm, const Vcpu* self) REQUIRES(vm.lifecycle_lock) {
     for (unsigned i = 0; i < vm.vcpu_count; ++i) {
-        Vcpu& vcpu = vm.vcpus[i];
-        if (&vcpu == self) continue;
-        if (vcpu.hsm_state.load() == HsmState::kStopped) continue;
-        vcpu.requests.fetch_or(kRequestStop, std::memory_order_acq_rel);
-        send_host_ipi(vcpu);
+        const Vcpu& vcpu = vm.vcpus[i];
+        if (&vcpu != self && vcpu.hsm_state.load() != HsmState::kStopped) send_host_ipi(vcpu);
     }
+}
+
+// Whether every vCPU of `vm` but `self` is stopped.
+bool others_stopped(const Vm& vm, const Vcpu& self) REQUIRES(vm.lifecycle_lock) {
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
+        const Vcpu& vcpu = vm.vcpus[i];
+        if (&vcpu != &self && vcpu.hsm_state.load() != HsmState::kStopped) return false;
+    }
+    return true;
 }
 
 // The parking loop: this hart waits for `vcpu` to be started. Leaves only by
@@ -119,7 +126,6 @@ void kick_vcpus(Vm& vm, const Vcpu* self) REQUIRES(vm.lifecycle_lock) {
                         reset_vcpu(vcpu);
                         vcpu.regs.sepc = vcpu.start_pc;
                         vcpu.regs.gpr[kA1] = vcpu.start_opaque;
-                        vcpu.requests.store(0);
                         vcpu.hsm_state.store(HsmState::kStarted);
                         start = true;
                     } else {
@@ -170,9 +176,7 @@ int64_t start_vcpu(Vcpu& target, uint64_t pc, uint64_t opaque) {
     {
         SpinLockGuard guard(vm.lifecycle_lock);
         self.hsm_state.store(HsmState::kStopped, std::memory_order_release);
-        last = vm.state.load() == VmState::kRunning;
-        for (unsigned i = 0; i < vm.vcpu_count; ++i)
-            if (vm.vcpus[i].hsm_state.load() != HsmState::kStopped) last = false;
+        last = vm.state.load() == VmState::kRunning && others_stopped(vm, self);
     }
     // A VM whose guest stopped every vCPU can never run again.
     if (last) stop_vm(vm, "the guest stopped all its vCPUs");
@@ -248,11 +252,7 @@ void stop_vm(Vm& vm, const char* why) {
 bool only_running_vcpu(const Vcpu& self) {
     Vm& vm = *self.vm;
     SpinLockGuard guard(vm.lifecycle_lock);
-    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
-        const Vcpu& other = vm.vcpus[i];
-        if (&other != &self && other.hsm_state.load() != HsmState::kStopped) return false;
-    }
-    return true;
+    return others_stopped(vm, self);
 }
 
 void suspend_current_vcpu(Vcpu& self, bool retentive, uint64_t resume_pc, uint64_t opaque) {

@@ -35,7 +35,6 @@ enum VcpuRequest : uint32_t {
     kRequestSoftwareInterrupt = 1u << 0,      // raise VSSIP (SBI IPI)
     kRequestFenceI = 1u << 1,                 // fence.i (SBI RFENCE)
     kRequestFlushGuestTlb = 1u << 2,          // hfence.vvma for the VM (SBI RFENCE)
-    kRequestStop = 1u << 3,                   // the VM is stopping or rebooting: check its state
     kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to external_interrupt_level
 };
 

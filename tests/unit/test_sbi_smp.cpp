@@ -248,10 +248,10 @@ TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
     EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
     EXPECT_EQ(vcpu().requests.load(), 0u);
 
-    // A stop is the VM's state, not a request bit: handling the bit early
-    // (an IPI to oneself handles requests at once) cannot lose it.
+    // A stop is the VM's state, not a request bit: an IPI to oneself, which
+    // takes every pending request at once, cannot hide it.
     vm_.state = VmState::kRebooting;
-    vcpu().requests = kRequestStop;
+    vcpu().requests = kRequestFlushGuestTlb;
     sbi_call(sbi::kEidIpi, 0, 0b01, 0);
     EXPECT_EQ(vcpu().requests.load(), 0u);
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
