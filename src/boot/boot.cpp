@@ -35,6 +35,7 @@ HostPlatform g_platform;
 Vm g_vms[kMaxVms];
 unsigned g_vm_count = 0;
 bool g_host_has_sstc = false;
+uint64_t g_boot_hart_envcfg = 0;  // henvcfg bits the boot hart kept
 
 // Which vCPU each hart slot runs; slot 0 is the boot hart.
 Vcpu* g_slot_vcpu[arch::kMaxHarts] = {};
@@ -118,7 +119,7 @@ void create_vms(PhysicalAllocator& allocator) {
     const Result<unsigned> read = read_vm_bundle(bundle, specs);
     if (!read) power_off(true);  // the reader logged why
     const unsigned count = read.value();
-    HartCapabilities caps = probe_hart_capabilities();
+    HartCapabilities caps = probe_hart_capabilities(g_boot_hart_envcfg);
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
     // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
     // has few bits, or 0 without any) never need to tell two VMs apart on one
@@ -202,7 +203,7 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
     enable_console_input_interrupt(hart_id);
     g_host_has_sstc = isa_has_extension(g_platform.hart(hart_id)->isa, "sstc");
     read_machine_ids();
-    setup_hypervisor_csrs(g_host_has_sstc, true);
+    g_boot_hart_envcfg = setup_hypervisor_csrs(g_host_has_sstc, true);
 
     PhysicalAllocator allocator;
     reserve_host_memory(allocator, fdt_address, fdt.total_size());
@@ -220,7 +221,7 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
 // Every other hart Halyard uses enters here once, started by the boot hart.
 [[noreturn]] void secondary_main(uint64_t hart_id, unsigned slot) {
     check_hart(hart_id);
-    setup_hypervisor_csrs(g_host_has_sstc, false);
+    (void)setup_hypervisor_csrs(g_host_has_sstc, false);
     run_vcpu_hart(*g_slot_vcpu[slot]);
 }
 

@@ -58,12 +58,12 @@ uint64_t setup_guest_envcfg(bool host_has_sstc) {
 
 }  // namespace
 
-void setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
+uint64_t setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
     arch::install_trap_vector();
     arch::csr_write<Csr::hedeleg>(kDelegatedExceptions);
     arch::csr_write<Csr::hideleg>(kDelegatedInterrupts);
     arch::csr_write<Csr::hcounteren>(kCountersCycleTimeInstret);
-    (void)setup_guest_envcfg(host_has_sstc);
+    const uint64_t kept_envcfg = setup_guest_envcfg(host_has_sstc);
     arch::csr_write<Csr::htimedelta>(0);
     arch::csr_write<Csr::hvip>(0);
     arch::csr_write<Csr::hie>(0);
@@ -81,9 +81,10 @@ void setup_hypervisor_csrs(bool host_has_sstc, bool console_input) {
     // Sstc, enabled when armed), IPIs from other harts and, on the hart of
     // the VM that owns the console, console input.
     arch::csr_write<Csr::sie>(irq::kSsip | (console_input ? irq::kSeip : 0));
+    return kept_envcfg;
 }
 
-HartCapabilities probe_hart_capabilities() {
+HartCapabilities probe_hart_capabilities(uint64_t kept_envcfg) {
     HartCapabilities caps;
     // hgatp is WARL: write Sv39x4 with every VMID bit set and see what sticks.
     arch::csr_write<Csr::hgatp>(hgatp::kModeSv39x4 | (hgatp::kVmidMask << hgatp::kVmidShift));
@@ -95,14 +96,11 @@ HartCapabilities probe_hart_capabilities() {
     for (uint64_t vmid = (readback >> hgatp::kVmidShift) & hgatp::kVmidMask; vmid & 1; vmid >>= 1)
         ++caps.vmid_bits;
 
-    // What guests may switch through FWFT, from this (the boot) hart after
-    // setup_hypervisor_csrs; the other harts are alike.
+    // What guests may switch through FWFT, from what setup_hypervisor_csrs
+    // found this (the boot) hart keeps; the other harts are alike.
     MachineFeatures features;
-    const uint64_t envcfg = arch::csr_read<Csr::henvcfg>();
-    arch::csr_write<Csr::henvcfg>(envcfg | henvcfg::kAdue);
-    features.svadu = (arch::csr_read<Csr::henvcfg>() & henvcfg::kAdue) != 0;
-    arch::csr_write<Csr::henvcfg>(envcfg);
-    features.guest_envcfg = envcfg;
+    features.svadu = (kept_envcfg & henvcfg::kAdue) != 0;
+    features.guest_envcfg = kept_envcfg & ~henvcfg::kAdue;
     // Misaligned exceptions reach Halyard (and through hedeleg the guest)
     // only if the firmware delegates them; only its FWFT lets that change.
     features.misaligned_deleg_control =

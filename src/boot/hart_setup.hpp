@@ -13,7 +13,11 @@ struct HartCapabilities {
 };
 
 // `console_input`: this hart takes the console UART's interrupt (SEIE).
-void setup_hypervisor_csrs(bool host_has_sstc, bool console_input);
-HartCapabilities probe_hart_capabilities();
+// Returns the henvcfg bits this hart kept of those Halyard asks for (ADUE
+// included when the hart lets it be switched), for probe_hart_capabilities.
+uint64_t setup_hypervisor_csrs(bool host_has_sstc, bool console_input);
+// What the boot hart supports (G-stage, VMIDs, guest features); records the
+// machine features guests may switch through FWFT.
+HartCapabilities probe_hart_capabilities(uint64_t kept_envcfg);
 
 }  // namespace halyard
