@@ -242,10 +242,30 @@ test_invalid_cpu_model() {
 
 test_vm_larger_than_free_memory() {
     expect_error "vm@0 (kernel.bin) does not fit in host memory: it needs 900 MiB (mem=900M rounded up to 2 MiB) but the largest free range is 876 MiB" \
-        --dry-run --vm kernel=kernel.bin,mem=900M
+        --dry-run --mem 1G --vm kernel=kernel.bin,mem=900M
     # 1536M is not enough: QEMU puts the host DT just below 3 GiB, which
     # splits the free memory above the bundle.
     expect_error_line "pass a larger --mem, e.g. --mem 2G"
+}
+
+# Without --mem the host RAM grows from 1G to the smallest round size that holds every VM.
+test_default_memory_grows_to_fit() {
+    dry_run --vm kernel=kernel.bin,mem=900M
+    expect_stdout_has " -m 2G "
+    dry_run --vm kernel=kernel.bin,mem=128M
+    expect_stdout_has " -m 1G "
+}
+
+# The QEMU comes from --qemu, else HALYARD_RUN_QEMU, else the system's; --dry-run names it.
+test_qemu_choice() {
+    dry_run --vm kernel=kernel.bin
+    expect_stdout_has "# QEMU: system, QEMU "
+    expect_error "unknown QEMU 'qemu9' for --qemu (choose one of: system backports)" \
+        --dry-run --qemu qemu9 --vm kernel=kernel.bin
+    run_in "$scratch/guests" env HALYARD_RUN_QEMU=nonsense HALYARD_IMAGE="$scratch/halyard.bin" \
+        "$run_tool" --no-build --dry-run --vm kernel=kernel.bin
+    expect_status 2
+    [[ $stderr_text == *"unknown QEMU 'nonsense' for --qemu"* ]] || flunk "stderr lacks the bad HALYARD_RUN_QEMU"
 }
 
 # 512M of host RAM: the bundle sits at 0x8820_0000, leaving free [0x8040_0000, 0x8820_0000)
@@ -372,8 +392,8 @@ test_help() {
     expect_status 0
     local word
     for word in --vm kernel= initrd= dtb= vcpus= mem= append= --smp --mem --cpu --icount \
-        --timeout --gdb --no-build --dry-run --help ' -- ' HALYARD_IMAGE HALYARD_DEMO_GUEST \
-        HALYARD_QEMU; do
+        --timeout --qemu --gdb --no-build --dry-run --help ' -- ' HALYARD_IMAGE HALYARD_DEMO_GUEST \
+        HALYARD_QEMU HALYARD_RUN_QEMU; do
         expect_stdout_has "$word"
     done
 }
@@ -387,7 +407,7 @@ make_fake_qemu() {
 #!/usr/bin/env bash
 set -euo pipefail
 for arg in "$@"; do
-    [[ $arg != *dumpdtb=* ]] || exec qemu-system-riscv64 "$@"
+    [[ $arg != *dumpdtb=* && $arg != --version ]] || exec qemu-system-riscv64 "$@"
 done
 printf '%s\n' "$@" >"$FAKE_QEMU_RECORD/args"
 previous=""

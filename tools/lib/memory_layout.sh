@@ -5,7 +5,8 @@
 #
 #   0x8000_0000                      host RAM base
 #   [base, base + 4 MiB)             OpenSBI and Halyard (QEMU loads -kernel at base + 2 MiB)
-#   base + 2 MiB + min(RAM/2, 128 MiB)  the VM bundle (QEMU's -initrd placement rule)
+#   base + 2 MiB + min(RAM/2, cap)   the VM bundle (QEMU's -initrd placement rule; the cap is
+#                                    128 MiB before QEMU 9.1, 512 MiB since: initrd_max_offset)
 #   16 MiB below min(RAM end, 3 GiB) the host device tree (QEMU puts it just below RAM's end,
 #                                    or below 3 GiB when RAM reaches further)
 # Each VM's memory, rounded up to 2 MiB, goes first-fit in command-line order into the lowest
@@ -16,8 +17,10 @@ readonly HOST_KERNEL_LOAD=$((HOST_RAM_BASE + 2 * MIB))
 readonly HOST_FIRMWARE_END=$((HOST_RAM_BASE + 4 * MIB))
 readonly HOST_TOP_RESERVED=$((16 * MIB))
 readonly HOST_FDT_CEILING=$((0xC0000000))
-readonly INITRD_MAX_OFFSET=$((128 * MIB))
 readonly VM_MEMORY_ALIGN=$((2 * MIB))
+# How far past the kernel QEMU puts the -initrd file at most; the sourcing script sets it for the
+# QEMU it runs (see initrd_max_offset_for in qemu.sh).
+initrd_max_offset=$((128 * MIB))
 
 # Results of plan_host_memory, read by the sourcing script.
 layout_ram_end=0
@@ -39,7 +42,7 @@ _taken_start=0
 # bundle_load_address HOST_MEM: where QEMU puts the -initrd file.
 bundle_load_address() {
     local offset=$(($1 / 2))
-    ((offset <= INITRD_MAX_OFFSET)) || offset=$INITRD_MAX_OFFSET
+    ((offset <= initrd_max_offset)) || offset=$initrd_max_offset
     echo $((HOST_KERNEL_LOAD + offset))
 }
 
