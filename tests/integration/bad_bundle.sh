@@ -17,7 +17,8 @@
 # Prints QEMU's output; QEMU's exit status is the script's (124: timeout).
 set -euo pipefail
 
-readonly firmware=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+# shellcheck source=tests/integration/direct_qemu.sh
+source "$(dirname "${BASH_SOURCE[0]}")/direct_qemu.sh"
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 image=${HALYARD_IMAGE:-$repo_root/build/cross/arch/riscv64/halyard.bin}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bad_bundle.XXXXXX")
@@ -97,5 +98,5 @@ case ${1:-} in
     *) echo "usage: bad_bundle.sh overflow-write HUGE_IMAGE MEMCHECK | fdt-tail-prop" >&2; exit 2 ;;
 esac
 
-timeout 20 qemu-system-riscv64 -machine virt -cpu rv64,h=true -smp "$smp" -m 1G -nographic \
+timeout 20 "$qemu" -machine virt -cpu rv64,h=true -smp "$smp" -m 1G -nographic \
     -bios "$firmware" -kernel "$image" -initrd "$work/bundle.dtb" </dev/null

@@ -22,9 +22,22 @@
 #                          it stdin is /dev/null
 #
 # Carriage returns are removed before matching (guests print "\r\n").
-# Exit status: 0 all checks passed, 1 a check failed, 2 bad usage.
+# The QEMU under test is HALYARD_RUN_QEMU's (tools/run's --qemu default); when
+# that QEMU is not there (tools/fetch-qemu failed or never ran) the test is
+# skipped with the reason.
+# Exit status: 0 all checks passed, 1 a check failed, 2 bad usage, 77 skipped.
 
 set -u
+
+if [[ -n ${HALYARD_RUN_QEMU:-} ]]; then
+    repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    # shellcheck source=tools/lib/qemu.sh
+    source "$repo_root/tools/lib/qemu.sh"
+    if ! select_qemu "$HALYARD_RUN_QEMU"; then
+        echo "SKIP: $qemu_problem"
+        exit 77
+    fi
+fi
 
 usage() {
     # The comment block at the top of this file, without the '#'.
