@@ -17,6 +17,12 @@ if(NOT TARGET halyard_portable)
     target_compile_options(halyard_portable
         PUBLIC -Wall -Wextra
         PRIVATE ${HALYARD_PORTABLE_WARNINGS})
+    # The word-wise copies are built as in the image, without the compiler
+    # turning their loops into calls to the host's memcpy/memset (GCC's loop
+    # distribution; clang's loop idiom recognition, off with -fno-builtin):
+    # the tests must exercise Halyard's loops, not the C library's.
+    set_source_files_properties(${CMAKE_SOURCE_DIR}/src/lib/memory_copy.cpp PROPERTIES
+        COMPILE_OPTIONS "-fno-builtin;$<$<CXX_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>")
     if(HALYARD_THREAD_SAFETY_ANALYSIS)
         if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
             message(FATAL_ERROR "HALYARD_THREAD_SAFETY_ANALYSIS needs clang")

@@ -5,6 +5,7 @@
 set(HALYARD_PORTABLE_SOURCES
     src/vm/console_mux.cpp
     src/lib/format.cpp
+    src/lib/memory_copy.cpp
     src/console/log.cpp
     src/devices/plic.cpp
     src/devices/uart16550.cpp
