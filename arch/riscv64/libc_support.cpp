@@ -1,41 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 // The few C library functions GCC may call even in freestanding code
-// (structure copies, zeroing), and the libstdc++ error hooks that header-only
+// (structure copies, zeroing; the copies and fills are word-wise, in
+// src/lib/memory_copy.cpp), and the libstdc++ error hooks that header-only
 // parts of the standard library reference. Halyard never throws: reaching
 // one of those is a bug, so it traps into the host trap path.
 
 #include <cstddef>
 #include <cstdint>
 
+#include "lib/memory_copy.hpp"
+
 extern "C" {
 
 void* memcpy(void* dst, const void* src, size_t n) {
-    auto* d = static_cast<uint8_t*>(dst);
-    auto* s = static_cast<const uint8_t*>(src);
-    if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 7) == 0) {
-        for (; n >= 8; n -= 8, d += 8, s += 8)
-            *reinterpret_cast<uint64_t*>(d) = *reinterpret_cast<const uint64_t*>(s);
-    }
-    while (n-- != 0) *d++ = *s++;
-    return dst;
+    return halyard::copy_forward(dst, src, n);
 }
 
 void* memmove(void* dst, const void* src, size_t n) {
-    auto* d = static_cast<uint8_t*>(dst);
-    auto* s = static_cast<const uint8_t*>(src);
-    if (d <= s || d >= s + n) return memcpy(dst, src, n);
-    while (n-- != 0) d[n] = s[n];
-    return dst;
+    return halyard::copy_allowing_overlap(dst, src, n);
 }
 
 void* memset(void* dst, int value, size_t n) {
-    auto* d = static_cast<uint8_t*>(dst);
-    const uint8_t byte = static_cast<uint8_t>(value);
-    for (; n != 0 && (reinterpret_cast<uintptr_t>(d) & 7) != 0; --n) *d++ = byte;
-    const uint64_t word = 0x0101010101010101ull * byte;
-    for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<uint64_t*>(d) = word;
-    while (n-- != 0) *d++ = byte;
-    return dst;
+    return halyard::fill(dst, static_cast<uint8_t>(value), n);
 }
 
 int memcmp(const void* a, const void* b, size_t n) {
