@@ -26,7 +26,16 @@ enum class DecodeStatus : uint8_t {
 
 struct DecodeResult {
     DecodeStatus status;
-    MmioAccess access;  // meaningful only when status == kOk
+    // Filled for every status but kNotLoadStore. For kFloatingPoint and
+    // kAtomic it still says which way the instruction accesses memory (an LR
+    // reads, an SC or AMO writes), hence which access fault refuses it.
+    MmioAccess access;
+    // From htinst only: how far the faulting address (stval) lies past the
+    // access's own address. Nonzero only for a misaligned access that the
+    // hart split and whose later part faulted (hypervisor.adoc, "Transformed
+    // Instruction or Pseudoinstruction for mtinst or htinst", Addr. Offset).
+    // A raw instruction does not tell it; the exit path works it out.
+    uint8_t addr_offset;
 };
 
 }  // namespace halyard

@@ -4,7 +4,10 @@
 // MmioAccess, from either of the two places the exit path can get it: the
 // transformed instruction the hardware wrote to htinst, or the raw instruction
 // read from guest memory at sepc (16 or 32 bits, compressed forms included).
-// RV64 meanings throughout (e.g. compressed funct3 011 is C.LD, not C.FLW).
+// Both give the same DecodeResult for the same guest instruction (the unit
+// tests and the decoder fuzzer check it form by form), so the exit path acts
+// alike whichever the hart offers. RV64 meanings throughout (e.g. compressed
+// funct3 011 is C.LD, not C.FLW). docs/htinst.md has what QEMU writes.
 
 #include <cstdint>
 
@@ -28,22 +31,68 @@ inline DecodeResult decode_raw_instruction(uint32_t raw) {
         const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
         const bool sign_extend = funct3 < 3;  // LB, LH, LW; LD is full width
         return {DecodeStatus::kOk,
-                {false, width, sign_extend, static_cast<uint8_t>((raw >> 7) & 31), 4}};
+                {false, width, sign_extend, static_cast<uint8_t>((raw >> 7) & 31), 4},
+                0};
     }
     if (opcode == kOpStore && funct3 < 4) {
         return {DecodeStatus::kOk,
                 {true, static_cast<uint8_t>(1u << funct3), false,
-                 static_cast<uint8_t>((raw >> 20) & 31), 4}};
+                 static_cast<uint8_t>((raw >> 20) & 31), 4},
+                0};
     }
     return decode_raw_instruction_out_of_line(raw);
 }
 
+// Every htinst value other than a transformed 32-bit integer load or store
+// (which decode_htinst handles inline).
+DecodeResult decode_htinst_out_of_line(uint64_t htinst);
+
 // Decodes a transformed load/store from htinst: the 32-bit equivalent of the
 // trapping instruction with bit 0 set, bit 1 telling the original size (1 =
-// 32-bit, 0 = compressed), the address offset in rs1 and the immediate zeroed.
-// Anything else (zero, a pseudoinstruction, a non-memory instruction) gives
-// kNotLoadStore; the caller then reads the instruction from guest memory.
-DecodeResult decode_htinst(uint64_t htinst);
+// 32-bit, 0 = compressed: insn_length is then 2, the length of the
+// instruction sepc points at, not of the 32-bit form), the address offset in
+// rs1 (returned as addr_offset) and the immediate zeroed. Bits 63:32 must be
+// zero (hypervisor.adoc: software "must fully verify" the value). Anything
+// else (zero, a pseudoinstruction, a non-memory or custom instruction) gives
+// kNotLoadStore: an unrecognised value is to be treated as zero, so the
+// caller then reads the instruction from guest memory.
+inline DecodeResult decode_htinst(uint64_t htinst) {
+    // Bits 6:0 of LOAD and STORE with bit 1 (the original's size) masked out.
+    // Comparing bits 63:32 too checks that they are zero, and the opcodes'
+    // bit 0 that the value is a transformed instruction.
+    constexpr uint64_t kOpcodeMask = 0xFFFF'FFFF'0000'007D, kOpLoad = 0x01, kOpStore = 0x21;
+    const uint64_t opcode = htinst & kOpcodeMask;
+    const auto insn = static_cast<uint32_t>(htinst);
+    const uint32_t funct3 = (insn >> 12) & 7;
+    const auto length = static_cast<uint8_t>((insn & 2) != 0 ? 4 : 2);
+    const auto offset = static_cast<uint8_t>((insn >> 15) & 31);  // Addr. Offset
+    if (opcode == kOpLoad && funct3 != 7) {
+        const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
+        return {DecodeStatus::kOk,
+                {false, width, funct3 < 3, static_cast<uint8_t>((insn >> 7) & 31), length},
+                offset};
+    }
+    if (opcode == kOpStore && funct3 < 4) {
+        return {DecodeStatus::kOk,
+                {true, static_cast<uint8_t>(1u << funct3), false,
+                 static_cast<uint8_t>((insn >> 20) & 31), length},
+                offset};
+    }
+    return decode_htinst_out_of_line(htinst);
+}
+
+// Where a raw load/store takes its address from: register `base` plus
+// `offset` (the sign-extended immediate, or the scaled unsigned one of a
+// compressed form). `valid` is false for whatever decode_raw_instruction
+// calls kNotLoadStore. The exit path uses it to find the address offset that
+// htinst would have given, for the rare access that may be a split
+// misaligned one.
+struct AddressOperands {
+    bool valid;
+    uint8_t base;
+    int16_t offset;
+};
+AddressOperands decode_address_operands(uint32_t raw);
 
 // True for the values written for implicit VS-stage page-table accesses
 // (0x2000/0x3000 read, 0x2020/0x3020 write): there is no guest instruction to
