@@ -20,17 +20,42 @@ bool is_store_fault(const Vcpu& vcpu) {
     return vcpu.regs.trap.scause == cause_code(Exception::kStoreGuestPageFault);
 }
 
+constexpr uint64_t kPageOffsetMask = 0xFFF;
+
+// A raw instruction does not say whether the fault is on a later part of a
+// split misaligned access (htinst's Addr. Offset does): work it out from the
+// address the instruction computes. Such a part starts a (VS-stage) page, as
+// G-stage faults are taken per page, so the caller asks only then, and only
+// for multi-byte accesses. An offset of `width` or more means the instruction
+// does not compute stval at all (sepc's instruction was rewritten after the
+// fault; see handle_guest_page_fault): it is then decoded as it stands.
+[[gnu::noinline, gnu::cold]] uint8_t address_offset_from_registers(const Vcpu& vcpu, uint32_t insn,
+                                                                   unsigned width) {
+    const AddressOperands operands = decode_address_operands(insn);
+    if (!operands.valid) return 0;
+    const uint64_t base = vcpu.regs.gpr[operands.base];  // gpr[0] is always 0
+    const uint64_t address = base + static_cast<uint64_t>(int64_t{operands.offset});
+    const uint64_t offset = vcpu.regs.trap.stval - address;
+    return offset < width ? static_cast<uint8_t>(offset) : 0;
+}
+
 // The faulting instruction: the transformed one from htinst when the hart
-// provides it, else read from guest memory at sepc (QEMU 7.2 leaves htinst 0).
-bool fetch_and_decode(Vcpu& vcpu, DecodeResult& decoded) {
+// wrote one there, else read from guest memory at sepc (QEMU 7.2 leaves
+// htinst 0; QEMU 10 fills it: docs/htinst.md). A nonzero value we do not
+// recognise counts as zero (hypervisor.adoc: software "may safely treat an
+// unrecognized value in a trap instruction register the same as zero").
+[[gnu::always_inline]] inline bool fetch_and_decode(Vcpu& vcpu, DecodeResult& decoded) {
     const uint64_t htinst = vcpu.regs.trap.htinst;
-    if (is_htinst_transformed(htinst)) {
+    if (htinst != 0) {
         decoded = decode_htinst(htinst);
-        return true;
+        if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]]
+            return true;
     }
     uint32_t insn = 0;
     if (!arch::read_guest_instruction(vcpu.regs.sepc, insn)) return false;
     decoded = decode_raw_instruction(insn);
+    if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]]
+        decoded.addr_offset = address_offset_from_registers(vcpu, insn, decoded.access.width);
     return true;
 }
 
@@ -40,6 +65,16 @@ uint64_t extend(uint64_t value, unsigned width, bool sign_extend) {
     value &= (1ull << bits) - 1;
     if (sign_extend && (value >> (bits - 1)) != 0) value |= ~0ull << bits;
     return value;
+}
+
+// Whether a refused access raises a store/AMO access fault rather than a
+// load access fault: what the instruction does (an AMO, SC or store writes;
+// an LR or load reads) when it could be decoded, else what the trap says.
+// The trap alone is not enough: QEMU 7.2 reports AMOs as loads (cause 21),
+// and for a VS-stage walk the cause is that of the walk's own access.
+bool refused_access_is_store(const Vcpu& vcpu, bool fetched, const DecodeResult& decoded) {
+    if (fetched && decoded.status != DecodeStatus::kNotLoadStore) return decoded.access.is_store;
+    return is_store_fault(vcpu);
 }
 
 ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char* why) {
@@ -53,37 +88,29 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
 
 // Nothing but RAM and devices exist in a VM's guest-physical space.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_unmapped(Vcpu& vcpu, uint64_t gpa) {
+    DecodeResult decoded{};
+    const bool fetched = fetch_and_decode(vcpu, decoded);
+    const bool store = refused_access_is_store(vcpu, fetched, decoded);
     if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) {
         // The guest's own VS-stage page-table walk touched a non-RAM
-        // address. The hart reports the walk's implicit access (QEMU 7.2: a
-        // load guest-page fault, whatever the access), but a PTE access
-        // with nothing behind it raises "an access-fault exception
-        // corresponding to the original access type" (privileged spec,
-        // virtual-address translation process, step 2), with stval the
-        // original virtual address: a store or AMO gets a store/AMO access
-        // fault. The instruction at sepc says which it was.
+        // address (a device or nothing). A PTE access with nothing behind it
+        // raises "an access-fault exception corresponding to the original
+        // access type" (privileged spec, virtual-address translation
+        // process, step 2), with stval the original virtual address. htinst
+        // holds the walk's implicit access (always a read, 0x3000, on QEMU),
+        // so the instruction at sepc says what the original access was.
         count_exit(vcpu, ExitReason::kGuestPageFaultOther);
-        DecodeResult decoded{};
-        bool store = is_store_fault(vcpu);
-        if (fetch_and_decode(vcpu, decoded)) {
-            if (decoded.status == DecodeStatus::kAtomic) store = true;
-            if (decoded.status == DecodeStatus::kOk) store = decoded.access.is_store;
-        }
         return inject_access_fault(vcpu, store, gpa, "guest page table outside RAM");
     }
     count_exit(vcpu, ExitReason::kMmioUnmapped);
-    // An AMO is a store for the exception it raises; QEMU 7.2 reports AMOs
-    // that fault in the G-stage as loads, so the instruction decides.
-    DecodeResult decoded{};
-    const bool atomic = fetch_and_decode(vcpu, decoded) && decoded.status == DecodeStatus::kAtomic;
-    return inject_access_fault(vcpu, is_store_fault(vcpu) || atomic, gpa,
-                               "nothing is mapped there");
+    return inject_access_fault(vcpu, store, gpa, "nothing is mapped there");
 }
 
 // A device access that cannot be emulated: answered as hardware would.
+// `decoded` by value (it fits a register), so that the hot path need not keep
+// it in memory.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_device_access(Vcpu& vcpu, bool fetched,
-                                                             const DecodeResult& decoded,
-                                                             uint64_t gpa) {
+                                                             DecodeResult decoded, uint64_t gpa) {
     const bool store = is_store_fault(vcpu);
     if (!fetched) {
         guest_log(
@@ -91,23 +118,30 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
             static_cast<unsigned long long>(vcpu.regs.sepc), static_cast<unsigned long long>(gpa));
         return ExitAction::kStopVm;
     }
+    const MmioAccess& access = decoded.access;
     switch (decoded.status) {
         case DecodeStatus::kFloatingPoint:
-            return inject_access_fault(vcpu, store, gpa, "floating-point access to a device");
+            return inject_access_fault(vcpu, refused_access_is_store(vcpu, fetched, decoded), gpa,
+                                       "floating-point access to a device");
         case DecodeStatus::kAtomic:
-            return inject_access_fault(vcpu, true, gpa, "atomic access to a device");
+            return inject_access_fault(vcpu, refused_access_is_store(vcpu, fetched, decoded), gpa,
+                                       "atomic access to a device");
         case DecodeStatus::kNotLoadStore:
             return inject_access_fault(vcpu, store, gpa, "not an emulable load/store");
         case DecodeStatus::kOk: break;
     }
-    const MmioAccess& access = decoded.access;
     if (access.is_store != store)
         return inject_access_fault(vcpu, store, gpa, "instruction does not match the fault");
-    if ((gpa & (access.width - 1)) != 0) {
-        guest_log(vcpu, "misaligned %u-byte access to a device at 0x%llx", access.width,
-                  static_cast<unsigned long long>(gpa));
+    if ((gpa & (access.width - 1)) != 0 || decoded.addr_offset != 0) {
+        // The exception names the access's own address, not that of the
+        // part that faulted (they differ when a split access faulted on a
+        // later page).
+        const uint64_t address = vcpu.regs.trap.stval - decoded.addr_offset;
+        guest_log(vcpu, "misaligned %u-byte access to a device at 0x%llx (virtual 0x%llx)",
+                  access.width, static_cast<unsigned long long>(gpa),
+                  static_cast<unsigned long long>(address));
         inject_exception(vcpu, store ? Exception::kStoreMisaligned : Exception::kLoadMisaligned,
-                         vcpu.regs.trap.stval);
+                         address);
         return ExitAction::kResume;
     }
     return inject_access_fault(vcpu, store, gpa, "access runs past the device");
@@ -128,11 +162,17 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
         return refuse_unmapped(vcpu, gpa);
     count_exit(vcpu, region->reason);
 
-    DecodeResult decoded;
+    // Only what the hart reported (htval, stval, scause) says where the
+    // access goes; the instruction only says how wide it is, which register
+    // it uses and how far sepc moves. So an instruction rewritten by another
+    // vCPU between the fault and the read at sepc (htinst 0) can only make
+    // this vCPU's own access wrong, within its own device and registers.
+    DecodeResult decoded{};
     const bool fetched = fetch_and_decode(vcpu, decoded);
-    const MmioAccess& access = decoded.access;
+    const MmioAccess access = decoded.access;
     if (!fetched || decoded.status != DecodeStatus::kOk ||
-        access.is_store != is_store_fault(vcpu) || (gpa & (access.width - 1)) != 0 ||
+        access.is_store != is_store_fault(vcpu) ||
+        ((gpa & (access.width - 1)) | decoded.addr_offset) != 0 ||
         !region->contains(gpa, access.width)) [[unlikely]]
         return refuse_device_access(vcpu, fetched, decoded, gpa);
 

@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "htinst_transform.hpp"
 #include "vm/console_mux.hpp"
 #include "vm_fixture.hpp"
 
@@ -79,6 +84,254 @@ TEST_F(VmExit, TransformedInstructionInHtinstIsUsedWhenPresent) {
     guest_page_fault(true, kUart, 0, 0x00A02021);
     EXPECT_EQ(output_, "Hc");
     EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+}
+
+// ---- one result whichever way the instruction is found ------------------------------
+//
+// Every scenario runs twice from the same state: once as on QEMU 7.2 (htinst
+// 0, the instruction read from guest memory at sepc) and once as on QEMU 10
+// (htinst holds the transformed instruction, built by htinst_transform.hpp
+// from the H extension's rules, and guest memory holds nothing readable). The
+// vCPU, its devices and its console must end up the same, and only the first
+// run may read guest memory.
+
+constexpr uint64_t kPlicEnable = guest::kPlicBase + 0x2000;  // context 0, sources 0..31
+constexpr uint64_t kSplitGva = 0x1'4000'1000;                // a guest page right after a RAM page
+
+struct Scenario {
+    const char* what;
+    uint32_t insn;
+    bool store_fault;   // cause 23 rather than 21
+    uint64_t gva, gpa;  // stval and htval << 2
+    unsigned base;      // the address register and immediate of insn
+    int64_t imm;
+    unsigned addr_offset;  // of the faulting part of a split access
+    // What must happen: an injected exception with `tval`, or (kNone) the
+    // emulation, leaving `value` in `reg` (loads) and moving sepc by `length`.
+    Exception injected;
+    uint64_t tval;
+    unsigned reg;
+    uint64_t value;
+    unsigned length;
+};
+
+constexpr Exception kNone = Exception::kInstructionMisaligned;  // never injected here
+
+// A recognisable value in every register: "XXXXXXX" and a letter.
+constexpr uint64_t register_pattern(unsigned n) {
+    return 0x5858'5858'5858'5800ull | ('@' + n);
+}
+
+const Scenario kScenarios[] = {
+    {"lbu a0,5(t0): LSR", 0x0052c503, false, kUart + 5, kUart + 5, kT0, 5, 0, kNone, 0, kA0, 0x60,
+     4},
+    {"lb a0,7(t0): SCR 0xa5 sign-extended", 0x00728503, false, kScr, kScr, kT0, 7, 0, kNone, 0, kA0,
+     0xFFFF'FFFF'FFFF'FFA5, 4},
+    {"sb a1,7(t0): SCR", 0x00b283a3, true, kScr, kScr, kT0, 7, 0, kNone, 0, 0, 0, 4},
+    {"sw a1,0(a3): PLIC enable", 0x00b6a023, true, kPlicEnable, kPlicEnable, kA3, 0, 0, kNone, 0, 0,
+     0, 4},
+    {"lw a0,0(a3): PLIC enable sign-extended", 0x0006a503, false, kPlicEnable, kPlicEnable, kA3, 0,
+     0, kNone, 0, kA0, 0xFFFF'FFFF'FFFF'FFFE, 4},
+    {"lwu a0,0(a3): PLIC enable zero-extended", 0x0006e503, false, kPlicEnable, kPlicEnable, kA3, 0,
+     0, kNone, 0, kA0, 0xFFFF'FFFE, 4},
+    {"c.lw a0,0(a3): PLIC enable", 0x4288, false, kPlicEnable, kPlicEnable, kA3, 0, 0, kNone, 0,
+     kA0, 0xFFFF'FFFF'FFFF'FFFE, 2},
+    {"c.lw a0,4(a1): MCR", 0x41c8, false, kUart + 4, kUart + 4, kA1, 4, 0, kNone, 0, kA0, 0x0B, 2},
+    {"c.swsp a1,12(sp): PLIC enable", 0xc62e, true, kPlicEnable, kPlicEnable, kSp, 12, 0, kNone, 0,
+     0, 0, 2},
+    {"c.sd a1,0(a0): THR", 0xe10c, true, kUart, kUart, kA0, 0, 0, kNone, 0, 0, 0, 2},
+    {"ld zero,0(t0): RBR into x0", 0x0002b003, false, kUart, kUart, kT0, 0, 0, kNone, 0, 0, 0, 4},
+    {"lb a0,7(t0) through a VS-stage alias", 0x00728503, false, 0x5000'0007, kScr, kT0, 7, 0, kNone,
+     0, kA0, 0xFFFF'FFFF'FFFF'FFA5, 4},
+    {"flw fa0,0(a3)", 0x0006a507, false, kPlicEnable, kPlicEnable, kA3, 0, 0,
+     Exception::kLoadAccessFault, kPlicEnable, 0, 0, 0},
+    {"fsd fa1,0(t0)", 0x00b2b027, true, kUart, kUart, kT0, 0, 0, Exception::kStoreAccessFault,
+     kUart, 0, 0, 0},
+    {"amoadd.w a0,a1,(a3) reported as a load (QEMU 7.2)", 0x00b6a52f, false, kPlicEnable,
+     kPlicEnable, kA3, 0, 0, Exception::kStoreAccessFault, kPlicEnable, 0, 0, 0},
+    {"amoadd.w a0,a1,(a3) reported as a store (QEMU 10)", 0x00b6a52f, true, kPlicEnable,
+     kPlicEnable, kA3, 0, 0, Exception::kStoreAccessFault, kPlicEnable, 0, 0, 0},
+    {"lr.w a0,(a3): a load", 0x1006a52f, false, kPlicEnable, kPlicEnable, kA3, 0, 0,
+     Exception::kLoadAccessFault, kPlicEnable, 0, 0, 0},
+    {"sc.w a0,a1,(a3)", 0x18b6a52f, true, kPlicEnable, kPlicEnable, kA3, 0, 0,
+     Exception::kStoreAccessFault, kPlicEnable, 0, 0, 0},
+    {"lh a0,1(t0): misaligned", 0x00129503, false, kUart + 1, kUart + 1, kT0, 1, 0,
+     Exception::kLoadMisaligned, kUart + 1, 0, 0, 0},
+    {"lw a0,4(t0) under a store fault", 0x0042a503, true, kUart + 4, kUart + 4, kT0, 4, 0,
+     Exception::kStoreAccessFault, kUart + 4, 0, 0, 0},
+    // Split misaligned accesses from a RAM page into the PLIC's page: the
+    // fault is on the later part; the exception names the access's address.
+    {"ld t6,-1024(t0) split 4 bytes into the PLIC page", 0xc002bf83, false, kSplitGva, kPlicEnable,
+     kT0, -1024, 4, Exception::kLoadMisaligned, kSplitGva - 4, 0, 0, 0},
+    {"sw a6,100(a3) split 2 bytes into the PLIC page", 0x0706a223, true, kSplitGva, kPlicEnable,
+     kA3, 100, 2, Exception::kStoreMisaligned, kSplitGva - 2, 0, 0, 0},
+    {"c.lw a2,4(a3) split 2 bytes into the PLIC page", 0x42d0, false, kSplitGva, kPlicEnable, kA3,
+     4, 2, Exception::kLoadMisaligned, kSplitGva - 2, 0, 0, 0},
+};
+
+struct Outcome {
+    ExitAction action;
+    std::array<uint64_t, 32> gpr;
+    uint64_t sepc, vscause, vstval, vsepc;
+    std::string output;
+    uint64_t scr, mcr, plic_enable;
+    unsigned guest_memory_reads;
+    bool operator==(const Outcome&) const = default;
+};
+
+class DecodePaths : public VmFixture {
+  protected:
+    Outcome run(const Scenario& s, bool via_htinst) {
+        vm_.bus.reset_devices();
+        vm_.uart.write(7, 1, 0xA5);              // SCR
+        vm_.uart.write(4, 1, 0x0B);              // MCR
+        vm_.plic.write(0x2000, 4, 0xFFFF'FFFF);  // enable word: sources 1..31 stick
+        output_.clear();
+        for (unsigned n = 1; n < 32; ++n) reg(n) = register_pattern(n);
+        reg(s.base) = s.gva - s.addr_offset - static_cast<uint64_t>(s.imm);
+        for (Csr c : {Csr::vscause, Csr::vstval, Csr::vsepc, Csr::vsstatus}) fake::hart[c] = 0;
+        fake::hart[Csr::sstatus] = sstatus::kSpp;
+        const uint64_t htinst =
+            via_htinst ? testing::transformed_instruction(s.insn, s.addr_offset) : 0;
+        if (via_htinst) {
+            EXPECT_NE(htinst, 0u) << s.what;
+        }
+        Outcome o{};
+        o.action = guest_page_fault_at(s.store_fault, s.gva, s.gpa, s.insn, htinst, !via_htinst);
+        for (unsigned n = 0; n < 32; ++n) o.gpr[n] = reg(n);
+        o.sepc = vcpu().regs.sepc;
+        o.vscause = fake::hart[Csr::vscause];
+        o.vstval = fake::hart[Csr::vstval];
+        o.vsepc = fake::hart[Csr::vsepc];
+        o.output = output_;
+        o.scr = vm_.uart.read(7, 1);
+        o.mcr = vm_.uart.read(4, 1);
+        o.plic_enable = vm_.plic.read(0x2000, 4);
+        o.guest_memory_reads = fake::hart.guest_instruction_reads;
+        return o;
+    }
+};
+
+TEST_F(DecodePaths, GuestMemoryAndHtinstGiveTheSameResult) {
+    for (const Scenario& s : kScenarios) {
+        SCOPED_TRACE(s.what);
+        const Outcome from_memory = run(s, false);
+        const Outcome from_htinst = run(s, true);
+        EXPECT_EQ(from_memory.guest_memory_reads, 1u);
+        EXPECT_EQ(from_htinst.guest_memory_reads, 0u) << "htinst was enough";
+        Outcome same_reads = from_htinst;
+        same_reads.guest_memory_reads = from_memory.guest_memory_reads;
+        EXPECT_TRUE(same_reads == from_memory) << "the two paths differ";
+
+        // And what that result must be.
+        EXPECT_EQ(from_memory.action, ExitAction::kResume);
+        if (s.injected == kNone) {
+            EXPECT_EQ(from_memory.sepc, kPc + s.length);
+            EXPECT_EQ(from_memory.vscause, 0u) << "nothing injected";
+            if (s.reg != 0) {
+                EXPECT_EQ(from_memory.gpr[s.reg], s.value);
+            }
+            EXPECT_EQ(from_memory.gpr[0], 0u);
+        } else {
+            EXPECT_EQ(from_memory.vscause, cause_code(s.injected));
+            EXPECT_EQ(from_memory.vstval, s.tval);
+            EXPECT_EQ(from_memory.vsepc, kPc);
+            EXPECT_EQ(from_memory.sepc, kVstvec);
+            for (unsigned n = 1; n < 32; ++n) {
+                if (n != s.base) {
+                    EXPECT_EQ(from_memory.gpr[n], register_pattern(n)) << "x" << n;
+                }
+            }
+            EXPECT_EQ(from_memory.scr, 0xA5u) << "SCR untouched";
+            EXPECT_EQ(from_memory.plic_enable, 0xFFFF'FFFEu) << "PLIC untouched";
+            EXPECT_EQ(from_memory.output, "");
+        }
+    }
+}
+
+const Scenario& scenario(std::string_view what) {
+    for (const Scenario& s : kScenarios)
+        if (what == s.what) return s;
+    ADD_FAILURE() << "no scenario " << what;
+    return kScenarios[0];
+}
+
+TEST_F(DecodePaths, StoresReachTheDeviceTheSameEitherWay) {
+    // sb a1: SCR gets a1's low byte; sw/c.swsp a1: the PLIC word its low
+    // 32 bits (source 0 does not exist); c.sd a1 to THR: one character.
+    const uint64_t a1 = register_pattern(kA1);
+    for (bool via_htinst : {false, true}) {
+        EXPECT_EQ(run(scenario("sb a1,7(t0): SCR"), via_htinst).scr, a1 & 0xFF);
+        EXPECT_EQ(run(scenario("sw a1,0(a3): PLIC enable"), via_htinst).plic_enable,
+                  (a1 & 0xFFFF'FFFF) & ~1ull);
+        EXPECT_EQ(run(scenario("c.swsp a1,12(sp): PLIC enable"), via_htinst).plic_enable,
+                  (a1 & 0xFFFF'FFFF) & ~1ull);
+        EXPECT_EQ(run(scenario("c.sd a1,0(a0): THR"), via_htinst).output, "K");
+    }
+}
+
+// htinst is written by the hart; what guest memory holds at sepc (here a
+// store, while the hart reported a load) must not matter, nor be read.
+TEST_F(VmExit, HtinstIsUsedWithoutReadingGuestMemory) {
+    const uint64_t htinst = testing::transformed_instruction(kLbuA0Lsr);
+    ASSERT_EQ(guest_page_fault(false, kLsr, kSbA1Scr, htinst), ExitAction::kResume);
+    EXPECT_EQ(reg(kA0), 0x60u);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(fake::hart.guest_instruction_reads, 0u);
+}
+
+TEST_F(VmExit, GuestMemoryIsReadWhenHtinstIsZero) {
+    ASSERT_EQ(guest_page_fault(false, kLsr, kLbuA0Lsr, 0), ExitAction::kResume);
+    EXPECT_EQ(reg(kA0), 0x60u);
+    EXPECT_EQ(fake::hart.guest_instruction_reads, 1u);
+}
+
+// hypervisor.adoc: "Software may safely treat an unrecognized value in a
+// trap instruction register the same as zero." Such values send Halyard to
+// guest memory instead of refusing the access.
+TEST_F(VmExit, UnrecognisedHtinstCountsAsZero) {
+    for (uint64_t htinst : {uint64_t{0x00150513},                 // a "transformed" addi
+                            uint64_t{0x0000000b},                 // a custom value
+                            uint64_t{1} << 32 | 0x0000'4503u}) {  // lbu a0, but 64 bits wide
+        reg(kA0) = 0;
+        ASSERT_EQ(guest_page_fault(false, kLsr, kLbuA0Lsr, htinst), ExitAction::kResume)
+            << std::hex << htinst;
+        EXPECT_EQ(reg(kA0), 0x60u) << std::hex << htinst;
+        EXPECT_EQ(fake::hart.guest_instruction_reads, 1u) << std::hex << htinst;
+    }
+}
+
+// The hart reported where the access went (htval) and whether it was a load
+// or a store (scause); with htinst 0 the instruction at sepc, which another
+// vCPU may have rewritten since the fault, only says how wide it is and which
+// register it uses. Whatever it says, only this vCPU's registers and its own
+// device at the reported address are touched.
+TEST_F(VmExit, RewrittenInstructionAtSepcStaysWithinTheVcpu) {
+    // A load was reported; sepc now holds a store: refused, nothing written.
+    reg(kA1) = 'Z';
+    ASSERT_EQ(guest_page_fault(false, kUart, kSbA1Thr), ExitAction::kResume);
+    expect_injected(Exception::kLoadAccessFault, kUart);
+    EXPECT_EQ(output_, "");
+    // A byte load was reported at LSR; sepc now holds a 4-byte load: done at
+    // LSR (the hart's address), into the register the instruction names.
+    reg(kA0) = 0;
+    ASSERT_EQ(guest_page_fault(false, kUart + 4, 0x0042a503), ExitAction::kResume);  // lw a0,4(t0)
+    EXPECT_EQ(reg(kA0), vm_.uart.read(4, 1));
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    // It now holds a compressed load: sepc moves by 2, as that instruction is.
+    ASSERT_EQ(guest_page_fault(false, kUart + 4, kCLwA0Plus4), ExitAction::kResume);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+}
+
+TEST_F(VmExit, PageTableWalkFaultsReadTheInstructionAtSepc) {
+    // htinst holds the walk's own access (a pseudoinstruction), not the
+    // instruction: only guest memory says it was a store.
+    guest_page_fault(false, 0xFFFFFFC000001000ull, kSwA0, 0x3000);
+    expect_injected(Exception::kStoreAccessFault, 0xFFFFFFC000001000ull);
+    EXPECT_EQ(fake::hart.guest_instruction_reads, 1u);
+    // An LR stays a load, reported as one or not.
+    guest_page_fault(true, 0xFFFFFFC000001000ull, 0x1006a52f, 0x3000);  // lr.w a0,(a3)
+    expect_injected(Exception::kLoadAccessFault, 0xFFFFFFC000001000ull);
 }
 
 TEST_F(VmExit, WildLoadGetsALoadAccessFault) {

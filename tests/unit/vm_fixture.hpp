@@ -83,12 +83,20 @@ class VmFixture : public ::testing::Test {
     // A load/store guest-page fault at `gpa` by `insn` at kPc (read from guest
     // memory, as on QEMU 7.2), or with `htinst` when non-zero.
     ExitAction guest_page_fault(bool store, uint64_t gpa, uint32_t insn, uint64_t htinst = 0) {
+        return guest_page_fault_at(store, gpa, gpa, insn, htinst);
+    }
+    // The same with paging on: stval is the guest virtual address `gva`, htval
+    // names `gpa`. Guest memory at kPc holds `insn` unless `insn_in_memory` is
+    // false (HLVX there then faults).
+    ExitAction guest_page_fault_at(bool store, uint64_t gva, uint64_t gpa, uint32_t insn,
+                                   uint64_t htinst, bool insn_in_memory = true) {
         fake::hart.guest_instruction_memory.clear();
-        fake::hart.put_instruction(kPc, insn);
+        if (insn_in_memory) fake::hart.put_instruction(kPc, insn);
+        fake::hart.guest_instruction_reads = 0;
         vcpu().regs.sepc = kPc;
         vcpu().regs.trap.scause =
             cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
-        fake::hart[Csr::stval] = gpa;  // paging off: guest virtual == guest physical
+        fake::hart[Csr::stval] = gva;
         fake::hart[Csr::htval] = gpa >> 2;
         fake::hart[Csr::htinst] = htinst;
         return vmexit_handler(vcpu());

@@ -31,6 +31,9 @@ struct HartState {
     // Guest virtual address -> halfword, as HLVX.HU would read it. Missing
     // entries fault.
     std::map<uint64_t, uint16_t> guest_instruction_memory;
+    // How many times Halyard read an instruction from guest memory (HLVX),
+    // whether or not the read faulted.
+    unsigned guest_instruction_reads = 0;
     std::vector<FirmwareCall> firmware_calls;
     unsigned hfence_gvma_count = 0;
     unsigned hfence_vvma_count = 0;

@@ -19,6 +19,7 @@ namespace halyard::arch {
 }
 
 inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
+    ++fake::hart.guest_instruction_reads;
     auto& memory = fake::hart.guest_instruction_memory;
     auto low = memory.find(guest_va);
     if (low == memory.end()) return false;
