@@ -48,11 +48,14 @@ constexpr uint64_t kPageOffsetMask = 0xFFF;
     const uint64_t htinst = vcpu.regs.trap.htinst;
     if (htinst != 0) {
         decoded = decode_htinst(htinst);
-        if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]]
+        if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]] {
+            count_mmio_decode(vcpu, MmioDecodeSource::kHtinst);
             return true;
+        }
     }
     uint32_t insn = 0;
     if (!arch::read_guest_instruction(vcpu.regs.sepc, insn)) return false;
+    count_mmio_decode(vcpu, MmioDecodeSource::kGuestMemory);
     decoded = decode_raw_instruction(insn);
     if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]]
         decoded.addr_offset = address_offset_from_registers(vcpu, insn, decoded.access.width);

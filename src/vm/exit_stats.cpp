@@ -12,9 +12,19 @@ uint64_t vm_exit_count(const Vm& vm, unsigned reason_index) {
     return total;
 }
 
-void vm_reset_exit_counts(Vm& vm) {
+uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source) {
+    uint64_t total = 0;
     for (unsigned i = 0; i < vm.vcpu_count; ++i)
+        total +=
+            vm.vcpus[i].mmio_decodes[static_cast<unsigned>(source)].load(std::memory_order_relaxed);
+    return total;
+}
+
+void vm_reset_exit_counts(Vm& vm) {
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
         for (auto& counter : vm.vcpus[i].exits) counter.store(0, std::memory_order_relaxed);
+        for (auto& counter : vm.vcpus[i].mmio_decodes) counter.store(0, std::memory_order_relaxed);
+    }
 }
 
 void log_vm_exit_stats(const Vm& vm) {
@@ -27,6 +37,12 @@ void log_vm_exit_stats(const Vm& vm) {
             static_cast<unsigned long long>(count));
     }
     log("%s: exits total %llu", vm.name, static_cast<unsigned long long>(total));
+    const uint64_t from_htinst = vm_mmio_decode_count(vm, MmioDecodeSource::kHtinst);
+    const uint64_t from_memory = vm_mmio_decode_count(vm, MmioDecodeSource::kGuestMemory);
+    if (from_htinst + from_memory == 0) return;
+    log("%s: mmio decoded from htinst %llu", vm.name, static_cast<unsigned long long>(from_htinst));
+    log("%s: mmio decoded from guest memory %llu", vm.name,
+        static_cast<unsigned long long>(from_memory));
 }
 
 }  // namespace halyard

@@ -8,16 +8,27 @@
 
 namespace halyard {
 
-inline void count_exit(Vcpu& vcpu, ExitReason reason) {
-    std::atomic<uint64_t>& counter = vcpu.exits[static_cast<unsigned>(reason)];
+inline void add_exit_count(const Vcpu& vcpu, std::atomic<uint64_t>& counter) {
     counter.store(counter.load(std::memory_order_relaxed) +
                       vcpu.exit_count_step.load(std::memory_order_relaxed),
                   std::memory_order_relaxed);
 }
 
+inline void count_exit(Vcpu& vcpu, ExitReason reason) {
+    add_exit_count(vcpu, vcpu.exits[static_cast<unsigned>(reason)]);
+}
+
+inline void count_mmio_decode(Vcpu& vcpu, MmioDecodeSource source) {
+    add_exit_count(vcpu, vcpu.mmio_decodes[static_cast<unsigned>(source)]);
+}
+
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);
+uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source);
+// Every counter of the VM (exits and decodes) to 0.
 void vm_reset_exit_counts(Vm& vm);
-// One log line per reason that occurred: "vm0: exits sbi_base 12".
+// One log line per reason that occurred: "vm0: exits sbi_base 12"; then, if
+// any device access was decoded, where from: "vm0: mmio decoded from htinst
+// 12" and "vm0: mmio decoded from guest memory 0".
 void log_vm_exit_stats(const Vm& vm);
 
 }  // namespace halyard

@@ -38,6 +38,12 @@ enum VcpuRequest : uint32_t {
     kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to external_interrupt_level
 };
 
+// Where the exit path found the instruction of a trapped device access
+// (src/exit/handle_guest_page_fault.cpp): the transformed instruction the
+// hart wrote to htinst, or the instruction read from guest memory at sepc.
+enum class MmioDecodeSource : uint8_t { kHtinst, kGuestMemory, kCount };
+inline constexpr unsigned kMmioDecodeSourceCount = static_cast<unsigned>(MmioDecodeSource::kCount);
+
 struct Vcpu {
     VmCpuRegisters regs{};
     Vm* vm = nullptr;
@@ -60,6 +66,9 @@ struct Vcpu {
     // Added to a counter per exit: 1, or 0 while the guest has statistics
     // stopped (an addend instead of a flag keeps the exit path branch-free).
     std::atomic<uint64_t> exit_count_step{1};
+    // Decoded accesses by MmioDecodeSource, counted like `exits` (not part of
+    // the guest's STATS_READ indices): they show which decoder a hart used.
+    std::array<std::atomic<uint64_t>, kMmioDecodeSourceCount> mmio_decodes{};
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
     static constexpr unsigned kLogBudget = 16;
     unsigned log_budget = kLogBudget;  // guest-triggered log lines left (stops log floods)

@@ -11,6 +11,7 @@
 
 #include "htinst_transform.hpp"
 #include "vm/console_mux.hpp"
+#include "vm/exit_stats.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {
@@ -278,12 +279,17 @@ TEST_F(VmExit, HtinstIsUsedWithoutReadingGuestMemory) {
     EXPECT_EQ(reg(kA0), 0x60u);
     EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
     EXPECT_EQ(fake::hart.guest_instruction_reads, 0u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kHtinst)].load(), 1u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
+              0u);
 }
 
 TEST_F(VmExit, GuestMemoryIsReadWhenHtinstIsZero) {
     ASSERT_EQ(guest_page_fault(false, kLsr, kLbuA0Lsr, 0), ExitAction::kResume);
     EXPECT_EQ(reg(kA0), 0x60u);
     EXPECT_EQ(fake::hart.guest_instruction_reads, 1u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
+              1u);
 }
 
 // hypervisor.adoc: "Software may safely treat an unrecognized value in a
@@ -332,6 +338,27 @@ TEST_F(VmExit, PageTableWalkFaultsReadTheInstructionAtSepc) {
     // An LR stays a load, reported as one or not.
     guest_page_fault(true, 0xFFFFFFC000001000ull, 0x1006a52f, 0x3000);  // lr.w a0,(a3)
     expect_injected(Exception::kLoadAccessFault, 0xFFFFFFC000001000ull);
+}
+
+TEST_F(VmExit, DecodesAreCountedBySourceAndLoggedWithTheExits) {
+    guest_page_fault(false, kLsr, kLbuA0Lsr, testing::transformed_instruction(kLbuA0Lsr));
+    guest_page_fault(false, kLsr, kLbuA0Lsr, testing::transformed_instruction(kLbuA0Lsr));
+    guest_page_fault(false, kLsr, kLbuA0Lsr, 0);
+    fake::host_console.output.clear();
+    log_vm_exit_stats(vm_);
+    const std::string& log = fake::host_console.output;
+    EXPECT_NE(log.find("vm0: mmio decoded from htinst 2"), std::string::npos) << log;
+    EXPECT_NE(log.find("vm0: mmio decoded from guest memory 1"), std::string::npos) << log;
+    // The guest's STATS_RESET clears them with the exit counts.
+    vm_reset_exit_counts(vm_);
+    EXPECT_EQ(vm_mmio_decode_count(vm_, MmioDecodeSource::kHtinst), 0u);
+    EXPECT_EQ(vm_mmio_decode_count(vm_, MmioDecodeSource::kGuestMemory), 0u);
+}
+
+TEST_F(VmExit, NoDecodeLinesForAVmWithoutDeviceAccesses) {
+    fake::host_console.output.clear();
+    log_vm_exit_stats(vm_);
+    EXPECT_EQ(fake::host_console.output.find("mmio decoded"), std::string::npos);
 }
 
 TEST_F(VmExit, WildLoadGetsALoadAccessFault) {
