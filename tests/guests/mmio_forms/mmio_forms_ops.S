@@ -235,6 +235,58 @@ BEGIN op_c_sdsp
     mv      a0, a1
 END
 
+/* ---- Zcb byte and halfword forms (c-st-ext "Zcb"), as .2byte: this
+ * binutils predates Zcb. Only for a hart that has Zcb (mmio_forms.cpp probes
+ * with zcb_probe); rd'/rs2' a2/a1, rs1' a3. ------------------------------------ */
+
+BEGIN op_c_lbu
+    mv      a2, a1
+    addi    a3, a0, -3
+    .2byte  0x82f0                      /* c.lbu a2, 3(a3) */
+    STEPS16
+    mv      a0, a2
+END
+
+BEGIN op_c_lhu
+    mv      a2, a1
+    addi    a3, a0, -2
+    .2byte  0x86b0                      /* c.lhu a2, 2(a3) */
+    STEPS16
+    mv      a0, a2
+END
+
+BEGIN op_c_lh
+    mv      a2, a1
+    addi    a3, a0, -2
+    .2byte  0x86f0                      /* c.lh a2, 2(a3) */
+    STEPS16
+    mv      a0, a2
+END
+
+BEGIN op_c_sb
+    addi    a3, a0, -3
+    .2byte  0x8aec                      /* c.sb a1, 3(a3) */
+    STEPS16
+    mv      a0, a1
+END
+
+BEGIN op_c_sh
+    addi    a3, a0, -2
+    .2byte  0x8eac                      /* c.sh a1, 2(a3) */
+    STEPS16
+    mv      a0, a1
+END
+
+/* uint64_t zcb_probe(const uint8_t* byte): c.lbu of a RAM byte; a hart
+ * without Zcb raises an illegal-instruction exception instead. */
+    .globl zcb_probe
+zcb_probe:
+    mv      a3, a0
+    li      a2, -1
+    .2byte  0x8290                      /* c.lbu a2, 0(a3) */
+    mv      a0, a2
+    ret
+
 /* ---- floating point (sstatus.FS must be on): the result is the FP
  * register's bits, preset from `value` ------------------------------------- */
 
