@@ -414,6 +414,210 @@ TEST_F(Uart16550Test, PollInputRaisesTheLineWhenInputArrives) {
     EXPECT_FALSE(uart.interrupt_pending());
 }
 
+// ---- 16550A FIFO mode (PC16550D, FIFO Control Register and FIFO interrupt mode) ------------
+
+TEST_F(Uart16550Test, FcrIgnoresDmaModeAndReservedBits) {
+    // FCR3 (DMA mode) only changes the RXRDY/TXRDY pins; FCR5 is the 16750's
+    // 64-byte FIFO enable, which a 16550A lacks: IIR bits 5:4 stay zero.
+    wr(kFcr, 0x01 | 0x08 | 0x10 | 0x20);
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    wr(kMcr, kMcrLoop);
+    wr(kIer, 0x01);
+    wr(kThr, 'a');
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);  // trigger level still 1
+    wr(kFcr, 0x41 | 0x08);                    // trigger level 4 with DMA mode
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirTimeout);
+}
+
+TEST_F(Uart16550Test, ReceivedDataAvailableClearsWhenTheFifoDropsBelowTheTrigger) {
+    wr(kFcr, 0x41);  // trigger level 4
+    wr(kMcr, kMcrLoop);
+    wr(kIer, 0x01);
+    for (char c : std::string_view("abcde")) wr(kThr, static_cast<uint8_t>(c));
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);
+    EXPECT_EQ(rd(kRbr), 'a');
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);  // 4 left: still at the trigger level
+    EXPECT_EQ(rd(kRbr), 'b');
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirTimeout);  // 3 left: below it
+    EXPECT_EQ(drain_rbr(), "cde");
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    EXPECT_FALSE(uart.interrupt_pending());
+}
+
+TEST_F(Uart16550Test, TimeoutIsAFifoModeIndicationOnly) {
+    // 16450 mode: a received byte is "data available", never a timeout.
+    wr(kMcr, kMcrLoop);
+    wr(kIer, 0x01);
+    wr(kThr, 'a');
+    EXPECT_EQ(rd(kIir), kIirRda);
+    rd(kRbr);
+    // FIFO polled mode (ERBFI clear): data waits in the FIFO, LSR.DR says so,
+    // and IIR reports neither a trigger level nor a timeout.
+    wr(kFcr, 0xc1);
+    wr(kIer, 0x00);
+    wr(kThr, 'b');
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    EXPECT_EQ(rd(kLsr) & kLsrDr, kLsrDr);
+    wr(kIer, 0x01);
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirTimeout);
+}
+
+TEST_F(Uart16550Test, FifoOverrunsOnlyOnTheSeventeenthByte) {
+    wr(kFcr, 0x01);
+    wr(kMcr, kMcrLoop);
+    wr(kIer, 0x05);  // received data and line status
+    for (int i = 0; i < 16; ++i) wr(kThr, static_cast<uint8_t>('A' + i));
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);  // full, no overrun yet
+    wr(kThr, 'Z');                            // no room: lost, OE set at once
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRls);
+    EXPECT_EQ(rd(kLsr), kLsrDr | kLsrOe | kLsrThre | kLsrTemt);
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);  // OE cleared by the LSR read
+    EXPECT_EQ(drain_rbr(), "ABCDEFGHIJKLMNOP");
+    EXPECT_EQ(rd(kLsr), kLsrThre | kLsrTemt);
+}
+
+TEST_F(Uart16550Test, LoopbackSizesTheFifoAtSixteenBytes) {
+    // How drivers size a FIFO: send more than it can hold in loopback and
+    // count what comes back.
+    wr(kFcr, 0x07);
+    wr(kMcr, kMcrLoop);
+    for (unsigned i = 0; i < 256; ++i) wr(kThr, static_cast<uint8_t>(i));
+    unsigned received = 0;
+    while ((rd(kLsr) & kLsrDr) != 0 && received < 256) {
+        EXPECT_EQ(rd(kRbr), received);
+        ++received;
+    }
+    EXPECT_EQ(received, 16u);
+}
+
+TEST_F(Uart16550Test, TransmitFifoDrainsAtOnceSoThreAndTemtStaySet) {
+    // The transmitter is the VM's console: a byte leaves as it is written, so
+    // a driver may write a whole FIFO (16 bytes) per THRE and find it empty.
+    wr(kFcr, 0x01);
+    const std::string_view text = "0123456789abcdef0123";
+    for (char c : text) wr(kThr, static_cast<uint8_t>(c));
+    EXPECT_EQ(output, text);
+    EXPECT_EQ(rd(kLsr), kLsrThre | kLsrTemt);
+}
+
+TEST_F(Uart16550Test, ThreInterruptIsServicedWithUpToSixteenWrites) {
+    // Linux's serial8250_tx_chars: on THRE it writes tx_loadsz (16) bytes
+    // without looking at LSR, then returns; the next THRE brings more.
+    wr(kFcr, 0x87);  // FIFOs on and cleared, trigger level 8
+    wr(kIer, 0x03);  // received data and THR empty
+    EXPECT_TRUE(uart.interrupt_pending());
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirThre);
+    EXPECT_FALSE(uart.interrupt_pending());  // acknowledged by the IIR read
+    EXPECT_EQ(rd(kLsr) & kLsrThre, kLsrThre);
+    for (int i = 0; i < 16; ++i) wr(kThr, 'x');
+    EXPECT_TRUE(uart.interrupt_pending());  // the FIFO emptied again
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirThre);
+    for (int i = 0; i < 3; ++i) wr(kThr, 'y');
+    wr(kIer, 0x01);  // nothing left to send: the driver stops THRE interrupts
+    EXPECT_FALSE(uart.interrupt_pending());
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    EXPECT_EQ(output, std::string(16, 'x') + "yyy");
+}
+
+TEST_F(Uart16550Test, TimeoutOutranksThrEmpty) {
+    wr(kFcr, 0xc1);  // trigger level 14
+    wr(kMcr, kMcrLoop);
+    rd(kMsr);
+    wr(kIer, 0x03);
+    wr(kThr, 'a');  // one byte below the trigger level, THR empty again
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirTimeout);
+    rd(kRbr);
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirThre);
+}
+
+// Linux's 8250 autoconfig (drivers/tty/serial/8250/8250_port.c, as of Linux
+// 6.x/7.x), step by step as it would run on this port: it must end at PORT_16550A
+// rather than a 16550 with broken FIFOs, a 16750, a 16650, an NS16550A or an
+// XScale UART.
+TEST_F(Uart16550Test, LinuxAutoconfigFindsA16550A) {
+    // IER scratch test: bits 3:0 hold what is written, bits 7:4 read zero.
+    wr(kIer, 0x00);
+    EXPECT_EQ(rd(kIer) & 0x0f, 0x00);
+    wr(kIer, 0x0f);
+    EXPECT_EQ(rd(kIer) & 0x0f, 0x0f);
+    wr(kIer, 0x00);
+    // Loopback test: MCR = LOOP | OUT2 | RTS reads back as DCD | CTS.
+    wr(kMcr, kMcrLoop | 0x0a);
+    EXPECT_EQ(rd(kMsr) & 0xf0, 0x90);
+    wr(kMcr, 0x00);
+    // EFR write in LCR 0xbf mode lands on FCR here (no EFR), then FCR0 on:
+    // IIR bits 7:6 == 3 means working FIFOs.
+    wr(kLcr, 0xbf);
+    wr(kFcr, 0x00);
+    wr(kLcr, 0x00);
+    wr(kFcr, 0x01);
+    EXPECT_EQ(rd(kIir) >> 6, 3);
+    // No EFR behind DLAB or LCR 0xbf: offset 2 reads IIR, which is never 0
+    // with the FIFOs on.
+    wr(kLcr, 0x80);
+    EXPECT_NE(rd(kIir), 0);
+    wr(kLcr, 0xbf);
+    EXPECT_NE(rd(kIir), 0);
+    // 16750 test: FCR5 does not give a 64-byte FIFO (IIR bit 5 stays clear),
+    // with DLAB clear or set.
+    wr(kLcr, 0x00);
+    wr(kFcr, 0x01 | 0x20);
+    EXPECT_EQ(rd(kIir) & 0xe0, 0xc0);
+    wr(kFcr, 0x01);
+    wr(kLcr, 0x80);
+    wr(kFcr, 0x01 | 0x20);
+    EXPECT_EQ(rd(kIir) & 0xe0, 0xc0);
+    wr(kFcr, 0x01);
+    wr(kLcr, 0x00);
+    // NS16550A test: no EXCR1 in LCR 0xe0 mode mirroring MCR.LOOP.
+    const uint8_t mcr = rd(kMcr);
+    wr(kLcr, 0xe0);
+    const uint8_t excr1_before = rd(kIir);
+    wr(kLcr, 0x00);
+    wr(kMcr, mcr ^ kMcrLoop);
+    wr(kLcr, 0xe0);
+    const uint8_t excr1_after = rd(kIir);
+    wr(kLcr, 0x00);
+    wr(kMcr, mcr);
+    EXPECT_EQ((excr1_before ^ mcr) & kMcrLoop, 0);
+    EXPECT_EQ((excr1_after ^ mcr) & kMcrLoop, 0);
+    // XScale test: IER bit 6 (UUE) is not writable.
+    wr(kIer, 0x40);
+    EXPECT_EQ(rd(kIer) & 0x40, 0);
+    wr(kIer, 0x00);
+    EXPECT_EQ(rd(kLsr), kLsrThre | kLsrTemt);
+}
+
+// serial8250_do_startup and set_termios as Linux runs them when the port is
+// opened: no bug flags (UART_BUG_TXEN, UART_BUG_THRE) and FIFO mode at the end.
+TEST_F(Uart16550Test, LinuxStartupFindsNoTransmitterBugs) {
+    wr(kFcr, 0x01);  // serial8250_clear_fifos
+    wr(kFcr, 0x07);
+    wr(kFcr, 0x00);
+    rd(kLsr);
+    rd(kRbr);
+    rd(kIir);
+    rd(kMsr);
+    EXPECT_NE(rd(kLsr), 0xff);  // a UART is there
+    wr(kLcr, 0x03);
+    wr(kMcr, 0x0b);  // DTR, RTS, OUT2
+    // TXEN test: THRE must be reported right after ETBEI is set.
+    wr(kIer, 0x02);
+    const uint8_t lsr = rd(kLsr);
+    const uint8_t iir = rd(kIir);
+    wr(kIer, 0x00);
+    EXPECT_EQ(lsr & kLsrTemt, kLsrTemt);
+    EXPECT_EQ(iir & kIirNone, 0);
+    // set_termios: the 16550A's FCR (FIFOs on and cleared, trigger 8).
+    wr(kFcr, 0x87);
+    wr(kIer, 0x05);
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    type("hi");
+    uart.poll_input();
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirTimeout);  // 2 bytes, below the trigger
+    EXPECT_EQ(drain_rbr(), "hi");
+}
+
 // ---- reset -----------------------------------------------------------------------------------
 
 TEST_F(Uart16550Test, ResetRestoresPowerOnState) {
@@ -445,6 +649,22 @@ TEST_F(Uart16550Test, ResetRestoresPowerOnState) {
     wr(kLcr, kDlab);
     EXPECT_EQ(rd(kDll), 0x00);
     EXPECT_EQ(rd(kDlm), 0x00);
+}
+
+TEST_F(Uart16550Test, ResetLeavesFifoModeAndTheTriggerLevel) {
+    wr(kFcr, 0xc1);  // FIFOs on, trigger level 14
+    wr(kIer, 0x02);  // THR empty pending
+    uart.reset();
+    EXPECT_EQ(rd(kIir), kIirNone);  // 16450 mode, nothing pending
+    wr(kMcr, kMcrLoop);
+    wr(kThr, 'a');
+    wr(kThr, 'b');  // one-byte holding register: overrun
+    EXPECT_EQ(rd(kLsr) & kLsrOe, kLsrOe);
+    EXPECT_EQ(drain_rbr(), "b");
+    wr(kFcr, 0x01);  // FIFOs on again without trigger bits: level 1, not 14
+    wr(kIer, 0x01);
+    wr(kThr, 'c');
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirRda);
 }
 
 }  // namespace
