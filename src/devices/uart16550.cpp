@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "devices/uart16550.hpp"
 
+// Register behaviour follows the PC16550D datasheet (TI SNLS378, "8.0
+// Registers"): the FIFO Control Register, Table IV (interrupt control
+// functions), the Line Status Register and "FIFO Interrupt Mode Operation".
+
 namespace halyard {
 namespace {
 
@@ -31,6 +35,9 @@ constexpr uint8_t kIirModemStatus = 0x00;
 constexpr uint8_t kIirNone = 0x01;
 constexpr uint8_t kIirFifosEnabled = 0xc0;
 
+// FCR bit 2 (clear the transmit FIFO) has nothing to clear, bit 3 (DMA mode)
+// only changes the RXRDY/TXRDY pins, and bits 5:4 are reserved on a 16550A
+// (bit 5 is the 16750's 64-byte FIFO): none of them is kept.
 constexpr uint8_t kFcrEnable = 0x01;
 constexpr uint8_t kFcrClearRx = 0x02;
 constexpr uint8_t kFcrTriggerMask = 0xc0;
@@ -63,12 +70,17 @@ constexpr uint8_t kConnectedInputs = kMsrCts | kMsrDsr | kMsrDcd;
 
 }  // namespace
 
+// The highest-priority enabled source, as Table IV ranks them: line status,
+// then received data (trigger level reached or character timeout, same
+// level), then THR empty, then modem status.
 inline uint8_t Uart16550::interrupt_id() const {
     if ((ier_ & kIerLineStatus) != 0 && overrun_) return kIirLineStatus;
     if ((ier_ & kIerRxData) != 0 && rx_count_ > 0) {
-        // Below the trigger level a real FIFO reports a character timeout once
-        // the line has been idle for four character times. We have no clock
-        // and input arrives in bursts, so that time counts as already elapsed.
+        // In FIFO mode "received data available" means the trigger level is
+        // reached, and it clears as soon as the FIFO drops below it. Below it
+        // a real FIFO reports a character timeout once nothing has entered or
+        // left it for four character times. We have no clock and input
+        // arrives in bursts, so that time counts as already elapsed.
         const bool below_trigger = fifo_enabled() && rx_count_ < rx_trigger_level();
         return below_trigger ? kIirRxTimeout : kIirRxData;
     }
@@ -228,11 +240,17 @@ uint8_t Uart16550::read_iir() {
     // Reading IIR acknowledges THR-empty only when it is the reported source;
     // every other source is cleared by servicing it (RBR, LSR or MSR reads).
     if (id == kIirThrEmpty) thre_pending_ = false;
+    // Bits 7:6 are both set while FCR0 is (Linux's autoconfig reads 11 as a
+    // 16550A); bits 5:4 are always zero.
     return static_cast<uint8_t>(id | (fifo_enabled() ? kIirFifosEnabled : 0));
 }
 
 uint8_t Uart16550::read_lsr() {
     pull_input_if_empty();
+    // THRE: THR (in FIFO mode the transmit FIFO) is empty; TEMT: so is the
+    // shift register. Both hold at once here (see write_thr). DR: the
+    // receiver buffer or FIFO holds a byte. Parity, framing and break errors
+    // (bits 4:2, and bit 7 in FIFO mode) never happen on this line.
     uint8_t lsr = kLsrThrEmpty | kLsrTransmitterEmpty;
     if (rx_count_ > 0) lsr |= kLsrDataReady;
     if (overrun_) lsr |= kLsrOverrun;
@@ -253,8 +271,8 @@ void Uart16550::write_thr(uint8_t value) {
         console_.put(static_cast<char>(value));
     }
     // Writing THR clears a THR-empty interrupt, but the byte leaves at once and
-    // THR is empty again, which raises a new one: the 8250 driver's transmit loop
-    // relies on that to be called for the next chunk.
+    // THR (the transmit FIFO) is empty again, which raises a new one: the 8250
+    // driver's transmit loop relies on that to be called for the next chunk.
     thre_pending_ = true;
 }
 
@@ -269,14 +287,20 @@ void Uart16550::write_ier(uint8_t value) {
 
 void Uart16550::write_fcr(uint8_t value) {
     const bool enable = (value & kFcrEnable) != 0;
-    // Switching between FIFO and 16450 mode empties the FIFOs.
-    if (enable != fifo_enabled()) clear_rx();
+    if (enable != fifo_enabled()) {
+        // Switching between FIFO and 16450 mode empties both FIFOs, and "the
+        // first transmitter interrupt after changing FCR0 will be immediate,
+        // if it is enabled" (the latch is gated by IER.ETBEI in interrupt_id).
+        clear_rx();
+        thre_pending_ = true;
+    }
     if (!enable) {
         fcr_ = 0;  // the other bits are only programmed while FCR0 is set
         return;
     }
+    // Clearing the receive FIFO drops its bytes, and with them its trigger
+    // level and timeout indications; the shift register is not involved.
     if ((value & kFcrClearRx) != 0) clear_rx();
-    // Clearing the transmit FIFO (bit 2) is a no-op: it never holds data.
     fcr_ = static_cast<uint8_t>(value & (kFcrEnable | kFcrTriggerMask));
 }
 
@@ -311,9 +335,10 @@ unsigned Uart16550::rx_trigger_level() const {
 
 void Uart16550::receive(uint8_t byte) {
     if (rx_count_ == rx_capacity()) {
-        overrun_ = true;
+        overrun_ = true;  // LSR.OE is set as soon as it happens
         // A 16450 holding register is overwritten by the new character; a full
-        // FIFO keeps its contents and the new character is lost.
+        // FIFO keeps its contents and the character in the shift register is
+        // lost ("overwritten, but not transferred to the FIFO").
         if (!fifo_enabled()) rx_[rx_head_] = byte;
         return;
     }

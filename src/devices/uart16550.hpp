@@ -2,9 +2,17 @@
 #pragma once
 // The ns16550a UART a guest finds at 0x1000_0000 on QEMU virt: eight byte-wide
 // registers (reg-shift 0) in a small MMIO window, backed by the VM's console.
+// It is a 16550A (TI/National PC16550D): after reset a 16450 with one-byte
+// holding registers; FCR0 turns on the 16-byte receive and transmit FIFOs,
+// IIR bits 7:6 then read 11 (how drivers tell a 16550A from a 16550 with
+// broken FIFOs) and received data interrupts at the trigger level FCR7:6
+// selects (1, 4, 8 or 14 bytes), or as a character timeout below it.
 //
 // Transmission is instantaneous: a THR write reaches the console at once, so
-// THR and the transmitter are always empty (LSR.THRE and LSR.TEMT stay set).
+// the transmit FIFO, THR and the shift register are always empty (LSR.THRE and
+// LSR.TEMT stay set) and a THR-empty interrupt follows every write. A driver
+// that fills the FIFO per THRE (Linux writes 16 bytes) finds room for all of
+// them; the transmit FIFO needs no storage of its own.
 // Reception pulls from the console only while the receive FIFO has room, so
 // console input is never lost; an overrun can only come from loopback.
 //
@@ -83,8 +91,9 @@ class Uart16550 {
     uint8_t rx_count_ GUARDED_BY(lock_) = 0;
 
     uint8_t ier_ GUARDED_BY(lock_) = 0;
-    uint8_t fcr_ GUARDED_BY(lock_) =
-        0;  // FIFO enable and receive trigger bits; FCR itself is write-only
+    // FIFO enable and receive trigger bits as last programmed; FCR itself is
+    // write-only (reads at its offset return IIR).
+    uint8_t fcr_ GUARDED_BY(lock_) = 0;
     uint8_t lcr_ GUARDED_BY(lock_) = 0;
     uint8_t mcr_ GUARDED_BY(lock_) = 0;
     uint8_t scr_ GUARDED_BY(lock_) = 0;

@@ -519,6 +519,25 @@ TEST_F(Uart16550Test, ThreInterruptIsServicedWithUpToSixteenWrites) {
     EXPECT_EQ(output, std::string(16, 'x') + "yyy");
 }
 
+TEST_F(Uart16550Test, ChangingFcr0RaisesThrEmptyAtOnce) {
+    // PC16550D: "The first transmitter interrupt after changing FCR0 will be
+    // immediate, if it is enabled."
+    wr(kIer, 0x02);
+    EXPECT_EQ(rd(kIir), kIirThre);
+    EXPECT_EQ(rd(kIir), kIirNone);
+    wr(kFcr, 0x01);  // 16450 -> FIFO mode
+    EXPECT_TRUE(uart.interrupt_pending());
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirThre);
+    wr(kFcr, 0x07);  // FCR0 unchanged; clearing the (empty) transmit FIFO is no event
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+    wr(kFcr, 0x00);  // FIFO -> 16450 mode
+    EXPECT_EQ(rd(kIir), kIirThre);
+    wr(kIer, 0x00);
+    wr(kFcr, 0x01);  // with ETBEI clear nothing is raised
+    EXPECT_FALSE(uart.interrupt_pending());
+    EXPECT_EQ(rd(kIir), kIirFifo | kIirNone);
+}
+
 TEST_F(Uart16550Test, TimeoutOutranksThrEmpty) {
     wr(kFcr, 0xc1);  // trigger level 14
     wr(kMcr, kMcrLoop);
