@@ -549,10 +549,10 @@ TEST_F(Uart16550Test, TimeoutOutranksThrEmpty) {
     EXPECT_EQ(rd(kIir), kIirFifo | kIirThre);
 }
 
-// Linux's 8250 autoconfig (drivers/tty/serial/8250/8250_port.c, as of Linux
-// 6.x/7.x), step by step as it would run on this port: it must end at PORT_16550A
-// rather than a 16550 with broken FIFOs, a 16750, a 16650, an NS16550A or an
-// XScale UART.
+// The probes of Linux's 8250 autoconfig (drivers/tty/serial/8250/8250_port.c,
+// autoconfig() and autoconfig_16550a(); run when the type is not fixed by the
+// device tree), in order: on this port they must end at PORT_16550A rather
+// than a 16550 with broken FIFOs, a 16750, a 16650, an NS16550A or an XScale.
 TEST_F(Uart16550Test, LinuxAutoconfigFindsA16550A) {
     // IER scratch test: bits 3:0 hold what is written, bits 7:4 read zero.
     wr(kIer, 0x00);
