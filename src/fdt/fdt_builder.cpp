@@ -65,6 +65,7 @@ uint32_t FdtBuilder::string_offset(std::string_view name) {
 }
 
 void FdtBuilder::begin_node(std::string_view name) {
+    if (property_open_) malformed_ = true;
     put_u32(kBeginNode);
     put_bytes(name.data(), name.size());
     static constexpr uint8_t kNul = 0;
@@ -74,11 +75,13 @@ void FdtBuilder::begin_node(std::string_view name) {
 }
 
 void FdtBuilder::end_node() {
+    if (property_open_) malformed_ = true;
     put_u32(kEndNode);
-    if (--depth_ < 0) overflow_ = true;  // more ends than begins: not a tree
+    if (--depth_ < 0) malformed_ = true;  // more ends than begins: not a tree
 }
 
 void FdtBuilder::property(std::string_view name, std::span<const uint8_t> value) {
+    if (property_open_) malformed_ = true;
     put_u32(kProp);
     put_u32(static_cast<uint32_t>(value.size()));
     put_u32(string_offset(name));
@@ -109,6 +112,7 @@ void FdtBuilder::property_cells(std::string_view name, std::initializer_list<uin
 }
 
 void FdtBuilder::property_string(std::string_view name, std::string_view value) {
+    if (property_open_) malformed_ = true;
     put_u32(kProp);
     put_u32(static_cast<uint32_t>(value.size() + 1));
     put_u32(string_offset(name));
@@ -118,8 +122,40 @@ void FdtBuilder::property_string(std::string_view name, std::string_view value) 
     align4();
 }
 
+void FdtBuilder::begin_property(std::string_view name) {
+    if (property_open_) malformed_ = true;
+    put_u32(kProp);
+    open_property_length_at_ = position_;
+    put_u32(0);  // the length, written by end_property
+    put_u32(string_offset(name));
+    open_property_value_at_ = position_;
+    property_open_ = true;
+}
+
+void FdtBuilder::append_to_property(std::string_view bytes) {
+    if (!property_open_) {
+        malformed_ = true;
+        return;
+    }
+    put_bytes(bytes.data(), bytes.size());
+}
+
+void FdtBuilder::end_property() {
+    if (!property_open_) {
+        malformed_ = true;
+        return;
+    }
+    property_open_ = false;
+    // After an overflow position_ stopped moving and the header may not even
+    // be in the buffer: there is nothing to patch, finish() fails anyway.
+    if (!overflow_)
+        store_be32(buffer_.data() + open_property_length_at_,
+                   static_cast<uint32_t>(position_ - open_property_value_at_));
+    align4();
+}
+
 Result<size_t> FdtBuilder::finish() {
-    if (depth_ != 0) return Error::kInvalidInput;
+    if (depth_ != 0 || malformed_ || property_open_) return Error::kInvalidInput;
     put_u32(kEnd);
     size_t struct_offset = kHeaderSize + kReserveMapSize;
     size_t struct_size = position_ - struct_offset;

@@ -27,9 +27,17 @@ class FdtBuilder {
     void property_cells(std::string_view name, std::initializer_list<uint32_t> cells);
     void property_string(std::string_view name, std::string_view value);
 
+    // A property whose value is written in pieces, so that a long one (a
+    // string list) needs no buffer of its own: begin_property(name), any
+    // number of append_to_property(bytes), end_property(). No node may begin
+    // or end in between.
+    void begin_property(std::string_view name);
+    void append_to_property(std::string_view bytes);
+    void end_property();
+
     // Completes the tree; returns its total size. kTooLarge if the buffer (or
     // the string table) was too small, kInvalidInput if the nodes were not
-    // balanced.
+    // balanced or a property begun was not ended.
     Result<size_t> finish();
 
   private:
@@ -45,6 +53,10 @@ class FdtBuilder {
     size_t position_;
     int depth_ = 0;
     bool overflow_ = false;
+    bool malformed_ = false;  // unbalanced nodes, or a piecewise property left open
+    bool property_open_ = false;
+    size_t open_property_length_at_ = 0;  // where its length goes once known
+    size_t open_property_value_at_ = 0;
     std::array<char, 1024> strings_{};
     size_t strings_size_ = 0;
 };

@@ -477,6 +477,80 @@ TEST(FdtBuilder, ExtraEndNodeFollowedByBeginNodeFails) {
     EXPECT_EQ(b.finish().value_or(0), 0u);
 }
 
+// A property written in pieces reads back as if written at once, whatever
+// the pieces' lengths (padding included).
+TEST(FdtBuilder, PiecewisePropertyEqualsTheWholeOne) {
+    for (size_t pieces = 0; pieces <= 6; ++pieces) {
+        std::string value;
+        std::vector<uint8_t> buffer(1024);
+        FdtBuilder b(buffer);
+        b.begin_node("");
+        b.begin_property("riscv,isa-extensions");
+        for (size_t i = 0; i < pieces; ++i) {
+            const std::string piece = std::string(i, 'z') + '\0';
+            b.append_to_property(piece);
+            value += piece;
+        }
+        b.end_property();
+        b.property_u32("after", 7);
+        b.end_node();
+        const size_t size = b.finish().value_or(0);
+        ASSERT_NE(size, 0u);
+        const Fdt fdt = Fdt::from(buffer.data(), size);
+        ASSERT_TRUE(fdt.valid());
+        const FdtProperty p = fdt.property(fdt.root(), "riscv,isa-extensions");
+        ASSERT_TRUE(p.valid());
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.value.data()), p.value.size()),
+                  value);
+        EXPECT_EQ(fdt.property(fdt.root(), "after").u32(), 7u);
+    }
+}
+
+TEST(FdtBuilder, PiecewisePropertyThatOverflowsFails) {
+    std::vector<uint8_t> buffer(128);
+    FdtBuilder b(buffer);
+    b.begin_node("");
+    b.begin_property("long");
+    for (int i = 0; i < 100; ++i) b.append_to_property("0123456789");
+    b.end_property();
+    b.end_node();
+    const Result<size_t> built = b.finish();
+    ASSERT_FALSE(built);
+    EXPECT_EQ(built.error(), Error::kTooLarge);
+}
+
+TEST(FdtBuilder, PiecewisePropertyMisuseIsNotATree) {
+    auto misuse = [](auto steps) {
+        std::vector<uint8_t> buffer(1024);
+        FdtBuilder b(buffer);
+        b.begin_node("");
+        steps(b);
+        b.end_node();
+        const Result<size_t> built = b.finish();
+        return !built && built.error() == Error::kInvalidInput;
+    };
+    EXPECT_TRUE(misuse([](FdtBuilder& b) { b.begin_property("open"); }))
+        << "never ended (the root's end_node comes inside it)";
+    EXPECT_TRUE(misuse([](FdtBuilder& b) {
+        b.begin_property("open");
+        b.begin_node("child");
+        b.end_node();
+        b.end_property();
+    }));
+    EXPECT_TRUE(misuse([](FdtBuilder& b) {
+        b.begin_property("open");
+        b.property_u32("inside", 1);
+        b.end_property();
+    }));
+    EXPECT_TRUE(misuse([](FdtBuilder& b) { b.end_property(); }));
+    EXPECT_TRUE(misuse([](FdtBuilder& b) { b.append_to_property("x"); }));
+    EXPECT_TRUE(misuse([](FdtBuilder& b) {
+        b.begin_property("a");
+        b.begin_property("b");
+        b.end_property();
+    }));
+}
+
 // --------------------------------------------------- Fdt::from validation
 
 TEST(FdtFrom, AcceptsTheBuilderOutputAsIs) {
