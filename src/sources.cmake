@@ -25,6 +25,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/memory/page_pool.cpp
     src/memory/physical_allocator.cpp
     src/mmio/instruction_decoder.cpp
+    src/platform/hart_isa.cpp
     src/platform/host_platform.cpp
     src/sbi/sbi_base.cpp
     src/sbi/sbi_dbcn.cpp
@@ -38,6 +39,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/sbi/sbi_susp.cpp
     src/sbi/sbi_time.cpp
     src/vm/guest_dtb.cpp
+    src/vm/guest_isa.cpp
     src/vm/lifecycle.cpp
     src/vm/vcpu_requests.cpp
     src/vm/vcpu_features.cpp

@@ -16,6 +16,7 @@
 #include "fdt/fdt.hpp"
 #include "halyard/guest_layout.hpp"
 #include "lib/capacity.hpp"
+#include "lib/format.hpp"
 #include "memory/page_pool.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
@@ -81,10 +82,21 @@ void read_machine_ids() {
 void check_hart(uint64_t hart_id) {
     const HostHart* hart = g_platform.hart(hart_id);
     if (hart == nullptr) fail("the boot hart is missing from the host device tree");
-    if (!isa_has_letter(hart->isa, 'h')) {
-        log("error: hart %llu has no H extension (riscv,isa = %.60s); Halyard needs a RISC-V hart "
-            "with the hypervisor extension (QEMU: -cpu rv64,h=true)",
-            static_cast<unsigned long long>(hart_id), hart->isa.data());
+    if (!hart->isa.usable()) {
+        log_hart_isa_problem(nullptr, hart_id, hart->isa);
+        power_off(true);
+    }
+    if (!hart->isa.has("h")) {
+        const std::string_view isa = hart->isa.isa_string();
+        const unsigned long long id = hart_id;
+        if (hart->isa.form() == HartIsa::Form::kIsaString)
+            log("error: hart %llu has no H extension (riscv,isa = %.*s); Halyard needs a RISC-V "
+                "hart with the hypervisor extension (QEMU: -cpu rv64,h=true)",
+                id, printable_prefix(isa, 60), isa.data());
+        else
+            log("error: hart %llu has no H extension (riscv,isa-extensions has no \"h\"); Halyard "
+                "needs a RISC-V hart with the hypervisor extension (QEMU: -cpu rv64,h=true)",
+                id);
         power_off(true);
     }
 }
@@ -201,7 +213,7 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
         g_platform.timebase_frequency);
     check_hart(hart_id);
     enable_console_input_interrupt(hart_id);
-    g_host_has_sstc = isa_has_extension(g_platform.hart(hart_id)->isa, "sstc");
+    g_host_has_sstc = g_platform.hart(hart_id)->isa.has("sstc");
     read_machine_ids();
     g_boot_hart_envcfg = setup_hypervisor_csrs(g_host_has_sstc, true);
 

@@ -23,7 +23,10 @@ inline constexpr unsigned kMmioRegions = 8;   // device windows of one VM
 inline constexpr unsigned kPlicSources = 64;  // interrupt ids 0..63 of a VM's PLIC
 inline constexpr unsigned kPlicContexts = 8;  // one S-mode context per vCPU
 inline constexpr unsigned kFdtDepth = 64;     // node nesting the FDT reader follows
-inline constexpr size_t kIsaLength = 2048;    // host riscv,isa characters passed on
+// Extension names one host hart's ISA description may list (QEMU 10's
+// -cpu max lists about 140). Nothing is copied; the limit bounds the work of
+// matching a hostile list against what guests may be offered.
+inline constexpr size_t kHostIsaExtensions = 512;
 
 static_assert(kVcpusPerVm <= kHarts, "each vCPU is pinned to a hart of its own");
 static_assert(kHarts <= kHostHarts, "every hart Halyard runs on comes from the host DT");

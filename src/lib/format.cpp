@@ -132,4 +132,12 @@ size_t format_string(char* buffer, size_t capacity, const char* format, ...) {
     return n;
 }
 
+int printable_prefix(std::string_view text, int max) {
+    int length = 0;
+    while (length < max && static_cast<size_t>(length) < text.size() &&
+           text[static_cast<size_t>(length)] >= ' ' && text[static_cast<size_t>(length)] <= '~')
+        ++length;
+    return length;
+}
+
 }  // namespace halyard

@@ -6,6 +6,7 @@
 
 #include <cstdarg>
 #include <cstddef>
+#include <string_view>
 
 namespace halyard {
 
@@ -14,5 +15,11 @@ namespace halyard {
 size_t format_string(char* buffer, size_t capacity, const char* format, va_list args);
 size_t format_string(char* buffer, size_t capacity, const char* format, ...)
     __attribute__((format(printf, 3, 4)));
+
+// How much of `text` (at most `max` bytes) can be quoted in a log line: the
+// bytes before the first one that is not printable ASCII, so that text from
+// hostile input (a device tree, a bundle) cannot send control sequences to
+// the console. For "%.*s".
+int printable_prefix(std::string_view text, int max);
 
 }  // namespace halyard

@@ -138,7 +138,10 @@ void read_harts(const Fdt& fdt, HostPlatform& p) {
         }
         HostHart& hart = p.harts[p.hart_count++];
         hart.hart_id = reg.cells(0, cells.address);
-        hart.isa = fdt.property(node, "riscv,isa").string();
+        hart.isa = HartIsa::from_properties(fdt.property(node, "riscv,isa"),
+                                            fdt.property(node, "riscv,isa-base"),
+                                            fdt.property(node, "riscv,isa-extensions"));
+        log_hart_isa_notes(hart.hart_id, hart.isa);
         hart.mmu_type = fdt.property(node, "mmu-type").string();
         if (p.timebase_frequency == 0)
             p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
@@ -241,31 +244,6 @@ const HostHart* HostPlatform::hart(uint64_t hart_id) const {
     for (unsigned i = 0; i < hart_count; ++i)
         if (harts[i].hart_id == hart_id) return &harts[i];
     return nullptr;
-}
-
-size_t isa_single_letters_end(std::string_view isa) {
-    size_t i = isa.size() >= 4 && isa.substr(0, 4) == "rv64" ? 4 : 0;
-    // They end at the first multi-letter name (s..., z..., x...), which may
-    // follow without an underscore, or at the first underscore.
-    while (i < isa.size() && isa[i] != '_' && isa[i] != 's' && isa[i] != 'z' && isa[i] != 'x') ++i;
-    return i;
-}
-
-bool isa_has_letter(std::string_view isa, char letter) {
-    if (isa.size() < 4 || isa.substr(0, 4) != "rv64") return false;
-    return isa.substr(4, isa_single_letters_end(isa) - 4).find(letter) != std::string_view::npos;
-}
-
-bool isa_has_extension(std::string_view isa, std::string_view name) {
-    size_t position = isa_single_letters_end(isa);
-    while (position < isa.size()) {
-        if (isa[position] == '_') ++position;
-        size_t end = isa.find('_', position);
-        if (end == std::string_view::npos) end = isa.size();
-        if (isa.substr(position, end - position) == name) return true;
-        position = end;
-    }
-    return false;
 }
 
 Status read_host_platform(const Fdt& fdt, HostPlatform& platform) {

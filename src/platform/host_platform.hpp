@@ -11,6 +11,7 @@
 #include "fdt/fdt.hpp"
 #include "lib/capacity.hpp"
 #include "lib/result.hpp"
+#include "platform/hart_isa.hpp"
 
 namespace halyard {
 
@@ -24,7 +25,7 @@ struct MemoryRange {
 struct HostHart {
     uint64_t hart_id = 0;
     int plic_s_context = -1;    // this hart's S-mode context of the host PLIC, if any
-    std::string_view isa;       // riscv,isa as the firmware describes it
+    HartIsa isa;                // riscv,isa-base + riscv,isa-extensions, or riscv,isa
     std::string_view mmu_type;  // e.g. "riscv,sv48"
 };
 
@@ -56,17 +57,11 @@ struct HostPlatform {
     const HostHart* hart(uint64_t hart_id) const;
 };
 
-// True if the ISA string names single-letter extension `letter` (after rv64,
-// before the first multi-letter extension) or the multi-letter `name`.
-bool isa_has_letter(std::string_view isa, char letter);
-// Index where the single-letter extensions end (the first multi-letter
-// name, with or without an underscore before it, or the end).
-size_t isa_single_letters_end(std::string_view isa);
-bool isa_has_extension(std::string_view isa, std::string_view name);
-
 // Fills `platform` from the host DT; an error (after a log line) if the DT
 // lacks something Halyard cannot run without (kInvalidInput) or describes more
-// reserved memory ranges than it can hold (kCapacity).
+// reserved memory ranges than it can hold (kCapacity). A hart whose ISA
+// description is unusable is still listed (HostHart::isa says why): it only
+// matters if Halyard runs on it, and boot checks that.
 Status read_host_platform(const Fdt& fdt, HostPlatform& platform);
 
 }  // namespace halyard

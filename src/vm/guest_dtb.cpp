@@ -4,10 +4,8 @@
 #include "console/log.hpp"
 #include "devices/plic.hpp"
 #include "fdt/fdt_builder.hpp"
-#include "halyard/csr_numbers.hpp"
 #include "halyard/guest_layout.hpp"
 #include "lib/format.hpp"
-#include "platform/host_platform.hpp"
 
 namespace halyard {
 namespace {
@@ -16,7 +14,25 @@ constexpr uint32_t kCpuIntcPhandleBase = 1;
 constexpr uint32_t kPlicPhandle = 0x100;
 constexpr uint32_t kSupervisorExternalInterrupt = 9;
 
-void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
+// The guest ISA in both forms the RISC-V bindings define: riscv,isa for
+// software that predates riscv,isa-extensions (older Linux, firmware and
+// boot loaders), and riscv,isa-base + riscv,isa-extensions, which current
+// Linux reads first.
+// One set, two renderings: they name the same extensions in the same order.
+// (Readers of riscv,isa also take its "i" to imply zicntr, zicsr, zifencei
+// and zihpm; the list is the exact statement, without zihpm.)
+void add_isa(FdtBuilder& b, const GuestIsa& isa) {
+    const auto append = [&](std::string_view piece) { b.append_to_property(piece); };
+    b.begin_property("riscv,isa");
+    render_guest_isa_string(isa, append);
+    b.end_property();
+    b.property_string("riscv,isa-base", "rv64i");
+    b.begin_property("riscv,isa-extensions");
+    render_guest_isa_list(isa, append);
+    b.end_property();
+}
+
+void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
     b.begin_node("cpus");
     b.property_u32("#address-cells", 1);
     b.property_u32("#size-cells", 0);
@@ -29,7 +45,7 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec, std::string_view isa) {
         b.property_u32("reg", i);
         b.property_string("status", "okay");
         b.property_string("compatible", "riscv");
-        b.property_string("riscv,isa", isa);
+        add_isa(b, spec.isa);
         b.property_string("mmu-type", spec.mmu_type.empty() ? "riscv,sv39" : spec.mmu_type);
         b.begin_node("interrupt-controller");
         b.property_u32("#address-cells", 0);
@@ -86,112 +102,11 @@ void add_soc(FdtBuilder& b, unsigned vcpu_count) {
 
 }  // namespace
 
-namespace {
-
-// Multi-letter extensions a guest can use in VS-mode with nothing from
-// Halyard: unprivileged instructions without CSRs of their own, hints, the
-// counters hcounteren enables (cycle, time, instret: Zicntr), Zawrs (VS-mode
-// wrs.* only trap with hstatus.VTW = 1, which Halyard never sets), Svinval
-// and Svnapot (VS-stage page tables, sinval.vma as sfence.vma with VTVM = 0).
-// Not here: H-extension names (sh*), AIA (smaia/ssaia), counters and CSRs
-// Halyard does not virtualise (zihpm, sscofpmf, zkr's seed, smstateen,
-// zcmt's jvt), M-mode extensions (sm*), vendor extensions (x*).
-constexpr std::string_view kPlainExtensions[] = {
-    "zicsr",   "zifencei", "zicntr",   "zihintpause", "zihintntl", "zicond",  "zimop",  "zcmop",
-    "zicbop",  "zawrs",    "zaamo",    "zalrsc",      "zacas",     "zabha",   "ztso",   "za64rs",
-    "za128rs", "zic64b",   "ziccamoa", "ziccif",      "zicclsm",   "ziccrse", "zca",    "zcb",
-    "zcd",     "zcf",      "zba",      "zbb",         "zbc",       "zbs",     "zbkb",   "zbkc",
-    "zbkx",    "zk",       "zkn",      "zknd",        "zkne",      "zknh",    "zks",    "zksed",
-    "zksh",    "zkt",      "zfa",      "zfh",         "zfhmin",    "zfbfmin", "zfinx",  "zdinx",
-    "zhinx",   "zhinxmin", "zve32x",   "zve32f",      "zve64x",    "zve64f",  "zve64d", "zvfh",
-    "zvfhmin", "zvfbfmin", "zvfbfwma", "zvbb",        "zvbc",      "zvkb",    "zvkg",   "zvkned",
-    "zvknha",  "zvknhb",   "zvksed",   "zvksh",       "zvkt",      "zvl32b",  "zvl64b", "zvl128b",
-    "zvl256b", "zvl512b",  "zvl1024b", "svinval",     "svnapot",   "svade",
-};
-
-// Extensions that work in VS-mode only with a henvcfg bit Halyard sets (and
-// the hart kept, see setup_hypervisor_csrs).
-struct EnvcfgExtension {
-    std::string_view name;
-    uint64_t bits;
-};
-constexpr EnvcfgExtension kEnvcfgExtensions[] = {
-    {"sstc", henvcfg::kStce},
-    {"svpbmt", henvcfg::kPbmte},
-    {"zicbom", henvcfg::kCbieFlush | henvcfg::kCbcfe},
-    {"zicboz", henvcfg::kCbze},
-};
-
-bool offered(std::string_view name, const MachineFeatures& machine) {
-    for (std::string_view plain : kPlainExtensions)
-        if (name == plain) return true;
-    for (const EnvcfgExtension& e : kEnvcfgExtensions)
-        if (name == e.name) return (machine.guest_envcfg & e.bits) == e.bits;
-    return false;
-}
-
-// Appends `text` if it fits (one byte is kept for the NUL).
-bool append(std::span<char> out, size_t& length, std::string_view text) {
-    if (length + text.size() + 1 > out.size()) return false;
-    for (char c : text) out[length++] = c;
-    return true;
-}
-
-}  // namespace
-
-Result<size_t> guest_isa_string(std::string_view host_isa, const MachineFeatures& machine,
-                                std::span<char> out) {
-    size_t length = 0;
-    const size_t single_letters_end = isa_single_letters_end(host_isa);
-    for (size_t i = 0; i < single_letters_end; ++i) {
-        // 'h' among the single-letter extensions (after "rv64") is the
-        // hypervisor extension: the guest runs in VS-mode and cannot use it.
-        if (i >= 4 && host_isa[i] == 'h') continue;
-        if (!append(out, length, host_isa.substr(i, 1))) return Error::kTooLarge;
-    }
-    bool svade_written = false;
-    size_t position = single_letters_end;
-    while (position < host_isa.size()) {
-        size_t end = host_isa.find('_', position);
-        if (end == std::string_view::npos) end = host_isa.size();
-        const std::string_view name = host_isa.substr(position, end - position);
-        position = end + 1;
-        if (name.empty()) continue;
-        if (name == "svadu") {
-            // Svadu in a guest's ISA means A/D updating it can switch on
-            // with FWFT PTE_AD_HW_UPDATING; it starts off, so Svade comes
-            // with it (the Linux binding: both = Svade until FWFT says
-            // otherwise). Without a writable henvcfg.ADUE the guest gets
-            // Svade only: that is what henvcfg.ADUE = 0 gives it.
-            if (!svade_written && !append(out, length, "_svade")) return Error::kTooLarge;
-            svade_written = true;
-            if (machine.svadu && !append(out, length, "_svadu")) return Error::kTooLarge;
-            continue;
-        }
-        if (!offered(name, machine)) continue;
-        if (name == "svade") {
-            if (svade_written) continue;
-            svade_written = true;
-        }
-        if (!append(out, length, "_") || !append(out, length, name)) return Error::kTooLarge;
-    }
-    if (out.empty()) return Error::kTooLarge;
-    out[length] = '\0';
-    return length;
-}
-
 Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out) {
-    // The guest's ISA is never longer than the host's plus "_svade" (see
-    // guest_isa_string); QEMU 10's is several hundred characters.
-    char isa[kMaxIsaLength + 1 + 6];
-    if (spec.host_isa.size() > kMaxIsaLength) {
-        log("error: the host's riscv,isa string has %zu characters; Halyard passes at most %zu to "
-            "a guest",
-            spec.host_isa.size(), kMaxIsaLength);
-        return Error::kCapacity;
+    if (!spec.isa.has("i")) {
+        log("error: the guest ISA has no base integer extension \"i\"");
+        return Error::kInvalidInput;
     }
-    const Result<size_t> isa_length = guest_isa_string(spec.host_isa, machine_features(), isa);
-    if (!isa_length) return isa_length.error();
 
     FdtBuilder b(out);
     b.begin_node("");
@@ -219,7 +134,7 @@ Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out)
                 static_cast<uint32_t>(spec.ram_size >> 32), static_cast<uint32_t>(spec.ram_size)});
     b.end_node();
 
-    add_cpus(b, spec, {isa, isa_length.value()});
+    add_cpus(b, spec);
     add_soc(b, spec.vcpu_count);
     b.end_node();
     return b.finish();

@@ -17,6 +17,7 @@
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
 #include "vm/console_mux.hpp"
+#include "vm/guest_isa.hpp"
 #include "vm/guest_ram.hpp"
 #include "vm/vcpu.hpp"
 
@@ -78,6 +79,11 @@ class Vm {
     // atomics so that they can be read without it). The outermost lock.
     SpinLock lifecycle_lock;
     std::atomic<VmState> state{VmState::kUnused};
+    // What its vCPUs are told they have (the DTB's riscv,isa and
+    // riscv,isa-extensions), fixed at creation.
+    GuestIsa guest_isa;
+    // guest_isa.has("sstc"), looked up on every guest entry: vstimecmp is the
+    // guest's timer.
     bool guest_has_sstc = false;
 };
 

@@ -8,6 +8,7 @@
 #include "lib/format.hpp"
 #include "vm/console_mux.hpp"
 #include "vm/guest_dtb.hpp"
+#include "vm/vcpu_features.hpp"
 
 namespace halyard {
 namespace {
@@ -127,16 +128,23 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
     if (!image.dtb.empty()) {
         std::memcpy(dtb_area.data(), image.dtb.data(), image.dtb.size());
     } else {
-        const HostHart& host_hart = platform.harts[0];
-        GuestDtbSpec spec{
-            vm.ram.guest_base, vm.ram.size,        vm.vcpu_count,
-            host_hart.isa,     host_hart.mmu_type, platform.timebase_frequency,
-            image.bootargs,    vm.initrd_gpa,      vm.initrd_gpa + image.initrd.size()};
+        const GuestDtbSpec spec{vm.ram.guest_base,
+                                vm.ram.size,
+                                vm.vcpu_count,
+                                vm.guest_isa,
+                                platform.harts[0].mmu_type,
+                                platform.timebase_frequency,
+                                image.bootargs,
+                                vm.initrd_gpa,
+                                vm.initrd_gpa + image.initrd.size()};
         const Result<size_t> built = build_guest_dtb(spec, dtb_area);
         if (!built) {
+            // Everything in it but the bootargs is bounded by Halyard's own
+            // capacities (the guest ISA by the extensions a guest may get).
             if (built.error() == Error::kTooLarge)
-                log("error: %s: the generated device tree does not fit in %llu bytes", vm.name,
-                    static_cast<unsigned long long>(dtb_room));
+                log("error: %s: the generated device tree, with %zu bytes of bootargs, does not "
+                    "fit in %llu bytes",
+                    vm.name, image.bootargs.size(), static_cast<unsigned long long>(dtb_room));
             return built.error();
         }
     }
@@ -154,6 +162,17 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
             Vm::kMaxVcpus);
         return Error::kCapacity;
     }
+    // The guest's ISA comes from the first host hart (the harts of a machine
+    // are alike; boot checks each one Halyard runs on for H).
+    const HostHart& host_hart = platform.harts[0];
+    if (!host_hart.isa.usable()) {
+        log_hart_isa_problem(vm.name, host_hart.hart_id, host_hart.isa);
+        return host_hart.isa.problem() == HartIsa::Problem::kTooManyExtensions
+                   ? Error::kCapacity
+                   : Error::kInvalidInput;
+    }
+    vm.guest_isa = guest_isa_of(host_hart.isa, machine_features());
+    vm.guest_has_sstc = vm.guest_isa.has("sstc");
     const uint64_t size = align_up(spec.memory_size, kGuestRamAlignment);
     const Result<uint64_t> host_base = allocator.allocate(size);
     if (!host_base) {
@@ -175,7 +194,6 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
         vm.vcpus[i].vm = &vm;
         vm.vcpus[i].id = i;
     }
-    vm.guest_has_sstc = isa_has_extension(platform.harts[0].isa, "sstc");
     const Status loaded = load_vm_image(vm, platform);
     if (!loaded) return loaded;
     vm.state.store(VmState::kRunning);

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::span<const uint8_t> bytes = in.take_bytes(in.below(max));
         return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     };
-    spec.host_isa = text(400);
+    const HartIsa host_isa = HartIsa::from_isa_string(text(400));
     spec.mmu_type = text(64);
     spec.bootargs = text(2048);
 
@@ -38,9 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     MachineFeatures machine;
     machine.guest_envcfg = in.edgy_u64();
     machine.svadu = in.take_bool();
+    spec.isa = guest_isa_of(host_isa, machine);
     char isa[64];
     const size_t isa_length =
-        guest_isa_string(spec.host_isa, machine, {isa, in.below(sizeof(isa) + 1)}).value_or(0);
+        guest_isa_string(spec.isa, {isa, in.below(sizeof(isa) + 1)}).value_or(0);
     FUZZ_CHECK(isa_length < sizeof(isa));
 
     auto out = std::make_unique<uint8_t[]>(out_size);  // its own allocation: ASan sees overruns

@@ -84,8 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vm->ram = GuestRam{guest::kRamBase, ram_size, reinterpret_cast<uint64_t>(ram)};
     HostPlatform platform;
     platform.hart_count = 1;
-    platform.harts[0].isa = "rv64imafdch_zicsr_zifencei_sstc";
+    platform.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_zicsr_zifencei_sstc");
     platform.harts[0].mmu_type = "riscv,sv48";
+    vm->guest_isa = guest_isa_of(platform.harts[0].isa, MachineFeatures{});
     platform.timebase_frequency = 10000000;
 
     ASAN_POISON_MEMORY_REGION(ram + ram_size, kMaxRam - ram_size);

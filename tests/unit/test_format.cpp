@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "lib/format.hpp"
 
@@ -264,6 +265,18 @@ TEST(FormatString, CapacityOneWritesOnlyTheNul) {
     EXPECT_EQ(format_string(buffer, 1, "abc %d", 5), 0u);
     EXPECT_EQ(buffer[0], '\0');
     EXPECT_EQ(buffer[1], 'Z');
+}
+
+TEST(PrintablePrefix, StopsAtTheFirstByteThatIsNotPrintableAscii) {
+    EXPECT_EQ(printable_prefix("rv64imafdc_zicsr", 60), 16);
+    EXPECT_EQ(printable_prefix("rv64imafdc_zicsr", 4), 4);
+    EXPECT_EQ(printable_prefix("rv64\x1b[2J", 60), 4) << "an escape sequence";
+    EXPECT_EQ(printable_prefix("rv64\n", 60), 4);
+    EXPECT_EQ(printable_prefix("rv\xc3\xa9", 60), 2);
+    EXPECT_EQ(printable_prefix(std::string_view("rv\0x", 4), 60), 2);
+    EXPECT_EQ(printable_prefix("", 60), 0);
+    EXPECT_EQ(printable_prefix("abc", 0), 0);
+    EXPECT_EQ(printable_prefix(" ~", 60), 2);
 }
 
 TEST(FormatString, CapacityZeroWritesNothing) {

@@ -130,9 +130,9 @@ TEST(HostPlatformQemu, ReadsTheDeviceTreeQemuVirtGenerates) {
     for (unsigned i = 0; i < 2; ++i) {
         SCOPED_TRACE("hart " + std::to_string(i));
         EXPECT_EQ(p.harts[i].hart_id, i);
-        EXPECT_TRUE(isa_has_letter(p.harts[i].isa, 'h')) << p.harts[i].isa;
-        EXPECT_TRUE(isa_has_letter(p.harts[i].isa, 'a')) << p.harts[i].isa;
-        EXPECT_EQ(p.harts[i].isa.substr(0, 4), "rv64");
+        EXPECT_TRUE(p.harts[i].isa.usable());
+        EXPECT_TRUE(p.harts[i].isa.has("h"));
+        EXPECT_TRUE(p.harts[i].isa.has("a"));
         EXPECT_EQ(p.harts[i].mmu_type.substr(0, 8), "riscv,sv");
     }
     ASSERT_NE(p.hart(1), nullptr);
@@ -167,7 +167,9 @@ TEST(HostPlatform, MinimalBoard) {
     EXPECT_EQ(p.reserved_count, 0u);
     EXPECT_EQ(p.hart_count, 2u);
     EXPECT_EQ(p.timebase_frequency, 10000000u);
-    EXPECT_EQ(p.harts[0].isa, "rv64imafdch_zicsr_zifencei_sstc");
+    EXPECT_EQ(p.harts[0].isa.form(), HartIsa::Form::kIsaString);
+    EXPECT_TRUE(p.harts[0].isa.has("h"));
+    EXPECT_TRUE(p.harts[0].isa.has("sstc"));
     EXPECT_EQ(p.harts[0].mmu_type, "riscv,sv48");
     EXPECT_EQ(p.uart.base, 0x1000'0000u);
     EXPECT_EQ(p.test_finisher_base, 0u) << "no sifive,test0 in this tree";
@@ -798,10 +800,11 @@ TEST(HostPlatform, HartIdsComeFromReg) {
     ASSERT_TRUE(read(blob, p));
     ASSERT_EQ(p.hart_count, 2u);
     EXPECT_EQ(p.harts[0].hart_id, 0x10u);
-    EXPECT_EQ(p.harts[0].isa, "rv64imafdc");
+    EXPECT_TRUE(p.harts[0].isa.has("f"));
+    EXPECT_FALSE(p.harts[0].isa.has("h"));
     EXPECT_EQ(p.harts[1].hart_id, 0x11u);
     ASSERT_NE(p.hart(0x11), nullptr);
-    EXPECT_EQ(p.hart(0x11)->isa, "rv64imafdch_zicsr_zifencei_sstc");
+    EXPECT_TRUE(p.hart(0x11)->isa.has("h"));
 }
 
 TEST(HostPlatform, TimebaseOnTheCpuNode) {
@@ -898,65 +901,6 @@ TEST(HostPlatform, MissingTimebaseFails) {
                       p));
     EXPECT_NE(fake::host_console.output.find("timebase"), std::string::npos)
         << fake::host_console.output;
-}
-
-// ------------------------------------------------------------ ISA strings
-
-TEST(IsaHasLetter, SingleLetterExtensions) {
-    EXPECT_FALSE(isa_has_letter("rv64imac", 'h'));
-    EXPECT_TRUE(isa_has_letter("rv64imac", 'a'));
-    EXPECT_TRUE(isa_has_letter("rv64imac", 'i'));
-    EXPECT_TRUE(isa_has_letter("rv64imafdch", 'h'));
-    EXPECT_TRUE(isa_has_letter("rv64imafdch_zicsr_zifencei", 'h'));
-    EXPECT_TRUE(isa_has_letter("rv64imafdch_zicsr_zifencei", 'f'));
-    EXPECT_TRUE(isa_has_letter("rv64gch", 'h'));
-}
-
-TEST(IsaHasLetter, LettersInsideMultiLetterNamesDoNotCount) {
-    EXPECT_FALSE(isa_has_letter("rv64i_zihintpause", 'h'));
-    EXPECT_FALSE(isa_has_letter("rv64imac_zihintpause_sstc", 'h'));
-    EXPECT_FALSE(isa_has_letter("rv64imac_sstc", 't'));
-    EXPECT_FALSE(isa_has_letter("rv64imaczihintpause", 'h')) << "no '_' before the first z-name";
-    EXPECT_FALSE(isa_has_letter("rv64imacsstc", 't')) << "no '_' before the first s-name";
-    EXPECT_FALSE(isa_has_letter("rv64imacxtheadba", 'h')) << "no '_' before the first x-name";
-}
-
-TEST(IsaHasLetter, TheRv64PrefixIsNotALetterList) {
-    EXPECT_FALSE(isa_has_letter("rv64", 'v')) << "the 'v' of \"rv64\" is no extension";
-    EXPECT_FALSE(isa_has_letter("rv64i", 'r'));
-    EXPECT_FALSE(isa_has_letter("rv32imach", 'h')) << "Halyard is RV64 only";
-    EXPECT_FALSE(isa_has_letter("", 'h'));
-    EXPECT_FALSE(isa_has_letter("rv6", 'h'));
-}
-
-TEST(IsaHasExtension, WholeMultiLetterNamesOnly) {
-    constexpr std::string_view kQemu =
-        "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
-    EXPECT_TRUE(isa_has_extension(kQemu, "sstc"));
-    EXPECT_TRUE(isa_has_extension(kQemu, "zicsr"));
-    EXPECT_TRUE(isa_has_extension(kQemu, "zba"));
-    EXPECT_TRUE(isa_has_extension(kQemu, "zihintpause"));
-    EXPECT_FALSE(isa_has_extension(kQemu, "zb")) << "prefix of zba/zbb";
-    EXPECT_FALSE(isa_has_extension(kQemu, "ss")) << "prefix of sstc";
-    EXPECT_FALSE(isa_has_extension(kQemu, "stc")) << "suffix of sstc";
-    EXPECT_FALSE(isa_has_extension(kQemu, "zihint"));
-    EXPECT_FALSE(isa_has_extension(kQemu, "h")) << "single letters are not names";
-    EXPECT_FALSE(isa_has_extension("rv64imac", "sstc"));
-    EXPECT_FALSE(isa_has_extension("rv64imac_sstcx", "sstc"));
-    EXPECT_FALSE(isa_has_extension("rv64imac_xsstc", "sstc"));
-    EXPECT_TRUE(isa_has_extension("rv64imac_sstc", "sstc"));
-    EXPECT_TRUE(isa_has_extension("rv64imac_sstc_zicsr", "sstc"));
-    EXPECT_FALSE(isa_has_extension("rv64imac__", "sstc"));
-    EXPECT_FALSE(isa_has_extension("", "sstc"));
-}
-
-TEST(IsaHasExtension, FirstMultiLetterNameWithoutUnderscore) {
-    // Regression (found by this test): like guest_isa_string, isa_has_extension only looks after
-    // '_', but the ISA naming rules and the Linux riscv,isa binding allow the
-    // first multi-letter extension right after the single letters
-    // ("rv64imafdcsstc_zicsr"). Halyard would then think the host lacks Sstc.
-    EXPECT_TRUE(isa_has_extension("rv64imafdcsstc_zicsr", "sstc"));
-    EXPECT_TRUE(isa_has_extension("rv64imaczicsr_zifencei", "zicsr"));
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #include "arch/fake_hart_state.hpp"
 #include "fake_host_console.hpp"
 #include "halyard/guest_layout.hpp"
+#include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
+#include "vm/vcpu_features.hpp"
 #include "vm/vm.hpp"
 #include "vm/vm_setup.hpp"
 
@@ -36,7 +38,8 @@ class VmSetup : public ::testing::Test {
         std::strcpy(vm_.name, "vm0");
         vm_.vcpu_count = 1;
         vm_.vcpus[0].vm = &vm_;
-        platform_.harts[0].isa = "rv64imafdch_zicsr_zifencei";
+        platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_zicsr_zifencei");
+        vm_.guest_isa = guest_isa_of(platform_.harts[0].isa, MachineFeatures{});
         platform_.hart_count = 1;
         platform_.timebase_frequency = 10000000;
     }
@@ -143,6 +146,59 @@ TEST_F(VmSetup, RamThatEndsBelowTheKernelEntryIsRefused) {
     std::vector<uint8_t> kernel(16, 0x42);
     EXPECT_FALSE(load(kernel));
     EXPECT_NE(log().find("entry"), std::string::npos) << log();
+}
+
+// ------------------------------------------------------------ create_vm
+
+// The guest's ISA is checked before anything is allocated: a host hart whose
+// ISA description Halyard cannot use stops the VM with a line that names it.
+class VmCreation : public VmSetup {
+  protected:
+    void TearDown() override { set_machine_features({}); }
+
+    Status create() {
+        VmSpec spec;
+        spec.vcpus = 1;
+        spec.memory_size = 4 << 20;
+        PhysicalAllocator allocator;  // no memory: reaching it fails differently
+        return create_vm(vm_, 0, 1, spec, allocator, platform_);
+    }
+};
+
+TEST_F(VmCreation, AHostHartWithTooManyExtensionsIsRefusedWithItsCount) {
+    std::string list = std::string("i\0", 2);
+    for (int i = 0; i < 10000; ++i) list.append("zba", 4);
+    platform_.harts[0].isa = HartIsa::from_extension_list(list);
+    const Status created = create();
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error(), Error::kCapacity);
+    EXPECT_NE(log().find("error: vm0: hart 0: its riscv,isa-extensions lists 10001 extensions, "
+                         "more than Halyard's limit of 512"),
+              std::string::npos)
+        << log();
+}
+
+TEST_F(VmCreation, AHostHartWithoutAnIsaIsRefused) {
+    platform_.harts[0].isa = HartIsa{};
+    const Status created = create();
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error(), Error::kInvalidInput);
+    EXPECT_NE(log().find("error: vm0: hart 0: its riscv,isa is missing"), std::string::npos)
+        << log();
+}
+
+TEST_F(VmCreation, TheGuestIsaAndItsSstcComeFromTheHostAndTheMachine) {
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_sstc_zicboz");
+    set_machine_features({henvcfg::kStce, false, false});
+    (void)create();  // fails later, for want of memory
+    EXPECT_TRUE(vm_.guest_isa.has("sstc"));
+    EXPECT_TRUE(vm_.guest_has_sstc);
+    EXPECT_FALSE(vm_.guest_isa.has("zicboz")) << "the hart did not keep CBZE";
+
+    set_machine_features({});
+    (void)create();
+    EXPECT_FALSE(vm_.guest_isa.has("sstc")) << "without STCE the guest cannot use vstimecmp";
+    EXPECT_FALSE(vm_.guest_has_sstc);
 }
 
 }  // namespace
