@@ -91,6 +91,11 @@ inline constexpr uint64_t kPbmte = 1ull << 62;
 inline constexpr uint64_t kStce = 1ull << 63;
 }  // namespace henvcfg
 
+namespace satp {
+inline constexpr uint64_t kModeSv39 = 8ull << 60;  // satp and vsatp
+inline constexpr unsigned kModeShift = 60;
+}  // namespace satp
+
 namespace hgatp {
 inline constexpr uint64_t kModeSv39x4 = 8ull << 60;
 inline constexpr unsigned kVmidShift = 44;

@@ -133,6 +133,7 @@ void create_vms(PhysicalAllocator& allocator) {
     const unsigned count = read.value();
     HartCapabilities caps = probe_hart_capabilities(g_boot_hart_envcfg);
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
+    if (!caps.vs_sv39) fail("the hart does not support Sv39 VS-stage translation for guests");
     // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
     // has few bits, or 0 without any) never need to tell two VMs apart on one
     // hart; distinct ones just keep TLB entries apart after a hart changes VM.

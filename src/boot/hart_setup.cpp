@@ -95,6 +95,12 @@ HartCapabilities probe_hart_capabilities(uint64_t kept_envcfg) {
     // libgcc for riscv64 is hard-float only and cannot be linked here).
     for (uint64_t vmid = (readback >> hgatp::kVmidShift) & hgatp::kVmidMask; vmid & 1; vmid >>= 1)
         ++caps.vmid_bits;
+    // vsatp.MODE is WARL too (a write of an unsupported mode changes
+    // nothing). With V = 0 it translates nothing, and every guest entry
+    // loads the vCPU's own vsatp.
+    arch::csr_write<Csr::vsatp>(satp::kModeSv39);
+    caps.vs_sv39 = (arch::csr_read<Csr::vsatp>() >> satp::kModeShift) == 8;
+    arch::csr_write<Csr::vsatp>(0);
 
     // What guests may switch through FWFT, from what setup_hypervisor_csrs
     // found this (the boot) hart keeps; the other harts are alike.

@@ -24,9 +24,11 @@ struct MemoryRange {
 
 struct HostHart {
     uint64_t hart_id = 0;
-    int plic_s_context = -1;    // this hart's S-mode context of the host PLIC, if any
-    HartIsa isa;                // riscv,isa-base + riscv,isa-extensions, or riscv,isa
-    std::string_view mmu_type;  // e.g. "riscv,sv48"
+    int plic_s_context = -1;  // this hart's S-mode context of the host PLIC, if any
+    HartIsa isa;              // riscv,isa-base + riscv,isa-extensions, or riscv,isa
+    // e.g. "riscv,sv48"; informational only: a guest's mmu-type is always
+    // Sv39, whatever the host offers (see guest_dtb.cpp).
+    std::string_view mmu_type;
 };
 
 struct HostPlatform {

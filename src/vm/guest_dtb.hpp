@@ -19,8 +19,7 @@ struct GuestDtbSpec {
     uint64_t ram_base;
     uint64_t ram_size;
     unsigned vcpu_count;
-    GuestIsa isa;               // what every vCPU is told it has
-    std::string_view mmu_type;  // of the host hart; empty for "riscv,sv39"
+    GuestIsa isa;  // what every vCPU is told it has
     uint32_t timebase_frequency;
     std::string_view bootargs;
     uint64_t initrd_start;  // 0 when there is no initrd

@@ -132,7 +132,6 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
                                 vm.ram.size,
                                 vm.vcpu_count,
                                 vm.guest_isa,
-                                platform.harts[0].mmu_type,
                                 platform.timebase_frequency,
                                 image.bootargs,
                                 vm.initrd_gpa,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The guest DTB builder fed hostile host values (ISA string, MMU type,
+// The guest DTB builder fed hostile host values (ISA string,
 // timebase, bootargs, RAM and initrd ranges) into an output buffer of any
 // size: it writes nothing past the buffer, and what it returns is a tree
 // the reader accepts, with one cpu per vCPU and the guest's memory range.
@@ -31,7 +31,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     };
     const HartIsa host_isa = HartIsa::from_isa_string(text(400));
-    spec.mmu_type = text(64);
     spec.bootargs = text(2048);
 
     // Whatever henvcfg bits the hart kept and whether FWFT can switch Svadu.

@@ -252,7 +252,6 @@ GuestDtbSpec default_spec() {
     spec.ram_size = 256ull << 20;
     spec.vcpu_count = 2;
     spec.isa = guest_isa_of(HartIsa::from_isa_string(kQemuIsa), kFullMachine);
-    spec.mmu_type = "";
     spec.timebase_frequency = 10000000;
     spec.bootargs = "";
     spec.initrd_start = 0;
@@ -387,20 +386,11 @@ TEST_F(GuestDtbTest, CpusCarryIsaBaseAndTheSameExtensionsAsAList) {
     }
 }
 
-TEST_F(GuestDtbTest, MmuTypeDefaultsToSv39) {
+TEST_F(GuestDtbTest, MmuTypeIsSv39WhateverTheHostOffers) {
     Fdt fdt = build(default_spec());
     std::vector<FdtNode> cpus = cpu_nodes(fdt);
     ASSERT_FALSE(cpus.empty());
     for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv39");
-}
-
-TEST_F(GuestDtbTest, MmuTypeFollowsTheHost) {
-    GuestDtbSpec spec = default_spec();
-    spec.mmu_type = "riscv,sv48";
-    Fdt fdt = build(spec);
-    std::vector<FdtNode> cpus = cpu_nodes(fdt);
-    ASSERT_FALSE(cpus.empty());
-    for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv48");
 }
 
 TEST_F(GuestDtbTest, EachCpuHasAnInterruptControllerWithItsOwnPhandle) {
