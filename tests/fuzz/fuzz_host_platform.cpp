@@ -1,13 +1,65 @@
 // SPDX-License-Identifier: Apache-2.0
 // The host platform reader on arbitrary device trees, then the allocator set
 // up from what it read as boot does: capacities hold, strings are views into
-// the tree, and no guest RAM block overlaps a reserved range.
+// the tree, every hart's ISA (either form, or both) gives sane answers and a
+// sane guest ISA, and no guest RAM block overlaps a reserved range. Seeds
+// include the host DTs of QEMU 7.2 and QEMU 10 (tests/unit/data/host_dtbs).
+
+#include <string>
+#include <string_view>
 
 #include "fuzz_support.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
+#include "vm/guest_isa.hpp"
 
 using namespace halyard;
+
+namespace {
+
+// A hart's ISA, whatever its DT said: a usable one is within the limit and
+// names "i"; every name it gives is non-empty and either lies in the tree or
+// is one Halyard implies ("g", "i" in riscv,isa); an unusable one answers no
+// to everything; the guest's set never has H or V and renders within the
+// stated capacities, the same extensions in both forms.
+void check_hart_isa(const HartIsa& isa, const uint8_t* data, size_t size) {
+    size_t visited = 0;
+    isa.for_each_extension([&](std::string_view name) {
+        FUZZ_CHECK(!name.empty());
+        FUZZ_CHECK(name.size() <= 8 || fuzz::within(name.data(), name.size(), data, size));
+        ++visited;
+        return true;
+    });
+    if (!isa.usable()) {
+        FUZZ_CHECK(visited == 0);
+        FUZZ_CHECK(!isa.has("i") && !isa.has("h"));
+        return;
+    }
+    FUZZ_CHECK(isa.listed_extensions() <= HartIsa::kMaxExtensions);
+    FUZZ_CHECK(visited <= isa.listed_extensions() * 7 + 4);  // "g" is 7 names, "i" implies 4
+    FUZZ_CHECK(isa.has("i"));
+
+    const MachineFeatures everything{~uint64_t{0}, true, true};
+    const GuestIsa guest = guest_isa_of(isa, everything);
+    FUZZ_CHECK(!guest.has("h") && !guest.has("v") && guest.has("i"));
+    std::string string, list;
+    render_guest_isa_string(guest, [&](std::string_view piece) { string.append(piece); });
+    render_guest_isa_list(guest, [&](std::string_view piece) { list.append(piece); });
+    FUZZ_CHECK(string.size() <= guest_isa_string_capacity());
+    FUZZ_CHECK(list.size() <= guest_isa_list_capacity());
+    // The list joined with '_' before each multi-letter name is the string.
+    std::string joined = "rv64";
+    for (size_t start = 0; start < list.size();) {
+        const size_t end = list.find('\0', start);
+        if (end - start > 1) joined += '_';
+        joined.append(list, start, end - start);
+        start = end + 1;
+    }
+    joined += '\0';
+    FUZZ_CHECK(joined == string);
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::reset_fakes();
@@ -25,8 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!hart.mmu_type.empty())
             FUZZ_CHECK(fuzz::within(hart.mmu_type.data(), hart.mmu_type.size(), data, size));
         FUZZ_CHECK(p.hart(hart.hart_id) != nullptr);
-        (void)hart.isa.has("h");
-        (void)hart.isa.has("sstc");
+        check_hart_isa(hart.isa, data, size);
     }
     for (unsigned i = 0; i < p.reserved_count; ++i)
         FUZZ_CHECK(p.reserved[i].size <= ~uint64_t{0} - p.reserved[i].base);
