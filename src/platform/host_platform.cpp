@@ -115,6 +115,15 @@ Status read_memory(const Fdt& fdt, HostPlatform& p, Cells root_cells) {
     return halyard::ok();
 }
 
+// A cache-block size property: one cell, a power of two, at most a page.
+uint32_t cache_block_size(const Fdt& fdt, FdtNode cpu, std::string_view name) {
+    const FdtProperty size = fdt.property(cpu, name);
+    const uint32_t value = size.u32();
+    if (size.value.size() != 4 || value == 0 || value > 4096 || (value & (value - 1)) != 0)
+        return 0;
+    return value;
+}
+
 void read_harts(const Fdt& fdt, HostPlatform& p) {
     unsigned ignored = 0;
     FdtNode cpus;
@@ -143,6 +152,9 @@ void read_harts(const Fdt& fdt, HostPlatform& p) {
                                             fdt.property(node, "riscv,isa-extensions"));
         log_hart_isa_notes(hart.hart_id, hart.isa);
         hart.mmu_type = fdt.property(node, "mmu-type").string();
+        hart.cache_blocks.cbom = cache_block_size(fdt, node, "riscv,cbom-block-size");
+        hart.cache_blocks.cboz = cache_block_size(fdt, node, "riscv,cboz-block-size");
+        hart.cache_blocks.cbop = cache_block_size(fdt, node, "riscv,cbop-block-size");
         if (p.timebase_frequency == 0)
             p.timebase_frequency = fdt.property(node, "timebase-frequency").u32();
         return true;

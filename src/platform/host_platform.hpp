@@ -22,6 +22,16 @@ struct MemoryRange {
     bool overlaps(uint64_t b, uint64_t s) const { return b < end() && base < b + s; }
 };
 
+// The cache-block sizes of the CMO extensions, from a cpu node's
+// riscv,cbom-block-size, riscv,cboz-block-size and riscv,cbop-block-size. A
+// size is only known if its property is one cell holding a power of two no
+// larger than a page; 0 otherwise (absent, or not a block size any hart has).
+struct CacheBlockSizes {
+    uint32_t cbom = 0;  // Zicbom: cbo.clean, cbo.flush, cbo.inval
+    uint32_t cboz = 0;  // Zicboz: cbo.zero
+    uint32_t cbop = 0;  // Zicbop: prefetch.*
+};
+
 struct HostHart {
     uint64_t hart_id = 0;
     int plic_s_context = -1;  // this hart's S-mode context of the host PLIC, if any
@@ -29,6 +39,7 @@ struct HostHart {
     // e.g. "riscv,sv48"; informational only: a guest's mmu-type is always
     // Sv39, whatever the host offers (see guest_dtb.cpp).
     std::string_view mmu_type;
+    CacheBlockSizes cache_blocks;
 };
 
 struct HostPlatform {

@@ -42,6 +42,16 @@ void add_isa(FdtBuilder& b, const GuestIsa& isa) {
     b.end_property();
 }
 
+// The block size of each CMO extension the guest has, as the host hart's DT
+// gives it: software cannot use Zicbom, Zicboz or Zicbop without it (Linux
+// turns them off when it is missing). The guest keeps the extension either
+// way, as the host's own DT said it.
+void add_cache_block_sizes(FdtBuilder& b, const GuestIsa& isa, const CacheBlockSizes& sizes) {
+    if (isa.has("zicbom") && sizes.cbom != 0) b.property_u32("riscv,cbom-block-size", sizes.cbom);
+    if (isa.has("zicboz") && sizes.cboz != 0) b.property_u32("riscv,cboz-block-size", sizes.cboz);
+    if (isa.has("zicbop") && sizes.cbop != 0) b.property_u32("riscv,cbop-block-size", sizes.cbop);
+}
+
 void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
     b.begin_node("cpus");
     b.property_u32("#address-cells", 1);
@@ -56,6 +66,7 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
         b.property_string("status", "okay");
         b.property_string("compatible", "riscv");
         add_isa(b, spec.isa);
+        add_cache_block_sizes(b, spec.isa, spec.cache_blocks);
         b.property_string("mmu-type", kGuestMmuType);
         b.begin_node("interrupt-controller");
         b.property_u32("#address-cells", 0);

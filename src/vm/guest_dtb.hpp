@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lib/result.hpp"
+#include "platform/host_platform.hpp"
 #include "vm/guest_isa.hpp"
 
 namespace halyard {
@@ -19,7 +20,8 @@ struct GuestDtbSpec {
     uint64_t ram_base;
     uint64_t ram_size;
     unsigned vcpu_count;
-    GuestIsa isa;  // what every vCPU is told it has
+    GuestIsa isa;                  // what every vCPU is told it has
+    CacheBlockSizes cache_blocks;  // the host hart's (0: unknown)
     uint32_t timebase_frequency;
     std::string_view bootargs;
     uint64_t initrd_start;  // 0 when there is no initrd

@@ -132,6 +132,7 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
                                 vm.ram.size,
                                 vm.vcpu_count,
                                 vm.guest_isa,
+                                platform.harts[0].cache_blocks,
                                 platform.timebase_frequency,
                                 image.bootargs,
                                 vm.initrd_gpa,

@@ -43,11 +43,13 @@ std::string_view text_of(std::span<const uint8_t> bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::reset_fakes();
     HartIsa host_isa;
+    CacheBlockSizes cache_blocks;
     HostPlatform platform;
     const Fdt host = Fdt::from(data, size);
     size_t rest = 0;
     if (host.valid() && read_host_platform(host, platform)) {
         host_isa = platform.harts[0].isa;
+        cache_blocks = platform.harts[0].cache_blocks;
         rest = host.total_size();
     }
     fuzz::Input in(data + rest, size - rest);
@@ -56,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const FdtProperty isa_base = property_from(in, "riscv,isa-base");
         const FdtProperty isa_extensions = property_from(in, "riscv,isa-extensions");
         host_isa = HartIsa::from_properties(isa_string, isa_base, isa_extensions);
+        cache_blocks = {in.take<uint32_t>(), in.take<uint32_t>(), in.take<uint32_t>()};
     }
 
     GuestDtbSpec spec{};
@@ -73,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     machine.guest_envcfg = in.edgy_u64();
     machine.svadu = in.take_bool();
     spec.isa = guest_isa_of(host_isa, machine);
+    spec.cache_blocks = cache_blocks;
     FUZZ_CHECK(!spec.isa.has("h") && !spec.isa.has("v"));
     FUZZ_CHECK(host_isa.usable() || spec.isa.empty());
     char isa[64];
@@ -95,6 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (fdt.property(node, "device_type").string() != "cpu") return true;
         ++cpus;
         FUZZ_CHECK(fdt.property(node, "mmu-type").string() == "riscv,sv39");
+        // A CMO block size only with its extension.
+        FUZZ_CHECK(!fdt.property(node, "riscv,cbom-block-size").valid() || spec.isa.has("zicbom"));
+        FUZZ_CHECK(!fdt.property(node, "riscv,cboz-block-size").valid() || spec.isa.has("zicboz"));
+        FUZZ_CHECK(!fdt.property(node, "riscv,cbop-block-size").valid() || spec.isa.has("zicbop"));
         // Read back as a host would: the same answers from either form.
         const FdtProperty string = fdt.property(node, "riscv,isa");
         const FdtProperty list = fdt.property(node, "riscv,isa-extensions");

@@ -393,6 +393,25 @@ TEST_F(GuestDtbTest, MmuTypeIsSv39WhateverTheHostOffers) {
     for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv39");
 }
 
+TEST_F(GuestDtbTest, CacheBlockSizesOnlyWithTheirExtensionAndAKnownSize) {
+    GuestDtbSpec spec = default_spec();
+    spec.isa =
+        guest_isa_of(HartIsa::from_isa_string("rv64imafdch_zicbom_zicbop_sstc"), kFullMachine);
+    spec.cache_blocks = {64, 32, 0};
+    Fdt fdt = build(spec);
+    for (FdtNode cpu : cpu_nodes(fdt)) {
+        EXPECT_EQ(fdt.property(cpu, "riscv,cbom-block-size").u32(), 64u);
+        EXPECT_FALSE(fdt.property(cpu, "riscv,cboz-block-size").valid()) << "no zicboz";
+        EXPECT_FALSE(fdt.property(cpu, "riscv,cbop-block-size").valid()) << "size unknown";
+    }
+    spec.isa =
+        guest_isa_of(HartIsa::from_isa_string("rv64imafdch_zicbom_zicbop_sstc"), MachineFeatures{});
+    fdt = build(spec);
+    for (FdtNode cpu : cpu_nodes(fdt))
+        EXPECT_FALSE(fdt.property(cpu, "riscv,cbom-block-size").valid())
+            << "no zicbom without CBIE/CBCFE";
+}
+
 TEST_F(GuestDtbTest, EachCpuHasAnInterruptControllerWithItsOwnPhandle) {
     GuestDtbSpec spec = default_spec();
     spec.vcpu_count = 4;

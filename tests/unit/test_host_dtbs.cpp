@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fdt/fdt.hpp"
@@ -123,6 +124,7 @@ class HostDtbs : public ::testing::TestWithParam<HostDtb> {
         spec.ram_size = 128ull << 20;
         spec.vcpu_count = vcpus;
         spec.isa = guest_isa_of(platform_.harts[0].isa, machine);
+        spec.cache_blocks = platform_.harts[0].cache_blocks;
         spec.timebase_frequency = platform_.timebase_frequency;
         spec.bootargs = "console=ttyS0 earlycon=sbi";
         guest_.assign(guest::kDtbMaxSize, 0);
@@ -152,6 +154,10 @@ TEST_P(HostDtbs, EveryHartIsReadFromTheFormItsQemuWrites) {
         EXPECT_TRUE(hart.isa.has("sstc"));
         EXPECT_LE(hart.isa.listed_extensions(), HartIsa::kMaxExtensions);
         EXPECT_EQ(hart.mmu_type, GetParam().qemu10 ? "riscv,sv57" : "riscv,sv48");
+        const uint32_t block = GetParam().qemu10 ? 64 : 0;
+        EXPECT_EQ(hart.cache_blocks.cbom, block);
+        EXPECT_EQ(hart.cache_blocks.cboz, block);
+        EXPECT_EQ(hart.cache_blocks.cbop, block);
     }
 }
 
@@ -235,6 +241,16 @@ TEST_P(HostDtbs, TheGuestDtbNamesOneSetTwiceWithoutWhatAGuestCannotUse) {
             EXPECT_EQ(names.count("svadu") == 1, GetParam().qemu10 && machine.svadu);
             EXPECT_EQ(names.count("svade") == 1, GetParam().qemu10)
                 << "A/D faults until the guest enables Svadu";
+            // QEMU 10 gives 64-byte blocks; each size comes with its extension.
+            const std::pair<const char*, const char*> kBlockSizes[] = {
+                {"zicbom", "riscv,cbom-block-size"},
+                {"zicboz", "riscv,cboz-block-size"},
+                {"zicbop", "riscv,cbop-block-size"}};
+            for (const auto& [extension, property] : kBlockSizes) {
+                const FdtProperty size = guest.property(cpu, property);
+                EXPECT_EQ(size.valid(), names.count(extension) == 1) << property;
+                EXPECT_EQ(size.u32(), size.valid() ? 64u : 0u) << property;
+            }
             return true;
         });
         EXPECT_EQ(cpu_count, capacity::kVcpusPerVm);

@@ -807,6 +807,44 @@ TEST(HostPlatform, HartIdsComeFromReg) {
     EXPECT_TRUE(p.hart(0x11)->isa.has("h"));
 }
 
+// A cache-block size is one cell holding a power of two no larger than a
+// page; anything else is not a size any hart has and is read as unknown.
+TEST(HostPlatform, CacheBlockSizesOfTheCmoExtensions) {
+    struct Case {
+        std::vector<uint32_t> cells;
+        uint32_t expected;
+    };
+    for (const Case& c :
+         {Case{{64}, 64}, Case{{32}, 32}, Case{{4096}, 4096}, Case{{0}, 0}, Case{{48}, 0},
+          Case{{8192}, 0}, Case{{0x80000000}, 0}, Case{{0, 64}, 0}, Case{{}, 0}}) {
+        SCOPED_TRACE(c.cells.empty() ? "empty" : std::to_string(c.cells.back()));
+        const std::vector<uint8_t> blob = make_tree([&](FdtBuilder& b) {
+            add_memory(b, 0x8000'0000, kGiB);
+            b.begin_node("cpus");
+            b.property_u32("#address-cells", 1);
+            b.property_u32("#size-cells", 0);
+            b.property_u32("timebase-frequency", 1000000);
+            b.begin_node("cpu@0");
+            b.property_string("device_type", "cpu");
+            b.property_u32("reg", 0);
+            b.property_string("riscv,isa", "rv64imafdch_zicbom_zicboz_zicbop");
+            std::vector<uint8_t> bytes;
+            for (uint32_t cell : c.cells)
+                for (int shift = 24; shift >= 0; shift -= 8)
+                    bytes.push_back(static_cast<uint8_t>(cell >> shift));
+            b.property("riscv,cbom-block-size", bytes);
+            b.property_u32("riscv,cboz-block-size", 64);
+            b.end_node();
+            b.end_node();
+        });
+        HostPlatform p;
+        ASSERT_TRUE(read(blob, p));
+        EXPECT_EQ(p.harts[0].cache_blocks.cbom, c.expected);
+        EXPECT_EQ(p.harts[0].cache_blocks.cboz, 64u);
+        EXPECT_EQ(p.harts[0].cache_blocks.cbop, 0u) << "absent";
+    }
+}
+
 TEST(HostPlatform, TimebaseOnTheCpuNode) {
     HostPlatform p;
     ASSERT_TRUE(read(make_tree([](FdtBuilder& b) {
