@@ -14,7 +14,10 @@ set(HALYARD_WARNINGS -Wall -Wextra)
 # The hypervisor image itself (arch/ and src/): the strict set, as errors.
 set(HALYARD_IMAGE_WARNINGS -Wall -Wextra -Wshadow -Wconversion -Werror
     $<$<COMPILE_LANGUAGE:CXX>:-Wold-style-cast>)
-set(HALYARD_TARGET_LINK_FLAGS -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
+# One LTO partition: the images are small, whole-program optimisation sees
+# all of each, and lto-wrapper has no parallel jobs to warn about.
+set(HALYARD_TARGET_LINK_FLAGS -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+    -flto-partition=one)
 
 # halyard_flat_image(target) makes TARGET.bin next to the ELF.
 function(halyard_flat_image target)
