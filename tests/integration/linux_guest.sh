@@ -25,6 +25,7 @@ write_workload_script() {
     cat <<'SCRIPT'
 echo "init: $(grep -c ^processor /proc/cpuinfo) CPUs online"
 grep -m1 '^isa' /proc/cpuinfo
+grep -m1 '^mmu' /proc/cpuinfo
 # A small parallel workload: one md5sum of 4 MiB per CPU.
 for i in $(seq "$(nproc)"); do
     (dd if=/dev/zero bs=1M count=4 2>/dev/null | md5sum > /tmp/sum$i) &
