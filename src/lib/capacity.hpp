@@ -24,8 +24,8 @@ inline constexpr unsigned kPlicSources = 64;  // interrupt ids 0..63 of a VM's P
 inline constexpr unsigned kPlicContexts = 8;  // one S-mode context per vCPU
 inline constexpr unsigned kFdtDepth = 64;     // node nesting the FDT reader follows
 // Extension names one host hart's ISA description may list (QEMU 10's
-// -cpu max lists about 140). Nothing is copied; the limit bounds the work of
-// matching a hostile list against what guests may be offered.
+// -cpu max lists about 140). Nothing is copied; a longer list is refused as
+// not a real hart's. (The bytes walked are bounded by the DT's size only.)
 inline constexpr size_t kHostIsaExtensions = 512;
 
 static_assert(kVcpusPerVm <= kHarts, "each vCPU is pinned to a hart of its own");

@@ -24,7 +24,9 @@
 // names are matched exactly (the bindings allow lowercase only, so "H" or a
 // non-ASCII byte is simply an unknown name), empty names and duplicates are
 // harmless, and a description of more than capacity::kHostIsaExtensions
-// names is refused rather than walked at every question.
+// names is refused. That limit does not bound the bytes walked (separators and
+// empty names are not counted): each has() walks the whole property, which is
+// linear in the DT's size and asked only a few times per hart and per VM.
 
 #include <cstddef>
 #include <cstdint>

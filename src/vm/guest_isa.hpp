@@ -99,7 +99,8 @@ inline constexpr GuestExtension kGuestExtensions[] = {
     {"zbkc"},
     {"zbkx"},
     {"zbs"},
-    {"zk"},
+    // Not "zk": it stands for Zkn + Zkr + Zkt, and Zkr's seed CSR traps in
+    // VS/VU-mode; Zkn and Zkt are offered on their own.
     {"zkn"},
     {"zknd"},
     {"zkne"},
