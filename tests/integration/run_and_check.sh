@@ -30,13 +30,8 @@
 set -u
 
 if [[ -n ${HALYARD_RUN_QEMU:-} ]]; then
-    repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-    # shellcheck source=tools/lib/qemu.sh
-    source "$repo_root/tools/lib/qemu.sh"
-    if ! select_qemu "$HALYARD_RUN_QEMU"; then
-        echo "SKIP: $qemu_problem"
-        exit 77
-    fi
+    # shellcheck source=tests/integration/direct_qemu.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/direct_qemu.sh" # exits 77 without that QEMU
 fi
 
 usage() {

@@ -87,3 +87,16 @@ select_qemu() {
     qemu_label=qemu${qemu_version%%.*}
     qemu_initrd_max_offset=$(initrd_max_offset_for "$qemu_version")
 }
+
+# select_or_fetch_qemu CHOICE: select_qemu, after running tools/fetch-qemu (its output on stderr)
+# when the backports QEMU has not been unpacked yet; returns 1 with the reason in qemu_problem.
+select_or_fetch_qemu() {
+    select_qemu "$1" && return 0
+    [[ $1 == backports && ! -x $(backports_qemu_launcher) ]] || return 1
+    echo "no bookworm-backports QEMU in build/qemu yet: running tools/fetch-qemu" >&2
+    if ! "$repo_root/tools/fetch-qemu" >&2; then
+        qemu_problem="--qemu backports: tools/fetch-qemu failed (above)"
+        return 1
+    fi
+    select_qemu "$1"
+}
