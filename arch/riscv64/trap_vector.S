@@ -12,21 +12,32 @@
  *     VmCpuRegisters of the vCPU that exited (arch::current_vcpu_registers());
  *     the guest's gp and tp are saved and restored with the other registers.
  *
- * A guest exit saves x1..x31, sepc and scause into VmCpuRegisters, switches
- * to this hart's stack (VmCpuRegisters::hyp_stack_top) and calls
- * halyard_vmexit(regs), which returns the VmCpuRegisters to run next; the
- * entry path then restores everything and sret's (hstatus.SPV and
- * sstatus.SPP, set by the trap, select VS-mode or VU-mode). */
+ * Every exit takes the fast path first: it saves only the registers compiled
+ * code may change (VCPU_EXIT_SAVED_GPRS, and tp), switches to this hart's
+ * stack (VmCpuRegisters::hyp_stack_top) and calls
+ * halyard_vmexit_fast(regs, scause, sepc) (src/exit/vmexit_entry.cpp).
+ *   - It returns 0 when it handled the exit (the frequent SBI calls and
+ *     device accesses) without touching the registers that were not saved:
+ *     those still hold the guest's values, as the calling convention
+ *     preserved them. It set sepc itself; the saved registers are reloaded
+ *     and the guest resumes.
+ *   - Anything else returns nonzero, having changed nothing but
+ *     regs->sepc and regs->trap.scause (which it fills in). The rest of the
+ *     guest's registers (VCPU_CALLEE_SAVED_GPRS) are saved too, and
+ *     halyard_vmexit(regs) returns the VmCpuRegisters to run next; the entry
+ *     path then restores everything and sret's (hstatus.SPV and
+ *     sstatus.SPP, set by the trap, select VS-mode or VU-mode). */
 
 #include "halyard/vm_cpu_registers_offsets.h"
 
 #define GPR(n) (VCPU_REGS_GPR_BASE + (n) * 8)
 
-/* Every guest register except a0 (x10), which travels through sscratch.
- * One list for save and restore so that they cannot drift apart. */
-.macro for_each_guest_gpr_but_a0 op
-    .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    \op     x\n, GPR(\n)(a0)
+/* op (sd or ld) on each register of a list, at its slot in VmCpuRegisters
+ * (addressed by `base`). One list per group, shared by save and restore, so
+ * that they cannot drift apart. */
+.macro for_each_gpr op, base, list:vararg
+    .irp n, \list
+    \op     x\n, GPR(\n)(\base)
     .endr
 .endm
 
@@ -34,28 +45,38 @@
     .balign 4
     .globl halyard_trap_vector
 halyard_trap_vector:
-    csrrw   a0, sscratch, a0
-    beqz    a0, host_trap_entry
-    for_each_guest_gpr_but_a0 sd
-    csrr    t0, sscratch
-    sd      t0, GPR(10)(a0)
-    csrr    t1, sepc
-    sd      t1, VCPU_REGS_SEPC(a0)
-    csrr    t2, scause
-    sd      t2, VCPU_REGS_SCAUSE(a0)
-    csrw    sscratch, zero
-    mv      tp, a0
-    ld      sp, VCPU_REGS_HYP_STACK_TOP(a0)
+    csrrw   tp, sscratch, tp          /* tp = the vCPU's registers, or 0 */
+    beqz    tp, host_trap_entry
+    for_each_gpr sd, tp, VCPU_EXIT_SAVED_GPRS
+    csrr    t0, sscratch              /* the guest's tp */
+    sd      t0, GPR(4)(tp)
+    csrw    sscratch, zero            /* Halyard runs */
+    ld      sp, VCPU_REGS_HYP_STACK_TOP(tp)
+    mv      a0, tp
+    csrr    a1, scause
+    csrr    a2, sepc
+    call    halyard_vmexit_fast
+    bnez    a0, full_exit
+    csrw    sscratch, tp              /* the guest runs again */
+    for_each_gpr ld, tp, VCPU_EXIT_SAVED_GPRS
+    ld      tp, GPR(4)(tp)
+    sret
+
+full_exit:
+    for_each_gpr sd, tp, VCPU_CALLEE_SAVED_GPRS
+    mv      a0, tp
     call    halyard_vmexit
     /* fall through with a0 = the registers to resume */
 
     .globl halyard_enter_guest
 halyard_enter_guest:
-    ld      t0, VCPU_REGS_SEPC(a0)
+    mv      tp, a0
+    ld      t0, VCPU_REGS_SEPC(tp)
     csrw    sepc, t0
-    csrw    sscratch, a0
-    for_each_guest_gpr_but_a0 ld
-    ld      a0, GPR(10)(a0)
+    csrw    sscratch, tp
+    for_each_gpr ld, tp, VCPU_EXIT_SAVED_GPRS
+    for_each_gpr ld, tp, VCPU_CALLEE_SAVED_GPRS
+    ld      tp, GPR(4)(tp)
     sret
 
 /* A trap taken in HS-mode itself: a bug in Halyard, or a guest-memory access
@@ -74,7 +95,7 @@ halyard_enter_guest:
 .endm
 
 host_trap_entry:
-    csrrw   a0, sscratch, a0      /* a0 back, sscratch 0 again */
+    csrrw   tp, sscratch, tp      /* tp back, sscratch 0 again */
     addi    sp, sp, -HOST_FRAME_SIZE
     for_each_host_gpr sd
     addi    t0, sp, HOST_FRAME_SIZE

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 
 #include "halyard/vm_cpu_registers_offsets.h"
 
@@ -91,5 +92,31 @@ static_assert(offsetof(VmCpuRegisters, trap.htval) == VCPU_REGS_HTVAL);
 static_assert(offsetof(VmCpuRegisters, trap.htinst) == VCPU_REGS_HTINST);
 static_assert(offsetof(VmCpuRegisters, hyp_stack_top) == VCPU_REGS_HYP_STACK_TOP);
 static_assert(sizeof(VmCpuRegisters) == VCPU_REGS_SIZE);
+
+// The registers of an exit's fast path (arch/riscv64/trap_vector.S). It saves
+// VCPU_EXIT_SAVED_GPRS and tp before calling C++; the other registers still
+// hold the guest's values, which compiled code preserves, and are in
+// VmCpuRegisters only once the exit leaves the fast path. So the fast path
+// may read or write gpr[n] only for n in kFastPathGprs (x0 reads as 0).
+constexpr uint32_t gpr_mask(std::initializer_list<unsigned> registers) {
+    uint32_t mask = 0;
+    for (unsigned n : registers) mask |= 1u << n;
+    return mask;
+}
+inline constexpr uint32_t kExitSavedGprs = gpr_mask({VCPU_EXIT_SAVED_GPRS});
+inline constexpr uint32_t kCalleeSavedGprs = gpr_mask({VCPU_CALLEE_SAVED_GPRS});
+inline constexpr uint32_t kFastPathGprs = kExitSavedGprs | gpr_mask({kZero, kTp});
+// Everything the C++ calling convention lets a callee change must be saved
+// before the call (RISC-V psABI, "Integer Register Convention")...
+static_assert((kExitSavedGprs & gpr_mask({kRa, kT0, kT1, kT2, kT3, kT4, kT5, kT6, kA0, kA1, kA2,
+                                          kA3, kA4, kA5, kA6, kA7, kSp})) ==
+              gpr_mask({kRa, kT0, kT1, kT2, kT3, kT4, kT5, kT6, kA0, kA1, kA2, kA3, kA4, kA5, kA6,
+                        kA7, kSp}));
+// ...the rest are the callee-saved registers and gp, and together with tp
+// (saved through sscratch) the two lists name x1..x31 once each.
+static_assert(kCalleeSavedGprs ==
+              gpr_mask({kGp, kS0, kS1, kS2, kS3, kS4, kS5, kS6, kS7, kS8, kS9, kS10, kS11}));
+static_assert((kExitSavedGprs & kCalleeSavedGprs) == 0);
+static_assert((kExitSavedGprs | kCalleeSavedGprs | gpr_mask({kTp})) == ~1u);
 
 }  // namespace halyard

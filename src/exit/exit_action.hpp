@@ -14,4 +14,10 @@ enum class ExitAction : uint8_t {
     kVmStopping,  // the VM is stopping or rebooting (seen at a host IPI): this vCPU stops
 };
 
+// What the exit fast path did (the value the trap vector tests for zero).
+enum class FastExit : uint64_t {
+    kDone = 0,      // the guest resumes
+    kFullExit = 1,  // vmexit_handler takes the exit
+};
+
 }  // namespace halyard

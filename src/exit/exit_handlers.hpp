@@ -11,6 +11,11 @@
 namespace halyard {
 
 ExitAction handle_sbi_call(Vcpu& vcpu);
+// The fast-path halves (see try_fast_exit in vmexit_handler.hpp).
+// Out of line, so that each keeps its own (few) registers: the exit path
+// saves no more than the one taken needs.
+[[gnu::noinline]] FastExit try_fast_sbi_call(Vcpu& vcpu, uint64_t sepc);
+[[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] ExitAction handle_guest_page_fault(Vcpu& vcpu);  // load/store (21, 23)
 [[gnu::noinline]] ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);    // fetch (20)
 [[gnu::noinline, gnu::cold]] ExitAction handle_illegal_instruction(Vcpu& vcpu);  // 2 and 22

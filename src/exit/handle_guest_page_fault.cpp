@@ -21,6 +21,7 @@ bool is_store_fault(const Vcpu& vcpu) {
 }
 
 constexpr uint64_t kPageOffsetMask = 0xFFF;
+constexpr uint32_t kAllGprs = ~0u;
 
 // A raw instruction does not say whether the fault is on a later part of a
 // split misaligned access (htinst's Addr. Offset does): work it out from the
@@ -29,10 +30,14 @@ constexpr uint64_t kPageOffsetMask = 0xFFF;
 // for multi-byte accesses. An offset of `width` or more means the instruction
 // does not compute stval at all (sepc's instruction was rewritten after the
 // fault; see handle_guest_page_fault): it is then decoded as it stands.
+// kOffsetUnknown if the base register is not among `readable_gprs`.
+constexpr uint8_t kOffsetUnknown = 0xFF;
 [[gnu::noinline, gnu::cold]] uint8_t address_offset_from_registers(const Vcpu& vcpu, uint32_t insn,
-                                                                   unsigned width) {
+                                                                   unsigned width,
+                                                                   uint32_t readable_gprs) {
     const AddressOperands operands = decode_address_operands(insn);
     if (!operands.valid) return 0;
+    if ((readable_gprs >> operands.base & 1) == 0) return kOffsetUnknown;
     const uint64_t base = vcpu.regs.gpr[operands.base];  // gpr[0] is always 0
     const uint64_t address = base + static_cast<uint64_t>(int64_t{operands.offset});
     const uint64_t offset = vcpu.regs.trap.stval - address;
@@ -40,25 +45,39 @@ constexpr uint64_t kPageOffsetMask = 0xFFF;
 }
 
 // The faulting instruction: the transformed one from htinst when the hart
-// wrote one there, else read from guest memory at sepc (QEMU 7.2 leaves
+// wrote one there, else read from guest memory at `pc` (QEMU 7.2 leaves
 // htinst 0; QEMU 10 fills it: docs/htinst.md). A nonzero value we do not
 // recognise counts as zero (hypervisor.adoc: software "may safely treat an
 // unrecognized value in a trap instruction register the same as zero").
-[[gnu::always_inline]] inline bool fetch_and_decode(Vcpu& vcpu, DecodeResult& decoded) {
+// Returns where the instruction came from, or kCount if it could not be read
+// or needs a register not among `readable_gprs` (the fast path has only
+// kFastPathGprs in vcpu.regs).
+[[gnu::always_inline]] inline MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc,
+                                                                uint32_t readable_gprs,
+                                                                DecodeResult& decoded) {
     const uint64_t htinst = vcpu.regs.trap.htinst;
     if (htinst != 0) {
         decoded = decode_htinst(htinst);
-        if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]] {
-            count_mmio_decode(vcpu, MmioDecodeSource::kHtinst);
-            return true;
-        }
+        if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]]
+            return MmioDecodeSource::kHtinst;
     }
     uint32_t insn = 0;
-    if (!arch::read_guest_instruction(vcpu.regs.sepc, insn)) return false;
-    count_mmio_decode(vcpu, MmioDecodeSource::kGuestMemory);
+    if (!arch::read_guest_instruction(pc, insn)) return MmioDecodeSource::kCount;
     decoded = decode_raw_instruction(insn);
-    if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]]
-        decoded.addr_offset = address_offset_from_registers(vcpu, insn, decoded.access.width);
+    if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]] {
+        decoded.addr_offset =
+            address_offset_from_registers(vcpu, insn, decoded.access.width, readable_gprs);
+        if (decoded.addr_offset == kOffsetUnknown) return MmioDecodeSource::kCount;
+    }
+    return MmioDecodeSource::kGuestMemory;
+}
+
+// The full exit path's fetch: all registers are in vcpu.regs; counts where
+// the instruction came from. False if it could not be read.
+bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded) {
+    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, kAllGprs, decoded);
+    if (source == MmioDecodeSource::kCount) return false;
+    count_mmio_decode(vcpu, source);
     return true;
 }
 
@@ -92,7 +111,7 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
 // Nothing but RAM and devices exist in a VM's guest-physical space.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_unmapped(Vcpu& vcpu, uint64_t gpa) {
     DecodeResult decoded{};
-    const bool fetched = fetch_and_decode(vcpu, decoded);
+    const bool fetched = fetch_decode_and_count(vcpu, decoded);
     const bool store = refused_access_is_store(vcpu, fetched, decoded);
     if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) {
         // The guest's own VS-stage page-table walk touched a non-RAM
@@ -150,45 +169,76 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
     return inject_access_fault(vcpu, store, gpa, "access runs past the device");
 }
 
+// Whether `decoded` is an access the device `region` emulates as it stands.
+bool emulable(const Vcpu& vcpu, const DecodeResult& decoded, const MmioRegion& region,
+              uint64_t gpa) {
+    const MmioAccess& access = decoded.access;
+    return decoded.status == DecodeStatus::kOk && access.is_store == is_store_fault(vcpu) &&
+           ((gpa & (access.width - 1)) | decoded.addr_offset) == 0 &&
+           region.contains(gpa, access.width);
+}
+
+// Only what the hart reported (htval, stval, scause) says where the access
+// goes; the instruction only says how wide it is, which register it uses and
+// how far sepc moves. So an instruction rewritten by another vCPU between the
+// fault and the read at sepc (htinst 0) can only make this vCPU's own access
+// wrong, within its own device and registers.
+[[gnu::always_inline]] inline void emulate(Vcpu& vcpu, const MmioRegion& region, uint64_t gpa,
+                                           const MmioAccess& access) {
+    const uint64_t offset = gpa - region.base;
+    if (access.is_store) {
+        // The whole register: a device keeps the low `width` bytes (MmioBus).
+        region.write(region.device, offset, access.width, vcpu.regs.gpr[access.reg]);
+    } else {
+        const uint64_t value = region.read(region.device, offset, access.width);
+        if (access.reg != 0)
+            vcpu.regs.gpr[access.reg] = extend(value, access.width, access.sign_extend);
+    }
+}
+
+uint64_t fault_gpa(const TrapCsrs& trap) {
+    return (trap.htval << 2) | (trap.stval & 3);
+}
+
 }  // namespace
 
-ExitAction handle_guest_page_fault(Vcpu& vcpu) {
+FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
-    // Read before anything (such as HLVX) can trap and overwrite them.
+    // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
     trap.stval = arch::csr_read<Csr::stval>();
     trap.htval = arch::csr_read<Csr::htval>();
     trap.htinst = arch::csr_read<Csr::htinst>();
-    const uint64_t gpa = (trap.htval << 2) | (trap.stval & 3);
+    const uint64_t gpa = fault_gpa(trap);
 
+    const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
+    if (region == nullptr || is_htinst_pseudoinstruction(trap.htinst)) [[unlikely]]
+        return FastExit::kFullExit;
+    DecodeResult decoded{};
+    const MmioDecodeSource source = fetch_and_decode(vcpu, sepc, kFastPathGprs, decoded);
+    if (source == MmioDecodeSource::kCount || !emulable(vcpu, decoded, *region, gpa) ||
+        ((kFastPathGprs >> decoded.access.reg) & 1) == 0) [[unlikely]]
+        return FastExit::kFullExit;
+    count_exit(vcpu, region->reason);
+    count_mmio_decode(vcpu, source);
+    emulate(vcpu, *region, gpa, decoded.access);
+    arch::csr_write<Csr::sepc>(sepc + decoded.access.insn_length);
+    return FastExit::kDone;
+}
+
+ExitAction handle_guest_page_fault(Vcpu& vcpu) {
+    const TrapCsrs& trap = vcpu.regs.trap;
+    const uint64_t gpa = fault_gpa(trap);
     const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
     if (region == nullptr || is_htinst_pseudoinstruction(trap.htinst)) [[unlikely]]
         return refuse_unmapped(vcpu, gpa);
     count_exit(vcpu, region->reason);
 
-    // Only what the hart reported (htval, stval, scause) says where the
-    // access goes; the instruction only says how wide it is, which register
-    // it uses and how far sepc moves. So an instruction rewritten by another
-    // vCPU between the fault and the read at sepc (htinst 0) can only make
-    // this vCPU's own access wrong, within its own device and registers.
     DecodeResult decoded{};
-    const bool fetched = fetch_and_decode(vcpu, decoded);
-    const MmioAccess access = decoded.access;
-    if (!fetched || decoded.status != DecodeStatus::kOk ||
-        access.is_store != is_store_fault(vcpu) ||
-        ((gpa & (access.width - 1)) | decoded.addr_offset) != 0 ||
-        !region->contains(gpa, access.width)) [[unlikely]]
+    const bool fetched = fetch_decode_and_count(vcpu, decoded);
+    if (!fetched || !emulable(vcpu, decoded, *region, gpa)) [[unlikely]]
         return refuse_device_access(vcpu, fetched, decoded, gpa);
-
-    const uint64_t offset = gpa - region->base;
-    if (access.is_store) {
-        // The whole register: a device keeps the low `width` bytes (MmioBus).
-        region->write(region->device, offset, access.width, vcpu.regs.gpr[access.reg]);
-    } else {
-        const uint64_t value = region->read(region->device, offset, access.width);
-        if (access.reg != 0)
-            vcpu.regs.gpr[access.reg] = extend(value, access.width, access.sign_extend);
-    }
-    vcpu.regs.sepc += access.insn_length;
+    emulate(vcpu, *region, gpa, decoded.access);
+    vcpu.regs.sepc += decoded.access.insn_length;
     return ExitAction::kResume;
 }
 

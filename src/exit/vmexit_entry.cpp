@@ -17,7 +17,20 @@ namespace {
 }  // namespace
 }  // namespace halyard
 
-// Returns the registers of the vCPU to resume.
+// The fast path (trap_vector.S): 0 when the exit is done and the guest resumes
+// at the sepc CSR; otherwise regs->sepc and regs->trap.scause are filled in,
+// the trap vector saves the remaining registers and calls halyard_vmexit.
+extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
+                                        uint64_t sepc) {
+    using namespace halyard;
+    // Stored first, so that the fast path's handlers can be tail calls.
+    regs->sepc = sepc;
+    regs->trap.scause = scause;
+    return static_cast<uint64_t>(try_fast_exit(Vcpu::from_registers(regs), scause, sepc));
+}
+
+// Every exit the fast path did not finish. Returns the registers of the vCPU
+// to resume.
 extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs) {
     using namespace halyard;
     Vcpu& vcpu = Vcpu::from_registers(regs);

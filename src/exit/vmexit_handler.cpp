@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "exit/vmexit_handler.hpp"
 
-#include "exit/exit_handlers.hpp"
 #include "halyard/trap_cause.hpp"
 
 namespace halyard {
+
+FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc) {
+    if (scause == cause_code(Exception::kEcallFromVs)) [[likely]]
+        return try_fast_sbi_call(vcpu, sepc);
+    if (scause == cause_code(Exception::kLoadGuestPageFault) ||
+        scause == cause_code(Exception::kStoreGuestPageFault))
+        return try_fast_device_access(vcpu, sepc);
+    return FastExit::kFullExit;
+}
 
 ExitAction vmexit_handler(Vcpu& vcpu) {
     // SBI calls are the most frequent exit: test for them before the switch.

@@ -1,13 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The C++ side of every VM exit: the trap vector has saved the guest's
-// registers, sepc and scause into vcpu.regs; this decides what happens.
+// The C++ side of every VM exit (arch/riscv64/trap_vector.S), in two steps.
 
 #include "exit/exit_action.hpp"
+#include "exit/exit_handlers.hpp"
 #include "vm/vcpu.hpp"
 
 namespace halyard {
 
+// The fast path: the exits a running guest makes most (SBI calls for its
+// timer, IPIs and fences, and device register accesses). Only the registers
+// in kFastPathGprs are in vcpu.regs; sepc is the guest's pc, and the sepc CSR
+// the resume address. Returns kDone when the exit is done (the sepc CSR then
+// points past the instruction). Returns kFullExit, having changed nothing
+// the guest or its devices can see, for every exit it does not finish, which
+// then goes to vmexit_handler.
+FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc);
+
+// Every exit: the trap vector has saved all the guest's registers and
+// try_fast_exit has set regs.sepc and regs.trap.scause (and, for load and
+// store guest-page faults, regs.trap's stval, htval and htinst).
 ExitAction vmexit_handler(Vcpu& vcpu);
 
 }  // namespace halyard

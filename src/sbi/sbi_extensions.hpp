@@ -22,4 +22,9 @@ namespace halyard {
 using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiHsm, SbiDbcn,
                                        SbiLegacy, SbiSrst, SbiHalyardStats, SbiFwft, SbiSusp>;
 
+// Those whose calls the exit fast path answers (src/exit/handle_sbi_call.cpp):
+// the ones a running kernel makes all the time. Each call of theirs must
+// return (never end the vCPU's run) and may use no guest register but a0-a7.
+using SbiFastExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence>;
+
 }  // namespace halyard

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <memory>
 
-#include "exit/vmexit_handler.hpp"
+#include "../unit/exit_path.hpp"
 #include "fuzz_support.hpp"
 #include "halyard/guest_layout.hpp"
 #include "halyard/sbi.hpp"
@@ -138,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         regs.trap.scause = cause_code(Exception::kEcallFromVs);
         fake::hart.current_registers = &regs;
         const uint64_t eid = regs.gpr[kA7], fid = regs.gpr[kA6];
-        const ExitAction action = vmexit_handler(vcpu);
+        const ExitAction action = halyard::testing::take_exit(vcpu);
         for (unsigned i = 0; i < kVcpus; ++i) {
             if (hidden[i]) vm->vcpus[i].hsm_state.store(saved[i]);
             vm->vcpus[i].requests.store(0);  // handled by their (absent) harts

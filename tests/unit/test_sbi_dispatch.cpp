@@ -36,7 +36,7 @@ TEST_F(SbiDispatch, BasePreservesRegistersOtherThanA0A1) {
     const VmCpuRegisters before = vcpu().regs;
     vcpu().regs.sepc = kPc;
     vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
-    vmexit_handler(vcpu());
+    take_exit(vcpu());
     for (unsigned r = 1; r < 32; ++r) {
         if (r == kA0 || r == kA1) continue;
         EXPECT_EQ(reg(r), before.gpr[r]) << "x" << r;
@@ -215,11 +215,11 @@ TEST_F(SbiDispatch, TimeWithoutSstcArmsTheHostTimerAndInjectsVstip) {
     // The host timer fires early (spurious): nothing injected yet.
     fake::hart[Csr::time] = 4000;
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorTimer);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
     EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVstip, 0u);
     // At the deadline: VSTIP for the guest and the host timer disarmed.
     fake::hart[Csr::time] = 5000;
-    vmexit_handler(vcpu());
+    take_exit(vcpu());
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
     EXPECT_EQ(fake::hart.firmware_calls.back().arg0, ~0ull);
     EXPECT_EQ(exits(ExitReason::kInterruptTimer), 2u);
@@ -239,14 +239,14 @@ TEST_F(SbiDispatch, TimeWithoutSstcAPastDeadlineIsPendingAtOnceUntilAFutureOne) 
     }
     // A host timer exit in between (say, from an older deadline) keeps it.
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorTimer);
-    vmexit_handler(vcpu());
+    take_exit(vcpu());
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
     // The legacy call behaves the same.
     fake::hart[Csr::hvip] = 0;
     vcpu().regs.gpr[kA0] = 5;
     vcpu().regs.gpr[kA7] = sbi::kEidLegacySetTimer;
     vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
-    vmexit_handler(vcpu());
+    take_exit(vcpu());
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u);
     // Only a future deadline (or -1) clears it.
     sbi_call(sbi::kEidTime, 0, ~0ull);

@@ -241,7 +241,7 @@ TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
     vcpu().requests = kRequestSoftwareInterrupt | kRequestFenceI | kRequestFlushGuestTlb;
     fake::hart[Csr::sip] = irq::kSsip;
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
     EXPECT_EQ(fake::hart.fence_i_count, 1u);
     EXPECT_EQ(fake::hart.hfence_vvma_count, 1u);
@@ -255,7 +255,7 @@ TEST_F(SbiSmp, HostIpiExitHandlesPostedRequests) {
     sbi_call(sbi::kEidIpi, 0, 0b01, 0);
     EXPECT_EQ(vcpu().requests.load(), 0u);
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kVmStopping);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kVmStopping);
 }
 
 }  // namespace

@@ -218,7 +218,7 @@ TEST_F(DecodePaths, GuestMemoryAndHtinstGiveTheSameResult) {
         SCOPED_TRACE(s.what);
         const Outcome from_memory = run(s, false);
         const Outcome from_htinst = run(s, true);
-        EXPECT_EQ(from_memory.guest_memory_reads, 1u);
+        EXPECT_GE(from_memory.guest_memory_reads, 1u);  // twice when the fast path declined
         EXPECT_EQ(from_htinst.guest_memory_reads, 0u) << "htinst was enough";
         Outcome same_reads = from_htinst;
         same_reads.guest_memory_reads = from_memory.guest_memory_reads;
@@ -416,7 +416,7 @@ TEST_F(VmExit, UnreadableInstructionStopsTheVm) {
     fake::hart[Csr::stval] = kLsr;
     fake::hart[Csr::htval] = kLsr >> 2;
     fake::hart[Csr::htinst] = 0;
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kStopVm);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kStopVm);
     EXPECT_NE(fake::host_console.output.find("cannot read the instruction"), std::string::npos);
 }
 
@@ -449,7 +449,7 @@ TEST_F(VmExit, FetchFromNowhereGetsAnInstructionAccessFault) {
     vcpu().regs.trap.scause = cause_code(Exception::kInstructionGuestPageFault);
     fake::hart[Csr::stval] = kPc;
     fake::hart[Csr::htval] = kPc >> 2;
-    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    ASSERT_EQ(take_exit(vcpu()), ExitAction::kResume);
     expect_injected(Exception::kInstructionAccessFault, kPc);
 }
 
@@ -458,7 +458,7 @@ TEST_F(VmExit, IllegalAndVirtualInstructionsBecomeIllegalInstructionExceptions) 
         vcpu().regs.sepc = kPc;
         vcpu().regs.trap.scause = cause_code(cause);
         fake::hart[Csr::stval] = 0x60002573;  // csrr a0, hstatus
-        ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+        ASSERT_EQ(take_exit(vcpu()), ExitAction::kResume);
         expect_injected(Exception::kIllegalInstruction, 0x60002573);
     }
     EXPECT_EQ(exits(ExitReason::kIllegalInstruction), 1u);
@@ -467,7 +467,7 @@ TEST_F(VmExit, IllegalAndVirtualInstructionsBecomeIllegalInstructionExceptions) 
 
 TEST_F(VmExit, UnexpectedTrapStopsTheVmWithALogLine) {
     vcpu().regs.trap.scause = cause_code(Exception::kLoadAccessFault);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kStopVm);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kStopVm);
     EXPECT_NE(fake::host_console.output.find("unexpected trap scause 0x5"), std::string::npos);
     EXPECT_EQ(exits(ExitReason::kOtherTrap), 1u);
 }
@@ -475,7 +475,7 @@ TEST_F(VmExit, UnexpectedTrapStopsTheVmWithALogLine) {
 TEST_F(VmExit, SoftwareAndExternalInterruptsAreAcknowledged) {
     fake::hart[Csr::sip] = irq::kSsip;
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
     EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
 }
 
@@ -489,7 +489,7 @@ TEST_F(VmExit, ConsoleInputInterruptReachesTheUartAndThePlic) {
     fake::hart.current_registers = &vcpu().regs;
     vcpu().hsm_state = HsmState::kStarted;
     vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorExternal);
-    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
     EXPECT_EQ(exits(ExitReason::kInterruptExternal), 1u);
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "VSEIP for vCPU 0";
     EXPECT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq) << "claim";

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "arch/fake_hart_state.hpp"
-#include "exit/vmexit_handler.hpp"
+#include "exit_path.hpp"
 #include "fake_host_console.hpp"
 #include "halyard/guest_layout.hpp"
 #include "halyard/trap_cause.hpp"
@@ -61,7 +61,7 @@ class VmFixture : public ::testing::Test {
         reg(kA2) = a2;
         vcpu().regs.sepc = kPc;
         vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
-        return vmexit_handler(vcpu());
+        return take_exit(vcpu());
     }
     // Makes an SBI call that must end the vCPU's run (hart_stop, shutdown,
     // reboot): true if its hart parked, as it then does on the target (or, after
@@ -99,7 +99,7 @@ class VmFixture : public ::testing::Test {
         fake::hart[Csr::stval] = gva;
         fake::hart[Csr::htval] = gpa >> 2;
         fake::hart[Csr::htinst] = htinst;
-        return vmexit_handler(vcpu());
+        return take_exit(vcpu());
     }
 
     // Expects that `cause` was injected into the guest with `tval`.

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// What arch/riscv64/trap_vector.S does with a VM exit, for host tests: the
+// fast path first (halyard_vmexit_fast), then, if it declines, the full
+// handler. It checks the fast path's contract on the way: the registers the
+// trap vector has not saved when it calls the fast path (gp and s0-s11) hold
+// junk in VmCpuRegisters then, so the fast path must neither read nor write
+// them; when it declines, it must have left the guest's registers as they
+// were.
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "arch/fake_hart_state.hpp"
+#include "exit/vmexit_handler.hpp"
+#include "halyard/csr_numbers.hpp"
+#include "vm/vcpu.hpp"
+
+extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
+                                        uint64_t sepc);
+
+namespace halyard::testing {
+
+// Written where the trap vector has not saved anything yet.
+inline constexpr uint64_t kUnsavedRegisterJunk = 0xdead'5afe'0bad'f00dull;
+
+// The fast path alone, as the trap vector calls it for the exit vcpu.regs
+// describes (gpr, sepc, trap.scause); the caller sets the trap CSRs a
+// handler reads (stval, htval, htinst) in the fake hart. On kDone, regs.sepc
+// is where the guest resumes. Aborts if the fast path breaks its contract.
+inline FastExit run_fast_path(Vcpu& vcpu) {
+    VmCpuRegisters& regs = vcpu.regs;
+    const std::array<uint64_t, 32> guest = std::to_array(regs.gpr);
+    for (unsigned n = 1; n < 32; ++n)
+        if ((kFastPathGprs >> n & 1) == 0) regs.gpr[n] = kUnsavedRegisterJunk;
+    fake::hart[Csr::sepc] = regs.sepc;
+    const uint64_t sepc = regs.sepc;
+    const uint64_t result = halyard_vmexit_fast(&regs, regs.trap.scause, sepc);
+    for (unsigned n = 1; n < 32; ++n) {
+        if ((kFastPathGprs >> n & 1) != 0) continue;
+        if (regs.gpr[n] != kUnsavedRegisterJunk) std::abort();  // written by the fast path
+        regs.gpr[n] = guest[n];  // the trap vector saves them now, or they never left
+    }
+    if (result == static_cast<uint64_t>(FastExit::kDone)) {
+        regs.sepc = fake::hart[Csr::sepc];
+        return FastExit::kDone;
+    }
+    if (std::memcmp(regs.gpr, guest.data(), sizeof regs.gpr) != 0 || regs.sepc != sepc)
+        std::abort();  // a declined exit must not have changed the guest's registers
+    return FastExit::kFullExit;
+}
+
+// Takes the exit as the trap vector does: the fast path, then if it declines
+// the full handler.
+inline ExitAction take_exit(Vcpu& vcpu) {
+    if (run_fast_path(vcpu) == FastExit::kDone) return ExitAction::kResume;
+    return vmexit_handler(vcpu);
+}
+
+}  // namespace halyard::testing

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// The exit fast path (try_fast_exit behind arch/riscv64/trap_vector.S): which
+// exits it finishes, and that it leaves every other one to the full handler
+// untouched. run_fast_path (exit_path.hpp) puts junk where the trap vector
+// has not saved registers and aborts if the fast path writes there.
+
+#include "halyard/sbi.hpp"
+#include "vm_fixture.hpp"
+
+namespace halyard::testing {
+namespace {
+
+constexpr uint64_t kUart = guest::kUartBase;
+constexpr uint32_t kLbuA0Lsr = 0x0052C503;                 // lbu a0, 5(t0)
+constexpr uint32_t kLbuS0Rbr = 0x0002C403;                 // lbu s0, 0(t0)
+constexpr uint32_t kSbA1Scr = 0x00B283A3;                  // sb a1, 7(t0)
+constexpr uint32_t kSbS1Scr = 0x009283A3;                  // sb s1, 7(t0)
+constexpr uint32_t kLwA0Claim = 0x0042A503;                // lw a0, 4(t0)
+constexpr uint32_t kSwA0Claim = 0x00A2A223;                // sw a0, 4(t0)
+constexpr uint64_t kClaim0 = guest::kPlicBase + 0x200004;  // context 0 (vCPU 0)
+constexpr uint64_t kLsrReady = 0x60;                       // THRE | TEMT
+
+class FastPath : public VmFixture {
+  protected:
+    FastExit fast_sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0) {
+        reg(kA7) = eid;
+        reg(kA6) = fid;
+        reg(kA0) = a0;
+        reg(kA1) = a1;
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
+        return run_fast_path(vcpu());
+    }
+    // A device access by `insn` at kPc to `gpa`, read from guest memory
+    // (htinst 0, as on QEMU 7.2) with t0 = `base`.
+    FastExit fast_access(bool store, uint64_t gpa, uint32_t insn, uint64_t base) {
+        fake::hart.guest_instruction_memory.clear();
+        fake::hart.put_instruction(kPc, insn);
+        reg(kT0) = base;
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause =
+            cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
+        fake::hart[Csr::stval] = gpa;
+        fake::hart[Csr::htval] = gpa >> 2;
+        fake::hart[Csr::htinst] = 0;
+        return run_fast_path(vcpu());
+    }
+    void raise_uart_interrupt() {
+        vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
+        vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0
+        fake::hart.current_registers = &vcpu().regs;
+        vcpu().hsm_state = HsmState::kStarted;
+        vm_.uart.write(1, 1, 0x02);  // IER: THR empty, which it is
+    }
+};
+
+TEST_F(FastPath, TheCallsARunningKernelMakesFinishThere) {
+    ASSERT_EQ(fast_sbi_call(sbi::kEidBase, sbi::kBaseGetSpecVersion), FastExit::kDone);
+    EXPECT_EQ(sbi_error(), sbi::kSuccess);
+    EXPECT_EQ(sbi_value(), sbi::kSpecVersion);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(exits(ExitReason::kSbiBase), 1u);
+
+    ASSERT_EQ(fast_sbi_call(sbi::kEidTime, 0, ~0ull), FastExit::kDone);  // set_timer
+    EXPECT_EQ(sbi_error(), sbi::kSuccess);
+    ASSERT_EQ(fast_sbi_call(sbi::kEidIpi, 0, 1, 0), FastExit::kDone);  // send_ipi to itself
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    ASSERT_EQ(fast_sbi_call(sbi::kEidRfence, 0, 1, 0), FastExit::kDone);  // remote fence.i
+    EXPECT_EQ(fake::hart.fence_i_count, 1u);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    // Errors are answers too.
+    ASSERT_EQ(fast_sbi_call(sbi::kEidBase, 0x7fff), FastExit::kDone);
+    EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
+    ASSERT_EQ(fast_sbi_call(sbi::kEidIpi, 0, 1, 5), FastExit::kDone);  // no hart 5
+    EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam);
+}
+
+TEST_F(FastPath, EveryOtherCallIsLeftToTheFullExit) {
+    // Calls that may end the vCPU's run or that the fast path does not know:
+    // run_fast_path aborts if the guest's registers changed.
+    EXPECT_EQ(fast_sbi_call(sbi::kEidHsm, 2, 0), FastExit::kFullExit);  // hart_get_status
+    EXPECT_EQ(fast_sbi_call(sbi::kEidSrst, 0, 0, 0), FastExit::kFullExit);
+    EXPECT_EQ(fast_sbi_call(0x12345678, 0), FastExit::kFullExit);
+    EXPECT_EQ(fast_sbi_call(sbi::kEidLegacyConsolePutchar, 0, 'x'),
+              FastExit::kFullExit);  // legacy console_putchar
+    EXPECT_EQ(output_, "") << "nothing happened yet";
+    for (unsigned r = 0; r < kExitReasonCount; ++r)
+        EXPECT_EQ(vcpu().exits[r].load(), 0u) << "nothing counted, reason " << r;
+    // And the full exit then answers it.
+    EXPECT_EQ(sbi_call(sbi::kEidLegacyConsolePutchar, 0, 'x'), ExitAction::kResume);
+    EXPECT_EQ(output_, "x");
+}
+
+TEST_F(FastPath, DeviceAccessesThroughSavedRegistersFinishThere) {
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    reg(kA1) = 0x5A;
+    ASSERT_EQ(fast_access(true, kUart + 7, kSbA1Scr, kUart), FastExit::kDone);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0x5Au);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
+              2u);
+}
+
+TEST_F(FastPath, TheInterruptControllersClaimAndCompleteFinishThere) {
+    raise_uart_interrupt();
+    ASSERT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    ASSERT_EQ(fast_access(false, kClaim0, kLwA0Claim, kClaim0 - 4), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), guest::kUartIrq);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "claimed: no longer pending";
+    vm_.uart.write(1, 1, 0x00);  // IER: the line drops
+    ASSERT_EQ(fast_access(true, kClaim0, kSwA0Claim, kClaim0 - 4), FastExit::kDone);
+    EXPECT_EQ(exits(ExitReason::kMmioPlic), 2u);
+}
+
+TEST_F(FastPath, AnAccessNamingACalleeSavedRegisterIsLeftUntouched) {
+    // A received byte: reading RBR pops it, so a fast path that read it and
+    // then gave up would lose it.
+    vm_.uart.write(2, 1, 0x01);  // FCR: FIFOs on
+    vm_.uart.write(4, 1, 0x10);  // MCR: loopback
+    vm_.uart.write(0, 1, 'k');   // THR: loops back into the receive FIFO
+    ASSERT_EQ(vm_.uart.read(5, 1) & 1, 1u) << "data ready";
+    ASSERT_EQ(fast_access(false, kUart, kLbuS0Rbr, kUart), FastExit::kFullExit);
+    EXPECT_EQ(vm_.uart.read(5, 1) & 1, 1u) << "still there";
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 0u);
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(reg(kS0), uint64_t{'k'});
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+
+    reg(kS1) = 0x77;
+    ASSERT_EQ(fast_access(true, kUart + 7, kSbS1Scr, kUart), FastExit::kFullExit);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u) << "SCR not written yet";
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0x77u);
+}
+
+// The fast path keeps the fault's CSRs before it reads guest memory: a read
+// that faults (HLVX) takes a trap in HS-mode, which overwrites them.
+TEST_F(FastPath, TheFullExitUsesTheFaultAsTheFastPathSawIt) {
+    ASSERT_EQ(fast_access(false, kUart, kLbuS0Rbr, kUart), FastExit::kFullExit);
+    for (Csr c : {Csr::stval, Csr::htval, Csr::htinst}) fake::hart[c] = 0x1234'5678;
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 1u);
+    EXPECT_EQ(reg(kS0), 0u) << "RBR of an empty FIFO";
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+}
+
+TEST_F(FastPath, FaultsItCannotFinishAreLeftToTheFullExit) {
+    // Nothing mapped, a misaligned access, an unreadable instruction.
+    EXPECT_EQ(fast_access(false, 0x4000'0000, kLbuA0Lsr, 0x4000'0000 - 5), FastExit::kFullExit);
+    EXPECT_EQ(fast_access(false, kClaim0 + 1, kLwA0Claim, kClaim0 - 3), FastExit::kFullExit);
+    fake::hart.guest_instruction_memory.clear();
+    vcpu().regs.sepc = kPc;
+    EXPECT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    for (unsigned r = 0; r < kExitReasonCount; ++r)
+        EXPECT_EQ(vcpu().exits[r].load(), 0u) << "nothing counted, reason " << r;
+}
+
+}  // namespace
+}  // namespace halyard::testing
