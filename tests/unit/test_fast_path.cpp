@@ -91,6 +91,21 @@ TEST_F(FastPath, EveryOtherCallIsLeftToTheFullExit) {
     EXPECT_EQ(output_, "x");
 }
 
+// Without Sstc every guest timer tick is this exit and a set_timer call.
+TEST_F(FastPath, TheHostTimerInterruptFinishesThere) {
+    ASSERT_FALSE(vm_.guest_has_sstc);
+    fake::hart[Csr::time] = 1000;
+    ASSERT_EQ(fast_sbi_call(sbi::kEidTime, 0, 1500), FastExit::kDone);  // set_timer
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVstip, 0u);
+    fake::hart[Csr::time] = 1600;
+    vcpu().regs.sepc = kPc;
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorTimer);
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kDone);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u) << "the guest's timer interrupt";
+    EXPECT_EQ(vcpu().regs.sepc, kPc) << "an interrupt resumes where it struck";
+    EXPECT_EQ(exits(ExitReason::kInterruptTimer), 1u);
+}
+
 TEST_F(FastPath, DeviceAccessesThroughSavedRegistersFinishThere) {
     ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
     EXPECT_EQ(reg(kA0), kLsrReady);
