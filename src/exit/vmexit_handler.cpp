@@ -2,6 +2,7 @@
 #include "exit/vmexit_handler.hpp"
 
 #include "halyard/trap_cause.hpp"
+#include "vm/exit_stats.hpp"
 
 namespace halyard {
 
@@ -18,6 +19,7 @@ FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc) {
 }
 
 ExitAction vmexit_handler(Vcpu& vcpu) {
+    count_full_exit(vcpu);
     switch (vcpu.regs.trap.scause) {
         case cause_code(Exception::kEcallFromVs): return handle_sbi_call(vcpu);
         case cause_code(Exception::kLoadGuestPageFault):

@@ -22,11 +22,16 @@ inline void count_mmio_decode(Vcpu& vcpu, MmioDecodeSource source) {
     add_exit_count(vcpu, vcpu.mmio_decodes[static_cast<unsigned>(source)]);
 }
 
+inline void count_full_exit(Vcpu& vcpu) {
+    add_exit_count(vcpu, vcpu.full_exits);
+}
+
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);
 uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source);
 // Every counter of the VM (exits and decodes) to 0.
 void vm_reset_exit_counts(Vm& vm);
-// One log line per reason that occurred: "vm0: exits sbi_base 12"; then, if
+// One log line per reason that occurred: "vm0: exits sbi_base 12", the total
+// and how many of them took the full exit path; then, if
 // any device access was decoded, where from: "vm0: mmio decoded from htinst
 // 12" and "vm0: mmio decoded from guest memory 0".
 void log_vm_exit_stats(const Vm& vm);

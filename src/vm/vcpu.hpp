@@ -69,6 +69,9 @@ struct Vcpu {
     // Decoded accesses by MmioDecodeSource, counted like `exits` (not part of
     // the guest's STATS_READ indices): they show which decoder a hart used.
     std::array<std::atomic<uint64_t>, kMmioDecodeSourceCount> mmio_decodes{};
+    // Exits the fast path left to the full handler (counted like `exits`):
+    // the rest of `exits` finished on the fast path.
+    std::atomic<uint64_t> full_exits{0};
     uint64_t timer_deadline = ~0ull;  // only used when the guest has no Sstc
     static constexpr unsigned kLogBudget = 16;
     unsigned log_budget = kLogBudget;  // guest-triggered log lines left (stops log floods)

@@ -343,6 +343,8 @@ TEST_F(SbiDispatch, ExitStatisticsPrintOneLinePerReason) {
     EXPECT_NE(log.find("halyard: vm0: exits sbi_base 1\r\n"), std::string::npos) << log;
     EXPECT_NE(log.find("halyard: vm0: exits sbi_dbcn 2\r\n"), std::string::npos) << log;
     EXPECT_NE(log.find("halyard: vm0: exits total 3\r\n"), std::string::npos) << log;
+    EXPECT_NE(log.find("halyard: vm0: exits that took the full path 2\r\n"), std::string::npos)
+        << "BASE finished on the fast path, DBCN did not: " << log;
     EXPECT_EQ(log.find("sbi_time"), std::string::npos) << "reasons that never happened are omitted";
 }
 
