@@ -16,7 +16,8 @@ ExitAction handle_sbi_call(Vcpu& vcpu);
 // saves no more than the one taken needs.
 [[gnu::noinline]] FastExit try_fast_sbi_call(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
-[[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);     // always finishes
+[[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
+[[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);
 [[gnu::noinline]] ExitAction handle_guest_page_fault(Vcpu& vcpu);  // load/store (21, 23)
 [[gnu::noinline]] ExitAction handle_instruction_guest_page_fault(Vcpu& vcpu);    // fetch (20)
 [[gnu::noinline, gnu::cold]] ExitAction handle_illegal_instruction(Vcpu& vcpu);  // 2 and 22

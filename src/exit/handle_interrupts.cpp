@@ -8,6 +8,7 @@
 #include "exit/guest_log.hpp"
 #include "vm/console_mux.hpp"
 #include "vm/exit_stats.hpp"
+#include "vm/lifecycle.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm/vcpu_timer.hpp"
 
@@ -27,6 +28,19 @@ ExitAction handle_external_interrupt(Vcpu& vcpu) {
     count_exit(vcpu, ExitReason::kInterruptExternal);
     if (host_console_claim_input_interrupt()) console_mux_input_ready();
     return ExitAction::kResume;
+}
+
+// A host IPI: another hart posted requests for this vCPU. On the fast path
+// unless the VM is stopping, which the full exit handles. A stop that comes
+// in while the requests are handled sends it there too; handling the
+// requests again is harmless (each sets or syncs state, and the bits are
+// taken at most once).
+FastExit try_fast_software_interrupt(Vcpu& vcpu) {
+    if (vcpu_must_stop(vcpu)) return FastExit::kFullExit;
+    arch::csr_clear<Csr::sip>(irq::kSsip);
+    if (!handle_vcpu_requests(vcpu)) return FastExit::kFullExit;
+    count_exit(vcpu, ExitReason::kInterruptSoftware);
+    return FastExit::kDone;
 }
 
 ExitAction handle_software_interrupt(Vcpu& vcpu) {

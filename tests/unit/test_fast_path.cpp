@@ -5,6 +5,7 @@
 // has not saved registers and aborts if the fast path writes there.
 
 #include "halyard/sbi.hpp"
+#include "vm/vcpu_requests.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {
@@ -104,6 +105,25 @@ TEST_F(FastPath, TheHostTimerInterruptFinishesThere) {
     EXPECT_NE(fake::hart[Csr::hvip] & irq::kVstip, 0u) << "the guest's timer interrupt";
     EXPECT_EQ(vcpu().regs.sepc, kPc) << "an interrupt resumes where it struck";
     EXPECT_EQ(exits(ExitReason::kInterruptTimer), 1u);
+}
+
+TEST_F(FastPath, HostIpisFinishThereUnlessTheVmStops) {
+    vcpu().requests = kRequestSoftwareInterrupt | kRequestFenceI;
+    fake::hart[Csr::sip] = irq::kSsip;
+    vcpu().regs.trap.scause = cause_code(Interrupt::kSupervisorSoftware);
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kDone);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVssip, 0u);
+    EXPECT_EQ(fake::hart.fence_i_count, 1u);
+    EXPECT_EQ(fake::hart[Csr::sip] & irq::kSsip, 0u);
+    EXPECT_EQ(exits(ExitReason::kInterruptSoftware), 1u);
+
+    vm_.state = VmState::kRebooting;
+    vcpu().requests = kRequestFenceI;
+    fake::hart[Csr::sip] = irq::kSsip;
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    EXPECT_EQ(vcpu().requests.load(), kRequestFenceI) << "left to the full exit";
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kVmStopping);
+    EXPECT_EQ(exits(ExitReason::kInterruptSoftware), 2u);
 }
 
 TEST_F(FastPath, DeviceAccessesThroughSavedRegistersFinishThere) {
