@@ -13,15 +13,44 @@
 //   bench: sbi_base <n.nn>      SBI BASE get_spec_version round trip
 //   bench: uart_read <n.nn>     lbu of UART LSR
 //   bench: uart_write <n.nn>    sb to UART SCR
+//   bench: plic_context <n>     the PLIC context of this hart's S-mode (from the DT)
+//   bench: uart_irq_round_trip <n.nn>  UART THR-empty interrupt: IER write ->
+//                               handler -> PLIC claim -> IER = 0 -> PLIC complete
+//   bench: timer_round_trip <n.nn>     SBI set_timer(0) -> handler -> set_timer(-1)
+//   bench: self_ipi_round_trip <n.nn>  SBI send_ipi to itself -> handler -> clear SSIP
+//
+// The round trips are whole interrupt deliveries, each counted from the
+// instruction that raises the interrupt until the handler (irq_handlers.S)
+// has acknowledged it and returned, plus the loop's own instructions. The
+// guest runs natively on OpenSBI (QEMU's own PLIC and UART; SBI calls go to
+// the firmware) and under Halyard (its vPLIC and UART; SBI calls exit to
+// Halyard) with the same code. A round trip whose handler did not run exactly
+// once per raise prints "bench: FAIL <name>: ..." instead of a figure.
 
 #include <stdint.h>
 
 #include "guest/csr.hpp"
+#include "guest/mmio.hpp"
+#include "guest/plic.hpp"
 #include "guest/print.hpp"
 #include "guest/runtime.hpp"
+#include "guest/sbi.hpp"
 #include "guest/uart.hpp"
+#include "plic_context.hpp"
 
 using namespace guest;
+
+// Shared with irq_handlers.S.
+extern "C" {
+// Interrupts the handlers acknowledged (written by the handlers: volatile).
+volatile uint64_t bench_irq_handled;
+// Address of this hart's S-mode PLIC claim/complete register.
+uintptr_t bench_plic_claim;
+void bench_uart_irq_handler();
+void bench_timer_irq_handler();
+void bench_ipi_irq_handler();
+void guest_trap_vector();  // the runtime's (start.S)
+}
 
 namespace {
 
@@ -73,6 +102,51 @@ void uart_write_loop(uint64_t n) {
         : "memory");
 }
 
+// UART THR-empty interrupt: the IER write raises it (THR is always empty
+// here), bench_uart_irq_handler claims, masks and completes it.
+void uart_irq_loop(uint64_t n) {
+    asm volatile(
+        "1: sb %1, 1(%2)\n"  // IER = ETBEI
+        "   addi %0, %0, -1\n"
+        "   bnez %0, 1b"
+        : "+r"(n)
+        : "r"(uint64_t{0x02}), "r"(uart::kBase)
+        : "memory");
+}
+
+// SBI set_timer with a deadline in the past (0): the timer interrupt is
+// pending when the call returns; bench_timer_irq_handler sets no deadline.
+void timer_irq_loop(uint64_t n) {
+    asm volatile(
+        "1: li a7, 0x54494D45\n"  // TIME
+        "   li a6, 0\n"           // set_timer
+        "   li a0, 0\n"           // stime_value: long past
+        "   ecall\n"
+        "   addi %0, %0, -1\n"
+        "   bnez %0, 1b"
+        : "+r"(n)
+        :
+        : "a0", "a1", "a6", "a7", "memory");
+}
+
+uint64_t g_hart;  // this hart's id, for the IPI loop's hart mask
+
+// SBI send_ipi to this hart alone (hart_mask 1, hart_mask_base = its id);
+// bench_ipi_irq_handler clears SSIP.
+void self_ipi_loop(uint64_t n) {
+    asm volatile(
+        "1: li a7, 0x735049\n"  // IPI
+        "   li a6, 0\n"         // send_ipi
+        "   li a0, 1\n"         // hart_mask
+        "   mv a1, %1\n"        // hart_mask_base
+        "   ecall\n"
+        "   addi %0, %0, -1\n"
+        "   bnez %0, 1b"
+        : "+r"(n)
+        : "r"(g_hart)
+        : "a0", "a1", "a6", "a7", "memory");
+}
+
 void measure(const char* name, void (*loop)(uint64_t)) {
     loop(kWarmUp);
     const uint64_t start = rdtime();
@@ -83,6 +157,74 @@ void measure(const char* name, void (*loop)(uint64_t)) {
     print(" ");
     print_fixed2(ticks * kInstructionsPerTick * 100 / kIterations);
     newline();
+}
+
+void fail(const char* name, const char* why) {
+    print("bench: FAIL ");
+    print(name);
+    print(": ");
+    print(why);
+    newline();
+}
+
+constexpr uint64_t kSstatusSie = 1u << 1;
+
+// Runs `loop` with `handler` in stvec and the one interrupt `sie_bit` enabled
+// (sstatus.SIE on), then puts the runtime's trap vector back with interrupts
+// off. Prints the figure only when every raise was handled exactly once.
+void measure_round_trip(const char* name, void (*handler)(), uint64_t sie_bit,
+                        void (*loop)(uint64_t)) {
+    bench_irq_handled = 0;
+    asm volatile("csrw stvec, %0" ::"r"(reinterpret_cast<uintptr_t>(handler)) : "memory");
+    asm volatile("csrs sie, %0" ::"r"(sie_bit) : "memory");
+    asm volatile("csrs sstatus, %0" ::"r"(kSstatusSie) : "memory");
+    loop(kWarmUp);
+    const uint64_t start = rdtime();
+    loop(kIterations);
+    const uint64_t ticks = rdtime() - start;
+    asm volatile("csrc sstatus, %0" ::"r"(kSstatusSie) : "memory");
+    asm volatile("csrc sie, %0" ::"r"(sie_bit) : "memory");
+    asm volatile("csrw stvec, %0" ::"r"(reinterpret_cast<uintptr_t>(&guest_trap_vector))
+                 : "memory");
+    const uint64_t handled = bench_irq_handled;
+    if (handled != kWarmUp + kIterations) {
+        print("bench: FAIL ");
+        print(name);
+        print(": the handler acknowledged ");
+        print_dec(handled);
+        print(" interrupts for ");
+        print_dec(kWarmUp + kIterations);
+        print(" raised");
+        newline();
+        return;
+    }
+    print("bench: ");
+    print(name);
+    print(" ");
+    print_fixed2(ticks * kInstructionsPerTick * 100 / kIterations);
+    newline();
+}
+
+void measure_uart_irq() {
+    constexpr const char* kName = "uart_irq_round_trip";
+    const bench::PlicContext found =
+        bench::plic_supervisor_context(boot_info().dtb, boot_info().hart_id);
+    if (!found.found) {
+        fail(kName, "no PLIC context for this hart's S-mode in the device tree");
+        return;
+    }
+    print("bench: plic_context ");
+    print_dec(found.context);
+    newline();
+    mmio_write8(uart::kBase + uart::kIer, 0);
+    plic::write(plic::priority(plic::kUartSource), 1);
+    plic::write(plic::threshold(found.context), 0);
+    plic::write(plic::enable(found.context, plic::kUartSource / 32),
+                1u << (plic::kUartSource % 32));
+    bench_plic_claim = plic::claim(found.context);
+    measure_round_trip(kName, bench_uart_irq_handler, kSipSeip, uart_irq_loop);
+    plic::write(plic::enable(found.context, plic::kUartSource / 32), 0);
+    plic::write(plic::priority(plic::kUartSource), 0);
 }
 
 }  // namespace
@@ -99,6 +241,12 @@ void guest_main() {
     measure("sbi_base", sbi_base_loop);
     measure("uart_read", uart_read_loop);
     measure("uart_write", uart_write_loop);
+    g_hart = boot_info().hart_id;
+    measure_uart_irq();
+    // No deadline before the timer interrupt is enabled.
+    sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, ~0ull);
+    measure_round_trip("timer_round_trip", bench_timer_irq_handler, kSipStip, timer_irq_loop);
+    measure_round_trip("self_ipi_round_trip", bench_ipi_irq_handler, kSipSsip, self_ipi_loop);
     print("bench: under_halyard ");
     print(under_halyard() ? "yes" : "no");
     newline();
