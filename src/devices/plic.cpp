@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "devices/plic.hpp"
 
+#include "lib/bits.hpp"
+
 namespace halyard {
 namespace {
 
@@ -191,14 +193,14 @@ void Plic::write_locked(uint64_t offset, uint32_t value) {
 // ("Interrupt Identifiers"). Priority 0 never qualifies: the threshold is at
 // least 0 and the comparison strict ("Interrupt Priorities": "never interrupt").
 unsigned Plic::best_source(unsigned context) const {
-    // A plain scan: std::countr_zero would need libgcc's __ctzdi2 without Zbb,
-    // and the hypervisor links no libgcc.
     SourceMask candidates = pending_ & ~in_service_ & enable_[context];
     unsigned best = 0;
     unsigned best_priority = threshold_[context];
-    for (unsigned id = 0; candidates != 0; ++id, candidates >>= 1) {
-        // Ascending ids with a strict comparison keep the lowest id of a tie.
-        if ((candidates & 1) != 0 && priority_[id] > best_priority) {
+    // Set bits only, lowest id first: with a strict comparison a tie keeps
+    // the lowest id.
+    for (; candidates != 0; candidates &= candidates - 1) {
+        const unsigned id = lowest_set_bit(candidates);
+        if (priority_[id] > best_priority) {
             best = id;
             best_priority = priority_[id];
         }
@@ -234,9 +236,14 @@ void Plic::complete(unsigned context, uint32_t id) {
 // Recomputes every context's EIP ("Interrupt Notifications"); true if any
 // changed.
 bool Plic::update_outputs() {
+    // Only contexts with an enabled request can assert their output: most
+    // updates (claims, completions, a line going low) leave none.
+    const SourceMask requests = pending_ & ~in_service_;
     uint32_t outputs = 0;
-    for (unsigned c = 0; c < num_contexts_; ++c) {
-        if (best_source(c) != 0) outputs |= uint32_t{1} << c;
+    if (requests != 0) {
+        for (unsigned c = 0; c < num_contexts_; ++c) {
+            if ((requests & enable_[c]) != 0 && best_source(c) != 0) outputs |= uint32_t{1} << c;
+        }
     }
     const bool changed = outputs != output_.load(std::memory_order_relaxed);
     output_.store(outputs, std::memory_order_release);
@@ -259,12 +266,11 @@ void Plic::deliver_notifications() {
         if (delivering_.exchange(1) != 0) return;  // the deliverer will see our request
         while (delivery_requested_.exchange(0) != 0) {
             const uint32_t now = output_.load();
-            const uint32_t changed = now ^ reported_;
+            const uint32_t was = reported_;
             reported_ = now;
-            for (unsigned context = 0; context < num_contexts_; ++context) {
-                if (((changed >> context) & 1) != 0) {
-                    notify_(cookie_, context, ((now >> context) & 1) != 0);
-                }
+            for (uint32_t changed = now ^ was; changed != 0; changed &= changed - 1) {
+                const unsigned context = lowest_set_bit(changed);
+                notify_(cookie_, context, ((now >> context) & 1) != 0);
             }
         }
         delivering_.store(0);
