@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "lib/bits.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard {
@@ -18,13 +19,14 @@ bool for_each_vcpu_in_hart_mask(Vm& vm, uint64_t mask, uint64_t base, Visit visi
         for (unsigned i = 0; i < vm.vcpu_count; ++i) visit(vm.vcpus[i]);
         return true;
     }
-    for (unsigned bit = 0; bit < 64; ++bit) {
-        if (((mask >> bit) & 1) == 0) continue;
-        const uint64_t hart_id = base + bit;
+    // Set bits only: a walk over all 64 bits twice cost a self-IPI ~770
+    // instructions.
+    for (uint64_t rest = mask; rest != 0; rest &= rest - 1) {
+        const uint64_t hart_id = base + lowest_set_bit(rest);
         if (hart_id < base || hart_id >= vm.vcpu_count) return false;
     }
-    for (unsigned bit = 0; bit < 64; ++bit)
-        if ((mask >> bit) & 1) visit(vm.vcpus[base + bit]);
+    for (uint64_t rest = mask; rest != 0; rest &= rest - 1)
+        visit(vm.vcpus[base + lowest_set_bit(rest)]);
     return true;
 }
 
