@@ -4,6 +4,7 @@
 # layer (host preset).
 set(HALYARD_PORTABLE_SOURCES
     src/vm/console_mux.cpp
+    src/lib/blake2s.cpp
     src/lib/format.cpp
     src/lib/memory_copy.cpp
     src/console/log.cpp
