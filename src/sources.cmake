@@ -7,6 +7,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/lib/blake2s.cpp
     src/lib/format.cpp
     src/lib/memory_copy.cpp
+    src/lib/seed_kdf.cpp
     src/console/log.cpp
     src/devices/plic.cpp
     src/devices/uart16550.cpp
