@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* H-extension instructions used from C++: guest-memory reads that may fault,
- * and the hypervisor TLB fences. */
+ * and the hypervisor TLB fences; and the Zkr seed CSR read, which may trap. */
 
     .option arch, +h
     .section .text, "ax"
@@ -35,6 +35,30 @@ halyard_guest_read_fault_site_high:
 1:  mv      a0, t0
     ret
 halyard_guest_read_fixup:
+    csrw    sstatus, t2
+    csrw    hstatus, t3
+    li      a0, -1
+    ret
+
+/* uint64_t halyard_read_seed_csr(void)
+ * Polls the Zkr entropy source once. Zkr requires a read-write access
+ * (csrrw; a plain csrr traps), and HS-mode may use seed only when M-mode set
+ * mseccfg.SSEED (OpenSBI 1.4 and later do, on a hart with Zkr; 1.1 does not),
+ * which HS-mode cannot read: the one way to know is to try. An access that is
+ * not allowed is an illegal-instruction trap; the host trap path
+ * (halyard_host_trap) then resumes at the fixup, which returns ~0: seed is 32
+ * bits wide, so ~0 is never a value it reads. sstatus and hstatus are
+ * restored as in halyard_guest_read_fixup. */
+    .globl halyard_read_seed_csr
+    .globl halyard_seed_read_fault_site
+    .globl halyard_seed_read_fixup
+halyard_read_seed_csr:
+    csrr    t2, sstatus
+    csrr    t3, hstatus
+halyard_seed_read_fault_site:
+    csrrw   a0, 0x015, zero
+    ret
+halyard_seed_read_fixup:
     csrw    sstatus, t2
     csrw    hstatus, t3
     li      a0, -1

@@ -8,6 +8,7 @@
 namespace halyard {
 
 enum class Csr : uint16_t {
+    seed = 0x015,  // Zkr entropy source
     sstatus = 0x100,
     sie = 0x104,
     stvec = 0x105,
@@ -45,6 +46,17 @@ enum class Csr : uint16_t {
     hgatp = 0x680,
     time = 0xC01,
 };
+
+// The Zkr seed CSR: OPST in bits 31:30, 16 bits of entropy in 15:0 when
+// OPST is ES16.
+namespace seed {
+inline constexpr uint64_t kOpstMask = 3ull << 30;
+inline constexpr uint64_t kOpstBist = 0ull << 30;  // self-test running: retry
+inline constexpr uint64_t kOpstWait = 1ull << 30;  // no entropy yet: retry
+inline constexpr uint64_t kOpstEs16 = 2ull << 30;  // bits 15:0 hold entropy
+inline constexpr uint64_t kOpstDead = 3ull << 30;  // failed for good
+inline constexpr uint64_t kEntropyMask = 0xFFFF;
+}  // namespace seed
 
 namespace sstatus {
 inline constexpr uint64_t kSie = 1ull << 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Traps taken while Halyard itself runs (sscratch == 0). The one expected
-// kind is a guest-memory read with HLVX that faults: it resumes at its fixup.
+// Traps taken while Halyard itself runs (sscratch == 0). The expected kinds
+// are a guest-memory read with HLVX that faults and a read of the Zkr seed
+// CSR that HS-mode may not make: each resumes at its fixup.
 // Anything else is a bug in Halyard: dump the registers and stop.
 
 #include <cstdint>
@@ -26,7 +27,7 @@ static_assert(sizeof(HostTrapFrame) == 38 * 8, "matches HOST_FRAME_SIZE in trap_
 
 extern "C" void halyard_host_trap(HostTrapFrame* frame) {
     using namespace halyard;
-    if (uint64_t fixup = arch::guest_access_fixup(frame->sepc); fixup != 0) {
+    if (uint64_t fixup = arch::trap_fixup(frame->sepc); fixup != 0) {
         frame->sepc = fixup;
         return;
     }

@@ -38,6 +38,10 @@ struct HartState {
     unsigned hfence_gvma_count = 0;
     unsigned hfence_vvma_count = 0;
     unsigned fence_i_count = 0;
+    // Zkr: whether reading seed traps (mseccfg.SSEED clear), and how many
+    // reads were tried. Its value is csr[Csr::seed].
+    bool seed_csr_traps = false;
+    unsigned seed_reads = 0;
     VmCpuRegisters* current_registers = nullptr;  // the vCPU whose exit is being handled
     uint64_t hart_id = 0;                         // this thread's host hart id (IPIs)
     // Called by arch::enter_guest; must not return (see test_lifecycle_threads).

@@ -31,6 +31,15 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     return true;
 }
 
+// The seed CSR of the fake hart's CSR file, or false when the test says
+// HS-mode may not read it.
+inline bool read_seed_csr(uint64_t& out) {
+    ++fake::hart.seed_reads;
+    if (fake::hart.seed_csr_traps) return false;
+    out = fake::hart[Csr::seed];
+    return true;
+}
+
 inline VmCpuRegisters* current_vcpu_registers() {
     return fake::hart.current_registers;
 }

@@ -13,6 +13,8 @@ extern void (*__init_array_end[])();
 extern char halyard_guest_read_fault_site_low[];
 extern char halyard_guest_read_fault_site_high[];
 extern char halyard_guest_read_fixup[];
+extern char halyard_seed_read_fault_site[];
+extern char halyard_seed_read_fixup[];
 // Hart id of each slot's hart, for harts the firmware sends to _start by
 // mistake (see boot.S); all ones for an unused slot.
 extern uint64_t halyard_slot_hart_ids[HALYARD_MAX_HARTS];
@@ -34,12 +36,15 @@ inline void set_slot_hart_id(unsigned slot, uint64_t hart_id) {
 inline void run_static_constructors() {
     for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
 }
-// Where a faulting guest-memory read resumes, if `pc` is such a read.
-inline uint64_t guest_access_fixup(uint64_t pc) {
-    return pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_low) ||
-                   pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_high)
-               ? reinterpret_cast<uint64_t>(halyard_guest_read_fixup)
-               : 0;
+// Where an instruction that may trap resumes, if `pc` is one: a guest-memory
+// read (HLVX) or a read of the Zkr seed CSR. 0 for any other pc.
+inline uint64_t trap_fixup(uint64_t pc) {
+    if (pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_low) ||
+        pc == reinterpret_cast<uint64_t>(halyard_guest_read_fault_site_high))
+        return reinterpret_cast<uint64_t>(halyard_guest_read_fixup);
+    if (pc == reinterpret_cast<uint64_t>(halyard_seed_read_fault_site))
+        return reinterpret_cast<uint64_t>(halyard_seed_read_fixup);
+    return 0;
 }
 
 }  // namespace halyard::arch

@@ -13,6 +13,9 @@ void halyard_trap_vector();
 // The instruction at a guest virtual address (HLVX), or ~0 when a read
 // faulted (the host trap path resumes at a fixup that returns ~0).
 uint64_t halyard_read_guest_instruction(uint64_t guest_va);
+// The Zkr seed CSR, or ~0 when HS-mode may not read it (the trap resumes at a
+// fixup).
+uint64_t halyard_read_seed_csr();
 void halyard_hfence_gvma_vmid(uint64_t vmid);
 void halyard_hfence_vvma_all();
 void halyard_secondary_entry();
@@ -35,6 +38,14 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     const uint64_t insn = halyard_read_guest_instruction(guest_va);
     out = static_cast<uint32_t>(insn);
     return insn != ~0ull;
+}
+
+// Polls the Zkr entropy source once (seed CSR, read with a write as Zkr
+// requires): false if HS-mode may not access it (M-mode did not set
+// mseccfg.SSEED). Only for a hart whose DT names zkr.
+inline bool read_seed_csr(uint64_t& out) {
+    out = halyard_read_seed_csr();
+    return out != ~0ull;
 }
 
 inline void install_trap_vector() {
