@@ -28,6 +28,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/memory/physical_allocator.cpp
     src/mmio/instruction_decoder.cpp
     src/platform/hart_isa.cpp
+    src/platform/host_entropy.cpp
     src/platform/host_platform.cpp
     src/sbi/sbi_base.cpp
     src/sbi/sbi_dbcn.cpp

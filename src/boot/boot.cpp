@@ -19,6 +19,7 @@
 #include "lib/format.hpp"
 #include "memory/page_pool.hpp"
 #include "memory/physical_allocator.hpp"
+#include "platform/host_entropy.hpp"
 #include "platform/host_platform.hpp"
 #include "sbi/sbi_base.hpp"
 #include "vm/console_mux.hpp"
@@ -217,6 +218,12 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
     g_host_has_sstc = g_platform.hart(hart_id)->isa.has("sstc");
     read_machine_ids();
     g_boot_hart_envcfg = setup_hypervisor_csrs(g_host_has_sstc, true);
+    // After the trap vector is in place (reading the Zkr seed CSR may trap)
+    // and before any guest RAM exists: the host seed is wiped from the host DT.
+    const Result<SeedKey> seed_key =
+        take_host_entropy({reinterpret_cast<uint8_t*>(fdt_address), fdt.total_size()},
+                          g_platform.hart(hart_id)->isa.has("zkr"));
+    if (seed_key) g_platform.guest_seed_key = seed_key.value();
 
     PhysicalAllocator allocator;
     reserve_host_memory(allocator, fdt_address, fdt.total_size());

@@ -11,6 +11,7 @@
 #include "fdt/fdt.hpp"
 #include "lib/capacity.hpp"
 #include "lib/result.hpp"
+#include "lib/seed_kdf.hpp"
 #include "platform/hart_isa.hpp"
 
 namespace halyard {
@@ -66,6 +67,10 @@ struct HostPlatform {
     uint64_t plic_base = 0;           // the host PLIC ("riscv,plic0" / "sifive,plic-1.0.0")
     MemoryRange initrd{};             // /chosen linux,initrd-start/end: the VM bundle
     uint64_t test_finisher_base = 0;  // "sifive,test0" exit device, when present
+    // What every guest's boot seeds are derived from: set once at boot by
+    // take_host_entropy (platform/host_entropy.hpp), not by
+    // read_host_platform; read-only from then on.
+    SeedKey guest_seed_key{};
 
     const HostHart* hart(uint64_t hart_id) const;
 };

@@ -143,6 +143,14 @@ Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out)
         b.property_u64("linux,initrd-start", spec.initrd_start);
         b.property_u64("linux,initrd-end", spec.initrd_end);
     }
+    // Linux credits rng-seed to its RNG at boot (so its first getrandom()
+    // need not wait seconds for jitter entropy) and randomizes its base with
+    // kaslr-seed; it reads each as QEMU's virt machine writes it, bytes and
+    // one 64-bit value.
+    if (spec.seeds != nullptr) {
+        b.property("rng-seed", spec.seeds->rng_seed);
+        b.property_u64("kaslr-seed", spec.seeds->kaslr_seed);
+    }
     b.end_node();
 
     char memory_name[32];

@@ -3,7 +3,7 @@
 // The device tree a VM's guest receives in a1: its memory, its vCPUs (the
 // guest ISA of vm/guest_isa.hpp, written both as riscv,isa and as
 // riscv,isa-base + riscv,isa-extensions), the host's timebase, its UART and
-// /chosen (bootargs, stdout-path, initrd).
+// /chosen (bootargs, stdout-path, initrd, rng-seed and kaslr-seed).
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lib/result.hpp"
+#include "lib/seed_kdf.hpp"
 #include "platform/host_platform.hpp"
 #include "vm/guest_isa.hpp"
 
@@ -26,6 +27,8 @@ struct GuestDtbSpec {
     std::string_view bootargs;
     uint64_t initrd_start;  // 0 when there is no initrd
     uint64_t initrd_end;
+    // This boot's /chosen/rng-seed and kaslr-seed; null: none (no entropy).
+    const GuestSeeds* seeds;
 };
 
 // Builds the DTB into `out`; returns its size. kTooLarge if it does not fit,

@@ -73,6 +73,10 @@ class Vm {
     VmImage image;
     uint64_t dtb_gpa = 0;
     uint64_t initrd_gpa = 0;
+    // How many times the image was loaded (creation is boot 1, each reboot
+    // the next): with the VM's index it makes each boot's seeds its own.
+    // Written by load_vm_image, which runs while no vCPU of the VM does.
+    uint64_t boot_count = 0;
     std::array<Vcpu, kMaxVcpus> vcpus{};
     unsigned vcpu_count = 0;
     // Guards the VM's state and every vCPU's HSM state transitions (both are

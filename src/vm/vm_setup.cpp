@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "arch/csr.hpp"
 #include "console/log.hpp"
 #include "halyard/guest_layout.hpp"
 #include "lib/format.hpp"
@@ -114,6 +115,7 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
     vm.dtb_gpa = layout.dtb_gpa;
     vm.initrd_gpa = layout.initrd_gpa;
     const uint64_t dtb_room = layout.dtb_room;
+    ++vm.boot_count;
 
     // RAM is not cleared: it never held another VM's data (each VM's RAM is
     // its own for Halyard's lifetime), and clearing 128 MiB costs about 60 ms
@@ -128,6 +130,16 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
     if (!image.dtb.empty()) {
         std::memcpy(dtb_area.data(), image.dtb.data(), image.dtb.size());
     } else {
+        // Fresh seeds for every boot; none without entropy, since a guest
+        // credits its rng-seed and a guessable one would be worse than none.
+        GuestSeeds seeds;
+        bool have_seeds = false;
+        if (platform.guest_seed_key.has_entropy) {
+            const Result<GuestSeeds> derived = derive_guest_seeds(
+                platform.guest_seed_key, vm.index, vm.boot_count, arch::csr_read<Csr::time>());
+            if (derived) seeds = derived.value();
+            have_seeds = derived.ok();
+        }
         const GuestDtbSpec spec{vm.ram.guest_base,
                                 vm.ram.size,
                                 vm.vcpu_count,
@@ -136,8 +148,11 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
                                 platform.timebase_frequency,
                                 image.bootargs,
                                 vm.initrd_gpa,
-                                vm.initrd_gpa + image.initrd.size()};
+                                vm.initrd_gpa + image.initrd.size(),
+                                have_seeds ? &seeds : nullptr};
         const Result<size_t> built = build_guest_dtb(spec, dtb_area);
+        wipe_secret(seeds.rng_seed);  // the guest's copy is its own
+        seeds.kaslr_seed = 0;
         if (!built) {
             // Everything in it but the bootargs is bounded by Halyard's own
             // capacities (the guest ISA by the extensions a guest may get).

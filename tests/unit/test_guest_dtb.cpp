@@ -386,6 +386,35 @@ TEST_F(GuestDtbTest, CpusCarryIsaBaseAndTheSameExtensionsAsAList) {
     }
 }
 
+// The seeds go into /chosen as QEMU's virt machine writes them: rng-seed as
+// bytes, kaslr-seed as one 64-bit value (two cells).
+TEST_F(GuestDtbTest, ChosenHasTheSeedsItIsGiven) {
+    GuestSeeds seeds;
+    for (size_t i = 0; i < seeds.rng_seed.size(); ++i)
+        seeds.rng_seed[i] = static_cast<uint8_t>(i * 7 + 1);
+    seeds.kaslr_seed = 0x0123'4567'89AB'CDEFull;
+    GuestDtbSpec spec = default_spec();
+    spec.seeds = &seeds;
+    Fdt fdt = build(spec);
+    FdtNode chosen;
+    ASSERT_TRUE(fdt.find("/chosen", chosen));
+    const FdtProperty rng = fdt.property(chosen, "rng-seed");
+    ASSERT_TRUE(rng.valid());
+    EXPECT_EQ(std::vector<uint8_t>(rng.value.begin(), rng.value.end()),
+              std::vector<uint8_t>(seeds.rng_seed.begin(), seeds.rng_seed.end()));
+    const FdtProperty kaslr = fdt.property(chosen, "kaslr-seed");
+    ASSERT_EQ(kaslr.value.size(), 8u);
+    EXPECT_EQ(kaslr.u64(), 0x0123'4567'89AB'CDEFull);
+}
+
+TEST_F(GuestDtbTest, NoSeedsWithoutThem) {
+    Fdt fdt = build(default_spec());
+    FdtNode chosen;
+    ASSERT_TRUE(fdt.find("/chosen", chosen));
+    EXPECT_FALSE(fdt.property(chosen, "rng-seed").valid());
+    EXPECT_FALSE(fdt.property(chosen, "kaslr-seed").valid());
+}
+
 TEST_F(GuestDtbTest, MmuTypeIsSv39WhateverTheHostOffers) {
     Fdt fdt = build(default_spec());
     std::vector<FdtNode> cpus = cpu_nodes(fdt);
@@ -581,9 +610,13 @@ TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
         const char* bootargs;
         uint64_t initrd_start;
     };
+    GuestSeeds seeds;
+    seeds.rng_seed.fill(0x3C);
+    seeds.kaslr_seed = 42;
     for (Case c : {Case{1, "", 0}, Case{2, "console=ttyS0", 0x8800'0000},
                    Case{8, "console=ttyS0 root=/dev/ram", 0x8c00'0000}}) {
         GuestDtbSpec spec = default_spec();
+        spec.seeds = c.vcpus == 1 ? nullptr : &seeds;
         spec.vcpu_count = c.vcpus;
         spec.bootargs = c.bootargs;
         spec.initrd_start = c.initrd_start;

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests for loading a VM's images into its RAM (load_vm_image): where the
 // kernel, initrd and DTB go, and that sizes from the VM bundle (file sizes and
-// a Linux Image header's image_size) never place anything outside the RAM.
+// a Linux Image header's image_size) never place anything outside the RAM;
+// and that every load (boot or reboot) gives the guest fresh seeds.
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "arch/fake_hart_state.hpp"
 #include "fake_host_console.hpp"
+#include "fdt/fdt.hpp"
 #include "halyard/guest_layout.hpp"
 #include "memory/physical_allocator.hpp"
 #include "platform/host_platform.hpp"
@@ -146,6 +149,79 @@ TEST_F(VmSetup, RamThatEndsBelowTheKernelEntryIsRefused) {
     std::vector<uint8_t> kernel(16, 0x42);
     EXPECT_FALSE(load(kernel));
     EXPECT_NE(log().find("entry"), std::string::npos) << log();
+}
+
+// --------------------------------------------------------------- seeds
+
+struct ChosenSeeds {
+    std::vector<uint8_t> rng_seed;  // empty: none
+    uint64_t kaslr_seed = 0;
+    bool has_kaslr_seed = false;
+};
+
+class VmSeeds : public VmSetup {
+  protected:
+    void SetUp() override {
+        VmSetup::SetUp();
+        platform_.guest_seed_key.bytes.fill(0x11);
+        platform_.guest_seed_key.has_entropy = true;
+    }
+
+    // The seeds in the DTB the last load put into guest RAM.
+    ChosenSeeds chosen_seeds() {
+        const Fdt fdt = Fdt::from(vm_.ram.host_pointer(vm_.dtb_gpa), guest::kDtbMaxSize);
+        EXPECT_TRUE(fdt.valid());
+        FdtNode chosen;
+        EXPECT_TRUE(fdt.find("/chosen", chosen));
+        ChosenSeeds seeds;
+        const FdtProperty rng = fdt.property(chosen, "rng-seed");
+        if (rng.valid()) seeds.rng_seed.assign(rng.value.begin(), rng.value.end());
+        const FdtProperty kaslr = fdt.property(chosen, "kaslr-seed");
+        seeds.has_kaslr_seed = kaslr.valid() && kaslr.value.size() == 8;
+        if (seeds.has_kaslr_seed) seeds.kaslr_seed = kaslr.u64();
+        return seeds;
+    }
+
+    std::vector<uint8_t> kernel_ = std::vector<uint8_t>(4096, 0x42);
+};
+
+// A reboot reloads the image: it must come with seeds of its own, even at
+// the same time (the fake clock stands still), by the VM's boot count.
+TEST_F(VmSeeds, EveryLoadGetsFreshSeeds) {
+    std::set<std::vector<uint8_t>> rng_seeds;
+    std::set<uint64_t> kaslr_seeds;
+    for (uint64_t boot = 1; boot <= 5; ++boot) {
+        ASSERT_TRUE(load(kernel_)) << log();
+        EXPECT_EQ(vm_.boot_count, boot);
+        const ChosenSeeds seeds = chosen_seeds();
+        EXPECT_GE(seeds.rng_seed.size(), 32u);
+        EXPECT_TRUE(seeds.has_kaslr_seed);
+        rng_seeds.insert(seeds.rng_seed);
+        kaslr_seeds.insert(seeds.kaslr_seed);
+    }
+    EXPECT_EQ(rng_seeds.size(), 5u);
+    EXPECT_EQ(kaslr_seeds.size(), 5u);
+}
+
+TEST_F(VmSeeds, TwoVmsNeverShareSeeds) {
+    ASSERT_TRUE(load(kernel_));
+    const ChosenSeeds vm0 = chosen_seeds();
+    vm_.index = 1;
+    vm_.boot_count = 0;
+    ASSERT_TRUE(load(kernel_));
+    const ChosenSeeds vm1 = chosen_seeds();
+    EXPECT_NE(vm0.rng_seed, vm1.rng_seed);
+    EXPECT_NE(vm0.kaslr_seed, vm1.kaslr_seed);
+}
+
+// A guest credits rng-seed as entropy: without entropy behind the key it
+// gets no seeds at all rather than guessable ones.
+TEST_F(VmSeeds, NoSeedsWithoutEntropy) {
+    platform_.guest_seed_key.has_entropy = false;
+    ASSERT_TRUE(load(kernel_));
+    const ChosenSeeds seeds = chosen_seeds();
+    EXPECT_TRUE(seeds.rng_seed.empty());
+    EXPECT_FALSE(seeds.has_kaslr_seed);
 }
 
 // ------------------------------------------------------------ create_vm
