@@ -192,5 +192,81 @@ TEST_F(FastPath, FaultsItCannotFinishAreLeftToTheFullExit) {
         EXPECT_EQ(vcpu().exits[r].load(), 0u) << "nothing counted, reason " << r;
 }
 
+// Compressed loads and stores name x8..x15 (rd'/rs2'/rs1'): s0 and s1 are
+// among them and are not saved when the fast path runs. The base register is
+// read only for an access at the start of a page (split-access offset).
+TEST_F(FastPath, CompressedFormsNamingS0OrS1AsDataGoToTheFullExit) {
+    constexpr uint32_t kCLwS0A0 = 0x4100;   // c.lw s0, 0(a0)
+    constexpr uint32_t kCSwS1A0 = 0xC104;   // c.sw s1, 0(a0)
+    constexpr uint32_t kCLwA0S1 = 0x40C8;   // c.lw a0, 4(s1)
+    constexpr uint32_t kCLwA0S0 = 0x4008;   // c.lw a0, 0(s0)
+    constexpr uint32_t kCLwspA0 = 0x4502;   // c.lwsp a0, 0(sp)
+    constexpr uint64_t kPriority10 = guest::kPlicBase + 4 * guest::kUartIrq;
+    auto access = [&](bool store, uint64_t gpa, uint32_t insn) {
+        fake::hart.guest_instruction_memory.clear();
+        fake::hart.put_instruction(kPc, insn);
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause =
+            cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
+        fake::hart[Csr::stval] = gpa;
+        fake::hart[Csr::htval] = gpa >> 2;
+        fake::hart[Csr::htinst] = 0;
+        return run_fast_path(vcpu());
+    };
+
+    raise_uart_interrupt();
+    reg(kA0) = kClaim0;
+    ASSERT_EQ(access(false, kClaim0, kCLwS0A0), FastExit::kFullExit);
+    EXPECT_EQ(vm_.plic.read(0x1000, 4) >> guest::kUartIrq & 1, 1u) << "not claimed yet";
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(reg(kS0), uint64_t{guest::kUartIrq});
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+
+    reg(kA0) = kPriority10;
+    reg(kS1) = 5;
+    ASSERT_EQ(access(true, kPriority10, kCSwS1A0), FastExit::kFullExit);
+    EXPECT_EQ(vm_.plic.read(4 * guest::kUartIrq, 4), 1u) << "not written yet";
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(vm_.plic.read(4 * guest::kUartIrq, 4), 5u);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+
+    // s1 only as the base, away from a page start: never read, so finished.
+    reg(kS1) = kClaim0 - 4;
+    ASSERT_EQ(access(false, kClaim0, kCLwA0S1), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), 0u) << "in service: nothing to claim";
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+
+    // At a page start the offset needs the base: s0 is not there, sp is.
+    reg(kS0) = guest::kPlicBase;
+    reg(kA0) = 0x1234;
+    ASSERT_EQ(access(false, guest::kPlicBase, kCLwA0S0), FastExit::kFullExit);
+    EXPECT_EQ(reg(kA0), 0x1234u);
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(reg(kA0), 0u) << "source 0 has no priority";
+    reg(kSp) = guest::kPlicBase;
+    reg(kA0) = 0x1234;
+    ASSERT_EQ(access(false, guest::kPlicBase, kCLwspA0), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), 0u);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+}
+
+// The destination may be x0 (the access happens, nothing is written), tp or
+// sp (both reloaded from VmCpuRegisters when the guest resumes).
+TEST_F(FastPath, LoadsIntoZeroTpAndSpFinishThere) {
+    constexpr uint32_t kLbuZeroLsr = 0x0052C003;  // lbu zero, 5(t0)
+    constexpr uint32_t kLbuTpLsr = 0x0052C203;    // lbu tp, 5(t0)
+    constexpr uint32_t kLbuSpLsr = 0x0052C103;    // lbu sp, 5(t0)
+    constexpr uint32_t kSbZeroScr = 0x000283A3;   // sb zero, 7(t0)
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuZeroLsr, kUart), FastExit::kDone);
+    EXPECT_EQ(vcpu().regs.gpr[0], 0u);
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuTpLsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kTp), kLsrReady);
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuSpLsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kSp), kLsrReady);
+    vm_.uart.write(7, 1, 0x99);
+    ASSERT_EQ(fast_access(true, kUart + 7, kSbZeroScr, kUart), FastExit::kDone);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u);
+}
+
 }  // namespace
 }  // namespace halyard::testing

@@ -28,6 +28,8 @@
 #include "vm/vm_setup.hpp"
 
 extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs);
+extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
+                                        uint64_t sepc);
 
 namespace halyard::testing {
 namespace {
@@ -90,7 +92,12 @@ void sbi(Vcpu& vcpu, uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 
         } else {
             g_step(vcpu);
         }
-        halyard_vmexit(&regs);  // returns only to resume this vCPU
+        // As arch/riscv64/trap_vector.S: the fast path first, then the full exit.
+        fake::hart[Csr::sepc] = regs.sepc;
+        if (halyard_vmexit_fast(&regs, regs.trap.scause, regs.sepc) == 0)
+            regs.sepc = fake::hart[Csr::sepc];
+        else
+            halyard_vmexit(&regs);  // returns only to resume this vCPU
         std::this_thread::yield();
     }
 }

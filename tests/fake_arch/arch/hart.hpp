@@ -18,15 +18,27 @@ namespace halyard::arch {
     std::abort();
 }
 
+// A faulting HLVX takes a trap in HS-mode (arch/riscv64/hypervisor_insns.S):
+// it overwrites the trap CSRs, and the host trap path's sret leaves sepc at
+// the fixup; only sstatus and hstatus are restored by the fixup.
+inline bool guest_read_faulted(uint64_t guest_va) {
+    fake::hart[Csr::sepc] = 0x8020'0000'dead'0000ull;  // Halyard's fixup, not a guest pc
+    fake::hart[Csr::scause] = 21;                      // load guest-page fault
+    fake::hart[Csr::stval] = guest_va;
+    fake::hart[Csr::htval] = 0x0bad'0bad;
+    fake::hart[Csr::htinst] = 0x3000;
+    return false;
+}
+
 inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     ++fake::hart.guest_instruction_reads;
     auto& memory = fake::hart.guest_instruction_memory;
     auto low = memory.find(guest_va);
-    if (low == memory.end()) return false;
+    if (low == memory.end()) return guest_read_faulted(guest_va);
     out = low->second;
     if ((out & 3) != 3) return true;
     auto high = memory.find(guest_va + 2);
-    if (high == memory.end()) return false;
+    if (high == memory.end()) return guest_read_faulted(guest_va + 2);
     out |= uint32_t{high->second} << 16;
     return true;
 }
