@@ -21,8 +21,10 @@
  *     those still hold the guest's values, as the calling convention
  *     preserved them. It set sepc itself; the saved registers are reloaded
  *     and the guest resumes.
- *   - Anything else returns nonzero, having changed nothing but
- *     regs->sepc and regs->trap.scause (which it fills in). The rest of the
+ *   - Anything else returns nonzero, having changed none of the guest's
+ *     registers; it fills in regs->sepc and regs->trap (scause, and for a
+ *     guest-page fault stval, htval and htinst; see try_fast_exit for the
+ *     one exit it may decline after doing work). The rest of the
  *     guest's registers (VCPU_CALLEE_SAVED_GPRS) are saved too, and
  *     halyard_vmexit(regs) returns the VmCpuRegisters to run next; the entry
  *     path then restores everything and sret's (hstatus.SPV and

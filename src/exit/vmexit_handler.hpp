@@ -9,12 +9,16 @@
 namespace halyard {
 
 // The fast path: the exits a running guest makes most (SBI calls for its
-// timer, IPIs and fences, and device register accesses). Only the registers
-// in kFastPathGprs are in vcpu.regs; sepc is the guest's pc, and the sepc CSR
-// the resume address. Returns kDone when the exit is done (the sepc CSR then
-// points past the instruction). Returns kFullExit, having changed nothing
-// the guest or its devices can see, for every exit it does not finish, which
-// then goes to vmexit_handler.
+// timer, IPIs and fences, device register accesses, host timer interrupts
+// and IPIs). Only the registers in kFastPathGprs are in vcpu.regs; sepc is the
+// guest's pc, and the sepc CSR the resume address. Returns kDone when the
+// exit is done (the sepc CSR then points past an instruction it emulated).
+// Returns kFullExit for every exit it does not finish, which then goes to
+// vmexit_handler, having changed none of the guest's registers and, with one
+// exception, nothing else the guest or its devices can see: a host IPI whose
+// VM starts stopping while its requests are handled is declined after that
+// work, which the full exit may repeat harmlessly before it stops the vCPU
+// (try_fast_software_interrupt). It keeps the fault's CSRs in regs.trap.
 FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc);
 
 // Every exit: the trap vector has saved all the guest's registers and
