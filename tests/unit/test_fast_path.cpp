@@ -196,11 +196,11 @@ TEST_F(FastPath, FaultsItCannotFinishAreLeftToTheFullExit) {
 // among them and are not saved when the fast path runs. The base register is
 // read only for an access at the start of a page (split-access offset).
 TEST_F(FastPath, CompressedFormsNamingS0OrS1AsDataGoToTheFullExit) {
-    constexpr uint32_t kCLwS0A0 = 0x4100;   // c.lw s0, 0(a0)
-    constexpr uint32_t kCSwS1A0 = 0xC104;   // c.sw s1, 0(a0)
-    constexpr uint32_t kCLwA0S1 = 0x40C8;   // c.lw a0, 4(s1)
-    constexpr uint32_t kCLwA0S0 = 0x4008;   // c.lw a0, 0(s0)
-    constexpr uint32_t kCLwspA0 = 0x4502;   // c.lwsp a0, 0(sp)
+    constexpr uint32_t kCLwS0A0 = 0x4100;  // c.lw s0, 0(a0)
+    constexpr uint32_t kCSwS1A0 = 0xC104;  // c.sw s1, 0(a0)
+    constexpr uint32_t kCLwA0S1 = 0x40C8;  // c.lw a0, 4(s1)
+    constexpr uint32_t kCLwA0S0 = 0x4008;  // c.lw a0, 0(s0)
+    constexpr uint32_t kCLwspA0 = 0x4502;  // c.lwsp a0, 0(sp)
     constexpr uint64_t kPriority10 = guest::kPlicBase + 4 * guest::kUartIrq;
     auto access = [&](bool store, uint64_t gpa, uint32_t insn) {
         fake::hart.guest_instruction_memory.clear();
