@@ -30,6 +30,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/platform/hart_isa.cpp
     src/platform/host_entropy.cpp
     src/platform/host_platform.cpp
+    src/platform/paging_mode.cpp
     src/sbi/sbi_base.cpp
     src/sbi/sbi_dbcn.cpp
     src/sbi/sbi_fwft.cpp
