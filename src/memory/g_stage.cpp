@@ -55,6 +55,7 @@ Status GStagePageTable::map_one(uint64_t gpa, uint64_t hpa, unsigned leaf_level)
         if (table == nullptr) return Error::kOutOfMemory;
     }
     table[index_of(gpa, leaf_level)] = make_pte(hpa, kLeafFlags);
+    ++(leaf_level == 2 ? counts_.gigapages : leaf_level == 1 ? counts_.megapages : counts_.pages);
     return ok();
 }
 

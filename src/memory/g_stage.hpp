@@ -2,7 +2,15 @@
 #pragma once
 // G-stage (guest-physical -> host-physical) page tables in Sv39x4 format (H
 // extension): a 16 KiB root indexed by GPA bits 40:30, then ordinary Sv39
-// levels. Guest RAM is mapped with the largest pages alignment allows.
+// levels. Guest RAM is mapped with the largest pages alignment allows: a
+// 1 GiB page where a 1 GiB-aligned GiB of the range maps to a 1 GiB-aligned
+// host GiB, 2 MiB pages where both sides are 2 MiB aligned, 4 KiB pages
+// elsewhere. A page never reaches past the range it maps.
+//
+// Sv39x4 is the only G-stage mode Halyard uses, whatever VS-stage mode a
+// guest is offered: the guest's RAM and devices lie below 2^41, and a guest
+// physical address above it (which an Sv48 or Sv57 guest can form) faults
+// like any other address with nothing behind it.
 
 #include <cstdint>
 
@@ -26,11 +34,21 @@ class GStagePageTable {
     // The hgatp value selecting these tables for `vmid`.
     uint64_t hgatp(uint16_t vmid) const;
 
+    // The leaves map() has written, by size (for the VM's start log line
+    // and the tests).
+    struct PageCounts {
+        uint64_t gigapages = 0;  // 1 GiB
+        uint64_t megapages = 0;  // 2 MiB
+        uint64_t pages = 0;      // 4 KiB
+    };
+    PageCounts page_counts() const { return counts_; }
+
   private:
     uint64_t* next_table(uint64_t* entry);
     Status map_one(uint64_t gpa, uint64_t hpa, unsigned level);
 
     uint64_t* root_ = nullptr;
+    PageCounts counts_;
 };
 
 }  // namespace halyard

@@ -29,10 +29,22 @@ bool PhysicalAllocator::overlaps_reserved(uint64_t base, uint64_t size, uint64_t
     return false;
 }
 
-Result<uint64_t> PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) {
-    if (size == 0) return Error::kInvalidInput;
+namespace {
+
+// The smallest value from `value` on that is `phase` modulo `alignment`
+// (wraps past 2^64 only when value is within `alignment` of it; callers
+// check the result against `value`).
+constexpr uint64_t align_up_to_phase(uint64_t value, uint64_t alignment, uint64_t phase) {
+    return value + ((phase - value) & (alignment - 1));
+}
+
+}  // namespace
+
+Result<uint64_t> PhysicalAllocator::allocate(uint64_t size, uint64_t alignment, uint64_t phase) {
+    if (size == 0 || alignment == 0 || (alignment & (alignment - 1)) != 0 || phase >= alignment)
+        return Error::kInvalidInput;
     for (unsigned m = 0; m < memory_count_; ++m) {
-        uint64_t candidate = align_up(memory_[m].base, alignment);
+        uint64_t candidate = align_up_to_phase(memory_[m].base, alignment, phase);
         while (candidate >= memory_[m].base && candidate < memory_[m].end() &&
                size <= memory_[m].end() - candidate) {
             uint64_t skip_to = 0;
@@ -41,10 +53,22 @@ Result<uint64_t> PhysicalAllocator::allocate(uint64_t size, uint64_t alignment) 
                 if (!recorded) return recorded.error();
                 return candidate;
             }
-            candidate = align_up(skip_to, alignment);
+            const uint64_t next = align_up_to_phase(skip_to, alignment, phase);
+            if (next < skip_to) break;  // wrapped past 2^64
+            candidate = next;
         }
     }
     return Error::kOutOfMemory;
+}
+
+Result<uint64_t> PhysicalAllocator::allocate_guest_ram(uint64_t guest_base, uint64_t size,
+                                                       RamPlacement placement) {
+    if (placement == RamPlacement::kPreferGigapages && holds_a_gigapage(guest_base, size)) {
+        const Result<uint64_t> congruent =
+            allocate(size, kGigapageSize, guest_base & (kGigapageSize - 1));
+        if (congruent || congruent.error() != Error::kOutOfMemory) return congruent;
+    }
+    return allocate(size, kGuestRamAlignment, guest_base & (kGuestRamAlignment - 1));
 }
 
 uint64_t PhysicalAllocator::largest_free(uint64_t alignment) const {

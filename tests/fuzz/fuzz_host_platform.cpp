@@ -2,8 +2,10 @@
 // The host platform reader on arbitrary device trees, then the allocator set
 // up from what it read as boot does: capacities hold, strings are views into
 // the tree, every hart's ISA (either form, or both) gives sane answers and a
-// sane guest ISA, and no guest RAM block overlaps a reserved range. Seeds
-// include the host DTs of QEMU 7.2 and QEMU 10 (tests/unit/data/host_dtbs).
+// sane guest ISA, and no guest RAM block overlaps a reserved range (and a VM
+// of 1 GiB or more gets a GiB boundary whenever there is one with room).
+// Seeds include the host DTs of QEMU 7.2 and QEMU 10
+// (tests/unit/data/host_dtbs).
 
 #include <string>
 #include <string_view>
@@ -98,6 +100,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                       base - m.base <= m_size);
         }
         FUZZ_CHECK(in_memory);
+        for (unsigned i = 0; i < p.reserved_count; ++i)
+            FUZZ_CHECK(p.reserved[i].size == 0 || !p.reserved[i].overlaps(base, request));
+        FUZZ_CHECK(p.initrd.size == 0 || !p.initrd.overlaps(base, request));
+    }
+    // Guest RAM as create_vm places it: a VM that holds a whole GiB lands on
+    // a GiB boundary whenever the allocator has one with room (tried first on
+    // a copy), else 2 MiB aligned; never on reserved memory either way.
+    for (uint64_t request : {kGiB, 3 * kGiB / 2, allocator.largest_free(), uint64_t{64} << 20}) {
+        if (request == 0) continue;
+        PhysicalAllocator trial = allocator;
+        const bool gib_room = trial.allocate(request, kGigapageSize).ok();
+        const uint64_t base =
+            allocator.allocate_guest_ram(0x8000'0000, request, RamPlacement::kPreferGigapages)
+                .value_or(0);
+        if (base == 0) continue;
+        FUZZ_CHECK(base % kGuestRamAlignment == 0);
+        if (request >= kGiB && gib_room) FUZZ_CHECK(base % kGigapageSize == 0);
         for (unsigned i = 0; i < p.reserved_count; ++i)
             FUZZ_CHECK(p.reserved[i].size == 0 || !p.reserved[i].overlaps(base, request));
         FUZZ_CHECK(p.initrd.size == 0 || !p.initrd.overlaps(base, request));

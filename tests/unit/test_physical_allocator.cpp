@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests for PhysicalAllocator, which places guest RAM in host memory:
-// first fit in request order, 2 MiB aligned, around reserved ranges.
+// first fit in request order, around reserved ranges, 2 MiB aligned, or for
+// a VM that holds a whole GiB at the same offset within a GiB as its
+// guest-physical base when the host has room (then the G-stage maps each
+// whole GiB with one 1 GiB page).
 
 #include <gtest/gtest.h>
 
@@ -269,6 +272,138 @@ TEST(PhysicalAllocator, AReservationThatWrapsCoversTheRestOfTheAddressSpace) {
     ASSERT_TRUE(a.reserve({kRam + 64 * kMiB, ~uint64_t{0}}));
     EXPECT_EQ(a.allocate(64 * kMiB).value_or(0), kRam);
     EXPECT_EQ(a.allocate(k2M).value_or(0), 0u) << "everything from kRam + 64 MiB is reserved";
+}
+
+// ------------------------------------------------------------ phases
+
+TEST(PhysicalAllocator, APhaseWithinTheAlignment) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    EXPECT_EQ(a.allocate(k2M, kGiB, 0x1000'0000).value_or(0), kRam + 0x1000'0000);
+    EXPECT_EQ(a.allocate(k2M, kGiB, 0x1000'0000).value_or(0), kRam + kGiB + 0x1000'0000)
+        << "the next address with that offset in a GiB";
+    ASSERT_TRUE(a.reserve({kRam + 2 * kGiB, 0x1000'0001}));
+    EXPECT_EQ(a.allocate(k2M, kGiB, 0x1000'0000).value_or(0), kRam + 3 * kGiB + 0x1000'0000)
+        << "past a reservation, to the next address with that offset";
+    // A phase must lie below the alignment, and the alignment be a power of two.
+    EXPECT_EQ(a.allocate(k2M, kGiB, kGiB).error(), Error::kInvalidInput);
+    EXPECT_EQ(a.allocate(k2M, 3 * kMiB).error(), Error::kInvalidInput);
+    EXPECT_EQ(a.allocate(k2M, 0).error(), Error::kInvalidInput);
+}
+
+TEST(PhysicalAllocator, APhaseNearTheTopOfTheAddressSpaceDoesNotWrap) {
+    PhysicalAllocator a;
+    const uint64_t top = ~uint64_t{0} - 4 * kGiB + 1;  // the last 4 GiB
+    ASSERT_TRUE(a.add_memory({top, 4 * kGiB - 1}));
+    ASSERT_TRUE(a.reserve({top, 3 * kGiB + 0x2000'0000}));
+    // The only address at offset 0x3000'0000 in a GiB left is top + 3 GiB +
+    // 0x3000'0000, whose block would pass 2^64.
+    EXPECT_EQ(a.allocate(0x1000'0000, kGiB, 0x3000'0000).error(), Error::kOutOfMemory);
+    EXPECT_EQ(a.allocate(0x1000'0000, kGiB, 0x2000'0000).value_or(0), top + 3 * kGiB + 0x2000'0000);
+}
+
+// ------------------------------------------------------------ guest RAM
+
+TEST(GuestRamPlacement, HoldsAGigapage) {
+    EXPECT_TRUE(holds_a_gigapage(kRam, kGiB));
+    EXPECT_TRUE(holds_a_gigapage(kRam, 3 * kGiB / 2));
+    EXPECT_FALSE(holds_a_gigapage(kRam, kGiB - k2M));
+    EXPECT_FALSE(holds_a_gigapage(kRam, 512 * kMiB));
+    // Not GiB aligned at the start: a whole GiB only from the next boundary on.
+    EXPECT_FALSE(holds_a_gigapage(kRam + k2M, kGiB));
+    EXPECT_TRUE(holds_a_gigapage(kRam + k2M, 2 * kGiB - k2M));
+    EXPECT_FALSE(holds_a_gigapage(kRam + k2M, 2 * kGiB - 2 * k2M));
+    // Ranges that would wrap past 2^64 hold nothing.
+    EXPECT_FALSE(holds_a_gigapage(~uint64_t{0} - kGiB + 2, 2 * kGiB));
+    EXPECT_FALSE(holds_a_gigapage(~uint64_t{0} - k2M + 1, ~uint64_t{0}));
+    EXPECT_FALSE(holds_a_gigapage(0, 0));
+}
+
+// Host RAM of a QEMU virt machine with 4 GiB: firmware and Halyard at the
+// bottom. A 1 GiB VM at guest-physical 2 GiB goes to the first host GiB
+// boundary with room (3 GiB), not to the lowest free address.
+TEST(GuestRamPlacement, AWholeGibGoesOnAGibBoundary) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    EXPECT_EQ(a.allocate_guest_ram(kRam, kGiB, RamPlacement::kPreferGigapages).value_or(0),
+              kRam + kGiB);
+    // Below it, the gap still takes VMs too small for a gigapage, first fit.
+    EXPECT_EQ(a.allocate_guest_ram(kRam, 512 * kMiB, RamPlacement::kPreferGigapages).value_or(0),
+              kRam + 4 * kMiB);
+    // 1.5 GiB: a GiB boundary again (one 1 GiB page and 256 of 2 MiB).
+    EXPECT_EQ(a.allocate_guest_ram(kRam, 3 * kGiB / 2, RamPlacement::kPreferGigapages).value_or(0),
+              kRam + 2 * kGiB);
+}
+
+// VMs that hold no whole GiB are never pushed to a GiB boundary: it would
+// waste host memory and give no 1 GiB page.
+TEST(GuestRamPlacement, SmallVmsStayTwoMibAligned) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    for (uint64_t size : {k2M, 128 * kMiB, kGiB - k2M}) {
+        const uint64_t base =
+            a.allocate_guest_ram(kRam, size, RamPlacement::kPreferGigapages).value_or(0);
+        EXPECT_NE(base, 0u) << size;
+        EXPECT_EQ(base % k2M, 0u);
+        EXPECT_NE(base % kGiB, 0u) << "a GiB boundary only by chance, never here";
+    }
+}
+
+// No room at a GiB boundary: 2 MiB aligned, where the VM still fits.
+TEST(GuestRamPlacement, WithoutRoomOnAGibBoundaryItFallsBackToTwoMib) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 3 * kGiB / 2}));  // QEMU -m 1536M
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam + 3 * kGiB / 2 - 16 * kMiB, 16 * kMiB}));  // the host DT
+    EXPECT_EQ(a.allocate_guest_ram(kRam, kGiB, RamPlacement::kPreferGigapages).value_or(0),
+              kRam + 4 * kMiB);
+    // Nothing left for another GiB either way.
+    EXPECT_EQ(a.allocate_guest_ram(kRam, kGiB, RamPlacement::kPreferGigapages).error(),
+              Error::kOutOfMemory);
+}
+
+TEST(GuestRamPlacement, TwoMibAlignedWhenAskedEvenWithRoom) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    EXPECT_EQ(a.allocate_guest_ram(kRam, kGiB, RamPlacement::kTwoMiBAligned).value_or(0),
+              kRam + 4 * kMiB);
+}
+
+// A reservation inside the first GiB-aligned candidate sends it to the next
+// boundary.
+TEST(GuestRamPlacement, AGibBoundaryPastAReservation) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    ASSERT_TRUE(a.reserve({kRam + kGiB + 0x1000, 1}));
+    EXPECT_EQ(a.allocate_guest_ram(kRam, kGiB, RamPlacement::kPreferGigapages).value_or(0),
+              kRam + 2 * kGiB);
+}
+
+// Guest RAM that starts inside a GiB keeps the same offset on the host.
+TEST(GuestRamPlacement, TheHostOffsetWithinAGibIsTheGuests) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 8 * kGiB}));
+    ASSERT_TRUE(a.reserve({kRam, 4 * kMiB}));
+    const uint64_t guest_base = 0x9000'0000;  // 2.25 GiB: [2.25 GiB, 4.25 GiB) holds [3, 4) GiB
+    const uint64_t base =
+        a.allocate_guest_ram(guest_base, 2 * kGiB, RamPlacement::kPreferGigapages).value_or(0);
+    EXPECT_EQ(base % kGiB, guest_base % kGiB);
+    EXPECT_EQ(base, kRam + 0x1000'0000);
+}
+
+TEST(GuestRamPlacement, ErrorsAreAllocatesErrors) {
+    PhysicalAllocator a;
+    ASSERT_TRUE(a.add_memory({kRam, 4 * kGiB}));
+    EXPECT_EQ(a.allocate_guest_ram(kRam, 0, RamPlacement::kPreferGigapages).error(),
+              Error::kInvalidInput);
+    EXPECT_EQ(a.allocate_guest_ram(kRam, 8 * kGiB, RamPlacement::kPreferGigapages).error(),
+              Error::kOutOfMemory);
+    EXPECT_EQ(a.allocate_guest_ram(kRam, k2M, RamPlacement::kPreferGigapages).value_or(0), kRam)
+        << "failed requests take nothing";
 }
 
 }  // namespace
