@@ -21,6 +21,7 @@
 #include "memory/physical_allocator.hpp"
 #include "platform/host_entropy.hpp"
 #include "platform/host_platform.hpp"
+#include "platform/paging_mode.hpp"
 #include "sbi/sbi_base.hpp"
 #include "vm/console_mux.hpp"
 #include "vm/lifecycle.hpp"
@@ -135,6 +136,7 @@ void create_vms(PhysicalAllocator& allocator) {
     HartCapabilities caps = probe_hart_capabilities(g_boot_hart_envcfg);
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
     if (!caps.vs_sv39) fail("the hart does not support Sv39 VS-stage translation for guests");
+    const RamPlacement placement = choose_ram_placement(allocator, {specs, count});
     // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
     // has few bits, or 0 without any) never need to tell two VMs apart on one
     // hart; distinct ones just keep TLB entries apart after a hart changes VM.
@@ -142,12 +144,18 @@ void create_vms(PhysicalAllocator& allocator) {
         Vm& vm = g_vms[i];
         const uint16_t vmid =
             static_cast<uint16_t>(caps.vmid_bits == 0 ? 0 : (i + 1) % (1u << caps.vmid_bits));
-        if (!create_vm(vm, i, vmid, specs[i], allocator, g_platform))
+        if (!create_vm(vm, i, vmid, specs[i], allocator, g_platform, placement))
             power_off(true);  // create_vm logged why
-        log("%s: %u vCPU, %llu MiB RAM at host 0x%llx, kernel %zu bytes%s, VMID %u", vm.name,
-            vm.vcpu_count, static_cast<unsigned long long>(vm.ram.size >> 20),
+        const GStagePageTable::PageCounts pages = vm.gstage.page_counts();
+        const std::string_view mmu = name_of(vm.paging_mode);
+        log("%s: %u vCPU, %llu MiB RAM at host 0x%llx, kernel %zu bytes%s, VMID %u, mmu %.*s, "
+            "G-stage pages %llu x 1G + %llu x 2M + %llu x 4K",
+            vm.name, vm.vcpu_count, static_cast<unsigned long long>(vm.ram.size >> 20),
             static_cast<unsigned long long>(vm.ram.host_base), vm.image.kernel.size(),
-            vm.image.initrd.empty() ? "" : " + initrd", vm.vmid);
+            vm.image.initrd.empty() ? "" : " + initrd", vm.vmid, static_cast<int>(mmu.size()),
+            mmu.data(), static_cast<unsigned long long>(pages.gigapages),
+            static_cast<unsigned long long>(pages.megapages),
+            static_cast<unsigned long long>(pages.pages));
     }
     g_vm_count = count;
     console_mux_set_vm_count(g_vm_count);

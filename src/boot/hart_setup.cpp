@@ -7,6 +7,7 @@
 #include "halyard/csr_numbers.hpp"
 #include "halyard/sbi.hpp"
 #include "halyard/trap_cause.hpp"
+#include "platform/paging_mode.hpp"
 #include "vm/vcpu_features.hpp"
 
 namespace halyard {
@@ -96,16 +97,23 @@ HartCapabilities probe_hart_capabilities(uint64_t kept_envcfg) {
     for (uint64_t vmid = (readback >> hgatp::kVmidShift) & hgatp::kVmidMask; vmid & 1; vmid >>= 1)
         ++caps.vmid_bits;
     // vsatp.MODE is WARL too (a write of an unsupported mode changes
-    // nothing). With V = 0 it translates nothing, and every guest entry
-    // loads the vCPU's own vsatp.
-    arch::csr_write<Csr::vsatp>(satp::kModeSv39);
-    caps.vs_sv39 = (arch::csr_read<Csr::vsatp>() >> satp::kModeShift) == 8;
-    arch::csr_write<Csr::vsatp>(0);
+    // nothing): each mode a guest may be offered is written and read back.
+    // With V = 0 vsatp translates nothing, and every guest entry loads the
+    // vCPU's own vsatp.
+    PagingModes vs_modes;
+    for (PagingMode mode : kPagingModes) {
+        arch::csr_write<Csr::vsatp>(satp_mode_bits(mode));
+        if ((arch::csr_read<Csr::vsatp>() >> satp::kModeShift) == static_cast<uint8_t>(mode))
+            vs_modes.add(mode);
+        arch::csr_write<Csr::vsatp>(0);
+    }
+    caps.vs_sv39 = vs_modes.has(PagingMode::kSv39);
 
     // What guests may switch through FWFT, from what setup_hypervisor_csrs
     // found this (the boot) hart keeps; the other harts are alike.
     MachineFeatures features;
     features.svadu = (kept_envcfg & henvcfg::kAdue) != 0;
+    features.vs_paging_modes = vs_modes;
     features.guest_envcfg = kept_envcfg & ~henvcfg::kAdue;
     // Misaligned exceptions reach Halyard (and through hedeleg the guest)
     // only if the firmware delegates them; only its FWFT lets that change.

@@ -9,7 +9,7 @@ namespace halyard {
 
 struct HartCapabilities {
     bool sv39x4 = false;   // G-stage: hgatp Sv39x4
-    bool vs_sv39 = false;  // VS-stage: vsatp Sv39, the mmu-type every guest is told
+    bool vs_sv39 = false;  // VS-stage: vsatp Sv39, which every guest may be offered
     unsigned vmid_bits = 0;
 };
 

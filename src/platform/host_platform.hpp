@@ -37,8 +37,8 @@ struct HostHart {
     uint64_t hart_id = 0;
     int plic_s_context = -1;  // this hart's S-mode context of the host PLIC, if any
     HartIsa isa;              // riscv,isa-base + riscv,isa-extensions, or riscv,isa
-    // e.g. "riscv,sv48"; informational only: a guest's mmu-type is always
-    // Sv39, whatever the host offers (see guest_dtb.cpp).
+    // e.g. "riscv,sv48": the widest paging mode the hart has, which bounds
+    // what a VM may be offered (paging_modes_of_mmu_type; Sv39 by default).
     std::string_view mmu_type;
     CacheBlockSizes cache_blocks;
 };

@@ -14,16 +14,6 @@ constexpr uint32_t kCpuIntcPhandleBase = 1;
 constexpr uint32_t kPlicPhandle = 0x100;
 constexpr uint32_t kSupervisorExternalInterrupt = 9;
 
-// Every vCPU's mmu-type is Sv39, whatever the host offers. Sv39 is the
-// cheapest VS-stage for a guest: each guest page-table level costs a whole
-// G-stage walk on a TLB miss, so three levels (under Halyard's Sv39x4
-// G-stage) beat the four or five of Sv48 or Sv57. It is also always there:
-// the H extension requires Sv39 for RV64 (and boot refuses a hart without
-// Sv39x4 G-stage or Sv39 VS-stage translation), so a host DT that offers no
-// mmu-type or "riscv,none" is wrong about a hart Halyard can run on, and a
-// guest must not be told it has no MMU.
-constexpr std::string_view kGuestMmuType = "riscv,sv39";
-
 // The guest ISA in both forms the RISC-V bindings define: riscv,isa for
 // software that predates riscv,isa-extensions (older Linux, firmware and
 // boot loaders), and riscv,isa-base + riscv,isa-extensions, which current
@@ -67,7 +57,13 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
         b.property_string("compatible", "riscv");
         add_isa(b, spec.isa);
         add_cache_block_sizes(b, spec.isa, spec.cache_blocks);
-        b.property_string("mmu-type", kGuestMmuType);
+        // The VM's mode, Sv39 unless its bundle entry asked for more (tools/run
+        // mmu=); create_vm checked the hart has it. Sv39 is the default
+        // because it is the cheapest VS-stage: each guest page-table level
+        // costs a whole G-stage walk on a TLB miss, so three levels beat the
+        // four or five of Sv48 or Sv57; and it is always there (the H
+        // extension requires it on RV64, boot checks vsatp keeps it).
+        b.property_string("mmu-type", mmu_type_of(spec.mmu));
         b.begin_node("interrupt-controller");
         b.property_u32("#address-cells", 0);
         b.property_u32("#interrupt-cells", 1);

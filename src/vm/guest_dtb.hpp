@@ -2,8 +2,9 @@
 #pragma once
 // The device tree a VM's guest receives in a1: its memory, its vCPUs (the
 // guest ISA of vm/guest_isa.hpp, written both as riscv,isa and as
-// riscv,isa-base + riscv,isa-extensions), the host's timebase, its UART and
-// /chosen (bootargs, stdout-path, initrd, rng-seed and kaslr-seed).
+// riscv,isa-base + riscv,isa-extensions, and the paging mode the VM was
+// given as mmu-type), the host's timebase, its UART and /chosen (bootargs,
+// stdout-path, initrd, rng-seed and kaslr-seed).
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "lib/result.hpp"
 #include "lib/seed_kdf.hpp"
 #include "platform/host_platform.hpp"
+#include "platform/paging_mode.hpp"
 #include "vm/guest_isa.hpp"
 
 namespace halyard {
@@ -29,6 +31,7 @@ struct GuestDtbSpec {
     uint64_t initrd_end;
     // This boot's /chosen/rng-seed and kaslr-seed; null: none (no entropy).
     const GuestSeeds* seeds;
+    PagingMode mmu = PagingMode::kSv39;  // every cpu node's mmu-type
 };
 
 // Builds the DTB into `out`; returns its size. kTooLarge if it does not fit,

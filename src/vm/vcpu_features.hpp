@@ -9,6 +9,8 @@
 
 #include <cstdint>
 
+#include "platform/paging_mode.hpp"
+
 namespace halyard {
 
 struct Vcpu;
@@ -30,6 +32,9 @@ struct MachineFeatures {
     uint64_t guest_envcfg = 0;
     bool svadu = false;                     // henvcfg.ADUE is writable
     bool misaligned_deleg_control = false;  // the firmware's FWFT offers it
+    // The VS-stage modes vsatp keeps (WARL). Sv39 until probed: every hart
+    // Halyard runs on has it (boot checks).
+    PagingModes vs_paging_modes = PagingModes::up_to(PagingMode::kSv39);
 };
 
 void set_machine_features(const MachineFeatures& features);

@@ -16,6 +16,7 @@
 #include "lib/spinlock.hpp"
 #include "memory/g_stage.hpp"
 #include "mmio/mmio_bus.hpp"
+#include "platform/paging_mode.hpp"
 #include "vm/console_mux.hpp"
 #include "vm/guest_isa.hpp"
 #include "vm/guest_ram.hpp"
@@ -77,6 +78,8 @@ class Vm {
     // the next): with the VM's index it makes each boot's seeds its own.
     // Written by load_vm_image, which runs while no vCPU of the VM does.
     uint64_t boot_count = 0;
+    // The VS-stage mode the guest's DTB offers (its mmu-type).
+    PagingMode paging_mode = PagingMode::kSv39;
     std::array<Vcpu, kMaxVcpus> vcpus{};
     unsigned vcpu_count = 0;
     // Guards the VM's state and every vCPU's HSM state transitions (both are

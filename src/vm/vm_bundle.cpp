@@ -2,6 +2,7 @@
 #include "vm/vm_bundle.hpp"
 
 #include "console/log.hpp"
+#include "lib/format.hpp"
 
 namespace halyard {
 
@@ -37,7 +38,28 @@ Result<unsigned> read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
             return false;
         }
         spec.memory_size = memory.u64();
+        if (spec.memory_size == 0 || spec.memory_size > kMaxGuestMemorySize) {
+            log("error: VM %u of the bundle: memory-size %llu is not between 1 byte and %llu GiB "
+                "(what the guest-physical space holds above the RAM base)",
+                count, static_cast<unsigned long long>(spec.memory_size),
+                static_cast<unsigned long long>(kMaxGuestMemorySize >> 30));
+            status = Error::kInvalidInput;
+            return false;
+        }
         spec.vcpus = vcpus.valid() ? vcpus.u32() : 1;
+        spec.paging_mode = PagingMode::kSv39;
+        const FdtProperty mmu = bundle.property(node, "mmu-type");
+        // One NUL-terminated string naming a mode exactly: anything more or
+        // less (a list, no terminator, "riscv,sv32") is refused, not guessed.
+        if (mmu.valid() && (mmu.value.size() != mmu.string().size() + 1 ||
+                            !paging_mode_from_mmu_type(mmu.string(), spec.paging_mode))) {
+            const std::string_view text = mmu.string();
+            log("error: VM %u of the bundle: mmu-type \"%.*s\" is not one of riscv,sv39, "
+                "riscv,sv48, riscv,sv57",
+                count, printable_prefix(text, 40), text.data());
+            status = Error::kInvalidInput;
+            return false;
+        }
         spec.image.kernel = kernel.value;
         spec.image.initrd = bundle.property(node, "initrd").value;
         spec.image.dtb = bundle.property(node, "dtb").value;

@@ -149,7 +149,8 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
                                 image.bootargs,
                                 vm.initrd_gpa,
                                 vm.initrd_gpa + image.initrd.size(),
-                                have_seeds ? &seeds : nullptr};
+                                have_seeds ? &seeds : nullptr,
+                                vm.paging_mode};
         const Result<size_t> built = build_guest_dtb(spec, dtb_area);
         wipe_secret(seeds.rng_seed);  // the guest's copy is its own
         seeds.kaslr_seed = 0;
@@ -167,8 +168,32 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
     return ok();
 }
 
+Result<uint64_t> guest_ram_size(uint64_t memory_size) {
+    if (memory_size == 0 || memory_size > kMaxGuestMemorySize) return Error::kTooLarge;
+    return align_up(memory_size, kGuestRamAlignment);
+}
+
+RamPlacement choose_ram_placement(const PhysicalAllocator& allocator,
+                                  std::span<const VmSpec> specs) {
+    PhysicalAllocator trial = allocator;
+    for (const VmSpec& spec : specs) {
+        const Result<uint64_t> size = guest_ram_size(spec.memory_size);
+        if (!size) return RamPlacement::kTwoMiBAligned;  // create_vm says why
+        if (!trial.allocate_guest_ram(guest::kRamBase, size.value(),
+                                      RamPlacement::kPreferGigapages))
+            return RamPlacement::kTwoMiBAligned;
+    }
+    return RamPlacement::kPreferGigapages;
+}
+
+PagingModes guest_paging_modes(const HostPlatform& platform) {
+    return paging_modes_of_mmu_type(platform.harts[0].mmu_type) &
+           machine_features().vs_paging_modes;
+}
+
 Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
-                 PhysicalAllocator& allocator, const HostPlatform& platform) {
+                 PhysicalAllocator& allocator, const HostPlatform& platform,
+                 RamPlacement placement) {
     vm.index = index;
     vm.vmid = vmid;
     format_string(vm.name, sizeof(vm.name), "vm%u", index);
@@ -188,8 +213,34 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
     }
     vm.guest_isa = guest_isa_of(host_hart.isa, machine_features());
     vm.guest_has_sstc = vm.guest_isa.has("sstc");
-    const uint64_t size = align_up(spec.memory_size, kGuestRamAlignment);
-    const Result<uint64_t> host_base = allocator.allocate(size);
+    // The guest is told its mode in its DTB and may switch vsatp to it at
+    // any time: a mode the hart lacks would leave vsatp unchanged (WARL) and
+    // the guest without the paging it was promised.
+    const PagingModes modes = guest_paging_modes(platform);
+    if (!modes.has(spec.paging_mode)) {
+        const std::string_view host_mmu = host_hart.mmu_type;
+        const std::string_view asked = name_of(spec.paging_mode);
+        const std::string_view widest = name_of(modes.widest());
+        const std::string_view kept = name_of(machine_features().vs_paging_modes.widest());
+        log("error: %s: mmu %.*s is more than this host offers, at most %.*s (its device tree "
+            "says mmu-type \"%.*s\", its vsatp keeps up to %.*s)",
+            vm.name, static_cast<int>(asked.size()), asked.data(), static_cast<int>(widest.size()),
+            widest.data(), printable_prefix(host_mmu, 40), host_mmu.data(),
+            static_cast<int>(kept.size()), kept.data());
+        return Error::kUnsupported;
+    }
+    vm.paging_mode = spec.paging_mode;
+    const Result<uint64_t> ram_size = guest_ram_size(spec.memory_size);
+    if (!ram_size) {
+        log("error: %s: %llu bytes of RAM requested; a VM has 1 byte to %llu GiB", vm.name,
+            static_cast<unsigned long long>(spec.memory_size),
+            static_cast<unsigned long long>(kMaxGuestMemorySize >> 30));
+        return ram_size.error();
+    }
+    const uint64_t size = ram_size.value();
+    static_assert(guest::kRamBase % kGuestRamAlignment == 0, "guest RAM starts on a 2 MiB page");
+    const Result<uint64_t> host_base =
+        allocator.allocate_guest_ram(guest::kRamBase, size, placement);
     if (!host_base) {
         log("error: %s: no room for %llu MiB of guest RAM (largest free block: %llu MiB)", vm.name,
             static_cast<unsigned long long>(size >> 20),

@@ -4,7 +4,8 @@
 // any size: it writes nothing past the buffer, and what it returns is a tree
 // the reader accepts, with one cpu per vCPU and the guest's memory range,
 // whose riscv,isa and riscv,isa-extensions name the same extensions (never
-// H or V) and whose mmu-type is Sv39.
+// H or V) and whose mmu-type is the VM's paging mode (Sv39 when the input
+// runs out before choosing one).
 //
 // An input that starts with a valid device tree is a host DT: the ISA is its
 // first hart's (read as boot reads it) and the other values come from the
@@ -13,6 +14,7 @@
 // 64 KiB buffer and a machine that kept every henvcfg bit. Any other input
 // describes the hart's ISA properties itself.
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +22,7 @@
 #include "fdt/fdt.hpp"
 #include "fuzz_support.hpp"
 #include "platform/host_platform.hpp"
+#include "platform/paging_mode.hpp"
 #include "vm/guest_dtb.hpp"
 #include "vm/vcpu_features.hpp"
 #include "vm/vm.hpp"
@@ -83,6 +86,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t isa_length =
         guest_isa_string(spec.isa, {isa, in.below(sizeof(isa) + 1)}).value_or(0);
     FUZZ_CHECK(isa_length < sizeof(isa));
+    // The last value taken, so that the seeds written before it still mean
+    // what they meant (and choose Sv39).
+    spec.mmu = kPagingModes[in.below(std::size(kPagingModes))];
 
     auto out = std::make_unique<uint8_t[]>(out_size);  // its own allocation: ASan sees overruns
     const size_t written = build_guest_dtb(spec, {out.get(), out_size}).value_or(0);
@@ -98,7 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fdt.for_each_child(cpus_node, [&](FdtNode node) {
         if (fdt.property(node, "device_type").string() != "cpu") return true;
         ++cpus;
-        FUZZ_CHECK(fdt.property(node, "mmu-type").string() == "riscv,sv39");
+        const FdtProperty mmu = fdt.property(node, "mmu-type");
+        FUZZ_CHECK(mmu.string() == mmu_type_of(spec.mmu));
+        FUZZ_CHECK(mmu.value.size() == mmu.string().size() + 1);
         // A CMO block size only with its extension.
         FUZZ_CHECK(!fdt.property(node, "riscv,cbom-block-size").valid() || spec.isa.has("zicbom"));
         FUZZ_CHECK(!fdt.property(node, "riscv,cboz-block-size").valid() || spec.isa.has("zicboz"));

@@ -16,6 +16,7 @@
 #include "fdt/fdt.hpp"
 #include "halyard/csr_numbers.hpp"
 #include "halyard/guest_layout.hpp"
+#include "platform/paging_mode.hpp"
 #include "test_support.hpp"
 #include "vm/guest_dtb.hpp"
 
@@ -415,11 +416,24 @@ TEST_F(GuestDtbTest, NoSeedsWithoutThem) {
     EXPECT_FALSE(fdt.property(chosen, "kaslr-seed").valid());
 }
 
-TEST_F(GuestDtbTest, MmuTypeIsSv39WhateverTheHostOffers) {
+TEST_F(GuestDtbTest, MmuTypeIsSv39UnlessTheVmWasGivenMore) {
     Fdt fdt = build(default_spec());
     std::vector<FdtNode> cpus = cpu_nodes(fdt);
     ASSERT_FALSE(cpus.empty());
     for (FdtNode cpu : cpus) EXPECT_EQ(fdt.property(cpu, "mmu-type").string(), "riscv,sv39");
+
+    for (PagingMode mode : kPagingModes) {
+        GuestDtbSpec spec = default_spec();
+        spec.mmu = mode;
+        Fdt given = build(spec);
+        cpus = cpu_nodes(given);
+        ASSERT_EQ(cpus.size(), 2u);
+        for (FdtNode cpu : cpus) {
+            const FdtProperty mmu = given.property(cpu, "mmu-type");
+            EXPECT_EQ(mmu.string(), mmu_type_of(mode));
+            EXPECT_EQ(mmu.value.size(), mmu_type_of(mode).size() + 1) << "one string";
+        }
+    }
 }
 
 TEST_F(GuestDtbTest, CacheBlockSizesOnlyWithTheirExtensionAndAKnownSize) {

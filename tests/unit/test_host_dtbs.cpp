@@ -5,7 +5,8 @@
 // into guest device trees, which are parsed back with Halyard's own reader:
 // the guest's riscv,isa and riscv,isa-extensions name the same extensions,
 // never H, V or AIA, the henvcfg-gated ones only when the hart kept the bit,
-// mmu-type is Sv39 whatever the host offers, and the tree fits.
+// mmu-type is Sv39 by default whatever the host offers (the modes a VM may
+// be given follow from the host's mmu-type), and the tree fits.
 
 #include <gtest/gtest.h>
 
@@ -23,6 +24,7 @@
 #include "halyard/guest_layout.hpp"
 #include "lib/capacity.hpp"
 #include "platform/host_platform.hpp"
+#include "platform/paging_mode.hpp"
 #include "test_support.hpp"
 #include "vm/guest_dtb.hpp"
 #include "vm/guest_isa.hpp"
@@ -154,6 +156,9 @@ TEST_P(HostDtbs, EveryHartIsReadFromTheFormItsQemuWrites) {
         EXPECT_TRUE(hart.isa.has("sstc"));
         EXPECT_LE(hart.isa.listed_extensions(), HartIsa::kMaxExtensions);
         EXPECT_EQ(hart.mmu_type, GetParam().qemu10 ? "riscv,sv57" : "riscv,sv48");
+        // What a VM may be given (mmu=) on this QEMU, as far as its DT says.
+        EXPECT_EQ(paging_modes_of_mmu_type(hart.mmu_type),
+                  PagingModes::up_to(GetParam().qemu10 ? PagingMode::kSv57 : PagingMode::kSv48));
         const uint32_t block = GetParam().qemu10 ? 64 : 0;
         EXPECT_EQ(hart.cache_blocks.cbom, block);
         EXPECT_EQ(hart.cache_blocks.cboz, block);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -93,6 +94,78 @@ TEST(VmBundle, CellsOfTheWrongSizeAreRefused) {
         });
         EXPECT_EQ(read(vcpus, specs), -1) << value.size();
         EXPECT_NE(fake::host_console.output.find("cells"), std::string::npos);
+    }
+}
+
+TEST(VmBundle, TheGuestPagingModeIsSv39UnlessTheBundleSaysOtherwise) {
+    std::vector<VmSpec> specs(4);
+    std::vector<uint8_t> blob = bundle([](FdtBuilder& b) {
+        add_vm(b, [](FdtBuilder& v) { v.property_u64("memory-size", 128ull << 20); });
+        for (const char* mode : {"riscv,sv39", "riscv,sv48", "riscv,sv57"}) {
+            add_vm(b, [&](FdtBuilder& v) {
+                v.property_u64("memory-size", 128ull << 20);
+                v.property_string("mmu-type", mode);
+            });
+        }
+    });
+    ASSERT_EQ(read(blob, specs), 4) << fake::host_console.output;
+    EXPECT_EQ(specs[0].paging_mode, PagingMode::kSv39) << "no mmu-type";
+    EXPECT_EQ(specs[1].paging_mode, PagingMode::kSv39);
+    EXPECT_EQ(specs[2].paging_mode, PagingMode::kSv48);
+    EXPECT_EQ(specs[3].paging_mode, PagingMode::kSv57);
+}
+
+// mmu-type comes from the bundle: anything but one string naming one of the
+// three modes exactly is refused with one line, never read as Sv39.
+TEST(VmBundle, AnMmuTypeThatIsNotAModeIsRefused) {
+    const std::string cases[] = {
+        std::string("riscv,sv32", 11),
+        std::string("sv48", 5),
+        std::string("riscv,SV48", 11),
+        std::string("riscv,sv48\0riscv,sv57", 22),
+        std::string("riscv,sv48", 10),         // no terminating NUL
+        std::string("", 0),                    // empty property
+        std::string("\x1b[2Jriscv,sv48", 16),  // control bytes are not echoed
+    };
+    for (const std::string& value : cases) {
+        std::vector<VmSpec> specs(1);
+        std::vector<uint8_t> blob = bundle([&](FdtBuilder& b) {
+            add_vm(b, [&](FdtBuilder& v) {
+                v.property_u64("memory-size", 128ull << 20);
+                v.property("mmu-type",
+                           {reinterpret_cast<const uint8_t*>(value.data()), value.size()});
+            });
+        });
+        EXPECT_EQ(read(blob, specs), -1) << value;
+        const std::string& log = fake::host_console.output;
+        EXPECT_NE(log.find("error: VM 0 of the bundle: mmu-type"), std::string::npos) << log;
+        EXPECT_EQ(log.find('\x1b'), std::string::npos) << "an escape reached the console";
+        EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+    }
+}
+
+// memory-size comes from the bundle too: 0, or more than the guest-physical
+// space holds above the RAM base (Sv39x4: 2^41 bytes), is refused before any
+// rounding could wrap it to something small.
+TEST(VmBundle, AMemorySizeOfNothingOrBeyondTheGuestPhysicalSpaceIsRefused) {
+    for (uint64_t size : {uint64_t{0}, kMaxGuestMemorySize + 1, ~uint64_t{0},
+                          uint64_t{~uint64_t{0} - (1ull << 20)}, uint64_t{1} << 41}) {
+        std::vector<VmSpec> specs(1);
+        std::vector<uint8_t> blob = bundle([&](FdtBuilder& b) {
+            add_vm(b, [&](FdtBuilder& v) { v.property_u64("memory-size", size); });
+        });
+        EXPECT_EQ(read(blob, specs), -1) << size;
+        EXPECT_NE(fake::host_console.output.find("memory-size"), std::string::npos)
+            << fake::host_console.output;
+    }
+    EXPECT_EQ(kMaxGuestMemorySize, (1ull << 41) - 0x8000'0000ull);
+    for (uint64_t size : {uint64_t{1}, kMaxGuestMemorySize}) {
+        std::vector<VmSpec> specs(1);
+        std::vector<uint8_t> blob = bundle([&](FdtBuilder& b) {
+            add_vm(b, [&](FdtBuilder& v) { v.property_u64("memory-size", size); });
+        });
+        EXPECT_EQ(read(blob, specs), 1) << size;
+        EXPECT_EQ(specs[0].memory_size, size);
     }
 }
 

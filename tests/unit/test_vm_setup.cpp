@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <string>
@@ -20,6 +22,7 @@
 #include "platform/host_platform.hpp"
 #include "vm/vcpu_features.hpp"
 #include "vm/vm.hpp"
+#include "vm/vm_bundle.hpp"
 #include "vm/vm_setup.hpp"
 
 namespace halyard {
@@ -275,6 +278,159 @@ TEST_F(VmCreation, TheGuestIsaAndItsSstcComeFromTheHostAndTheMachine) {
     (void)create();
     EXPECT_FALSE(vm_.guest_isa.has("sstc")) << "without STCE the guest cannot use vstimecmp";
     EXPECT_FALSE(vm_.guest_has_sstc);
+}
+
+// ------------------------------------------------------------ paging mode
+
+// The mode a VM's DTB offers must be one the host has: its DT's mmu-type
+// (the named mode and the narrower ones) and what vsatp kept at boot. A
+// mode outside either is refused with one line, before any memory is taken.
+class VmPagingMode : public VmCreation {
+  protected:
+    Status create_with(PagingMode mode) {
+        VmSpec spec;
+        spec.vcpus = 1;
+        spec.memory_size = 4 << 20;
+        spec.paging_mode = mode;
+        PhysicalAllocator allocator;  // no memory: a VM that passes fails for want of it
+        fake::host_console = {};
+        return create_vm(vm_, 0, 1, spec, allocator, platform_);
+    }
+    void set_probed(PagingMode widest) {
+        MachineFeatures machine;
+        machine.vs_paging_modes = PagingModes::up_to(widest);
+        set_machine_features(machine);
+    }
+};
+
+TEST_F(VmPagingMode, AModeTheHostHasIsGiven) {
+    platform_.harts[0].mmu_type = "riscv,sv57";
+    set_probed(PagingMode::kSv57);
+    for (PagingMode mode : kPagingModes) {
+        const Status created = create_with(mode);
+        ASSERT_FALSE(created);
+        EXPECT_EQ(created.error(), Error::kOutOfMemory) << "refused for the mode, not for memory";
+        EXPECT_EQ(vm_.paging_mode, mode);
+    }
+    EXPECT_EQ(guest_paging_modes(platform_), PagingModes::up_to(PagingMode::kSv57));
+}
+
+TEST_F(VmPagingMode, AModeWiderThanTheHostDtSaysIsRefused) {
+    platform_.harts[0].mmu_type = "riscv,sv48";  // QEMU 7.2, whose vsatp keeps Sv57 too
+    set_probed(PagingMode::kSv57);
+    EXPECT_FALSE(create_with(PagingMode::kSv48).error() == Error::kUnsupported);
+    const Status created = create_with(PagingMode::kSv57);
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error(), Error::kUnsupported);
+    EXPECT_NE(log().find("error: vm0: mmu sv57 is more than this host offers, at most sv48 (its "
+                         "device tree says mmu-type \"riscv,sv48\", its vsatp keeps up to sv57)"),
+              std::string::npos)
+        << log();
+    EXPECT_EQ(std::count(log().begin(), log().end(), '\n'), 1) << log();
+}
+
+TEST_F(VmPagingMode, AModeVsatpDoesNotKeepIsRefused) {
+    platform_.harts[0].mmu_type = "riscv,sv57";
+    set_probed(PagingMode::kSv48);  // QEMU 10 with -cpu ...,sv57=off, DT notwithstanding
+    EXPECT_EQ(create_with(PagingMode::kSv57).error(), Error::kUnsupported);
+    EXPECT_NE(log().find("at most sv48 (its device tree says mmu-type \"riscv,sv57\", its vsatp "
+                         "keeps up to sv48)"),
+              std::string::npos)
+        << log();
+    EXPECT_EQ(create_with(PagingMode::kSv48).error(), Error::kOutOfMemory);
+}
+
+// A host DT without a usable mmu-type promises Sv39 only; so does a
+// machine whose probe was never run (the default machine features).
+TEST_F(VmPagingMode, WithoutAHostMmuTypeOnlySv39IsGiven) {
+    for (const char* mmu_type : {"", "riscv,none", "riscv,sv32", "riscv,SV57"}) {
+        platform_.harts[0].mmu_type = mmu_type;
+        set_probed(PagingMode::kSv57);
+        EXPECT_EQ(create_with(PagingMode::kSv39).error(), Error::kOutOfMemory) << mmu_type;
+        EXPECT_EQ(create_with(PagingMode::kSv48).error(), Error::kUnsupported) << mmu_type;
+    }
+    platform_.harts[0].mmu_type = "riscv,sv57";
+    set_machine_features({});
+    EXPECT_EQ(create_with(PagingMode::kSv48).error(), Error::kUnsupported);
+    EXPECT_EQ(create_with(PagingMode::kSv39).error(), Error::kOutOfMemory);
+}
+
+// A whole VM on real memory: the DTB in its RAM offers the mode it was
+// given, and the G-stage maps its RAM with the pages its placement allows.
+TEST_F(VmPagingMode, TheGuestDtbOffersTheModeAndTheRamIsMapped) {
+    platform_.harts[0].mmu_type = "riscv,sv57";
+    set_probed(PagingMode::kSv57);
+    constexpr uint64_t kHostSize = 16 << 20;
+    void* host = std::aligned_alloc(2 << 20, kHostSize);
+    ASSERT_NE(host, nullptr);
+    const uint64_t host_base = reinterpret_cast<uint64_t>(host);
+    PhysicalAllocator allocator;
+    ASSERT_TRUE(allocator.add_memory({host_base, kHostSize}));
+    ASSERT_TRUE(allocator.reserve({host_base, 2 << 20}));  // as firmware and Halyard would be
+    const std::vector<uint8_t> kernel(4096, 0x13);
+    VmSpec spec;
+    spec.vcpus = 2;
+    spec.memory_size = (6 << 20) - 1;  // rounded up to 6 MiB
+    spec.paging_mode = PagingMode::kSv48;
+    spec.image.kernel = kernel;
+    Vm vm;
+    const Status created = create_vm(vm, 0, 1, spec, allocator, platform_);
+    ASSERT_TRUE(created) << log();
+    EXPECT_EQ(vm.ram.host_base, host_base + (2 << 20));
+    EXPECT_EQ(vm.ram.size, 6u << 20);
+    const GStagePageTable::PageCounts pages = vm.gstage.page_counts();
+    EXPECT_EQ(pages.gigapages, 0u);
+    EXPECT_EQ(pages.megapages, 3u);
+    EXPECT_EQ(pages.pages, 0u);
+    EXPECT_EQ(vm.gstage.translate(guest::kRamBase + 0x1234), host_base + (2 << 20) + 0x1234);
+    EXPECT_EQ(vm.gstage.translate(guest::kRamBase + (6 << 20)), ~0ull) << "past the VM's RAM";
+
+    const Fdt dtb = Fdt::from(vm.ram.host_pointer(vm.dtb_gpa), guest::kDtbMaxSize);
+    ASSERT_TRUE(dtb.valid());
+    FdtNode cpu;
+    ASSERT_TRUE(dtb.find("/cpus/cpu@1", cpu));
+    EXPECT_EQ(dtb.property(cpu, "mmu-type").string(), "riscv,sv48");
+    std::free(host);
+}
+
+// ------------------------------------------------------------ RAM placement
+
+constexpr uint64_t kGiB = 1ull << 30;
+constexpr uint64_t kHostRam = 0x8000'0000;
+
+VmSpec spec_of(uint64_t memory_size) {
+    VmSpec spec;
+    spec.memory_size = memory_size;
+    return spec;
+}
+
+// Large pages must never cost a VM its place: when 1 GiB-aligned placement
+// would split the free memory so that a later VM no longer fits, every VM
+// is placed 2 MiB aligned instead.
+TEST(RamPlacement, GigapagesOnlyWhenEveryVmStillFits) {
+    PhysicalAllocator allocator;
+    ASSERT_TRUE(allocator.add_memory({kHostRam, 3 * kGiB}));  // 2 GiB to 5 GiB
+    ASSERT_TRUE(allocator.reserve({kHostRam, 2 << 20}));
+    const VmSpec fits[] = {spec_of(kGiB), spec_of(512 << 20)};
+    EXPECT_EQ(choose_ram_placement(allocator, fits), RamPlacement::kPreferGigapages);
+
+    // 1 GiB at 3 GiB leaves 1022 MiB below and 1 GiB above: no room for
+    // 1.2 GiB. Placed 2 MiB aligned from 2 GiB + 2 MiB on, both fit.
+    const VmSpec split[] = {spec_of(kGiB), spec_of(1229 << 20)};
+    EXPECT_EQ(choose_ram_placement(allocator, split), RamPlacement::kTwoMiBAligned);
+
+    // The trial runs on a copy: the allocator itself is untouched.
+    EXPECT_EQ(allocator.largest_free(), 3 * kGiB - (2 << 20));
+    EXPECT_EQ(choose_ram_placement(allocator, {}), RamPlacement::kPreferGigapages);
+}
+
+TEST(RamPlacement, GuestRamSizesAreRoundedAndBounded) {
+    EXPECT_EQ(guest_ram_size(1).value_or(0), 2u << 20);
+    EXPECT_EQ(guest_ram_size(kGiB).value_or(0), kGiB);
+    EXPECT_EQ(guest_ram_size(kGiB + 1).value_or(0), kGiB + (2 << 20));
+    EXPECT_EQ(guest_ram_size(kMaxGuestMemorySize).value_or(0), kMaxGuestMemorySize);
+    for (uint64_t size : {uint64_t{0}, kMaxGuestMemorySize + 1, ~uint64_t{0}})
+        EXPECT_EQ(guest_ram_size(size).error(), Error::kTooLarge) << size;
 }
 
 }  // namespace
