@@ -71,6 +71,8 @@ test_version_and_initrd_rule() {
     [[ $(initrd_max_offset_for 9.0.2) == $((128 << 20)) ]] || flunk "9.0 cap is not 128 MiB"
     [[ $(initrd_max_offset_for 9.1.0) == $((512 << 20)) ]] || flunk "9.1 cap is not 512 MiB"
     [[ $(initrd_max_offset_for 10.0.2) == $((512 << 20)) ]] || flunk "10.0 cap is not 512 MiB"
+    [[ $(fdt_ceiling_for 7.2.22) == $((0xC0000000)) ]] || flunk "7.2 does not keep the FDT below 3 GiB"
+    [[ $(fdt_ceiling_for 10.0.2) == 0 ]] || flunk "10.0 puts the FDT at the end of RAM"
     printf '#!/bin/sh\necho garbage\n' >"$fake"
     ! qemu_version_of "$fake" >/dev/null || flunk "a QEMU without a version was accepted"
 }

@@ -273,8 +273,8 @@ test_qemu_choice() {
 test_memory_fills_exactly() {
     dry_run --mem 512M --vm kernel=kernel.bin,mem=126M --vm kernel=other.bin,mem=364M
     expect_layout "OpenSBI + Halyard 0x80000000-0x80400000" \
-        "vm@0 (kernel.bin) 0x80400000-0x88200000 (126 MiB)" \
-        "vm@1 (other.bin) 0x88400000-0x9f000000 (364 MiB)" \
+        "vm@0 (kernel.bin) 0x80400000-0x88200000 (126 MiB; G-stage pages 0 x 1G + 63 x 2M)" \
+        "vm@1 (other.bin) 0x88400000-0x9f000000 (364 MiB; G-stage pages 0 x 1G + 182 x 2M)" \
         "host device tree (reserved) 0x9f000000-0xa0000000"
     [[ $(tr -s ' ' <<<"$stdout_text") == *"# VM bundle (initrd) 0x88200000-0x"* ]] ||
         flunk "the bundle is not at 0x88200000"
@@ -288,8 +288,62 @@ test_second_vm_does_not_fit() {
 test_first_fit_order() {
     # vm@0 does not fit below the bundle, so it goes above; the small vm@1 then takes the low range.
     dry_run --vm kernel=kernel.bin,mem=200M --vm kernel=other.bin,mem=16M
-    expect_layout "vm@0 (kernel.bin) 0x88400000-0x94c00000 (200 MiB)" \
-        "vm@1 (other.bin) 0x80400000-0x81400000 (16 MiB)"
+    expect_layout "vm@0 (kernel.bin) 0x88400000-0x94c00000 (200 MiB; G-stage pages 0 x 1G + 100 x 2M)" \
+        "vm@1 (other.bin) 0x80400000-0x81400000 (16 MiB; G-stage pages 0 x 1G + 8 x 2M)"
+}
+
+# A VM of 1 GiB or more goes on a host GiB boundary, for 1 GiB G-stage pages; without --mem the
+# host RAM grows until there is room for that (QEMU 7.2 keeps its device tree below 3 GiB, so 2G
+# leaves [3 GiB, 4 GiB) free). A smaller VM later takes the gap below, first fit.
+test_gigapage_placement() {
+    dry_run --vm kernel=kernel.bin,mem=1G --vm kernel=other.bin,mem=64M
+    expect_stdout_has " -m 2G "
+    expect_layout "vm@0 (kernel.bin) 0xc0000000-0x100000000 (1 GiB; G-stage pages 1 x 1G + 0 x 2M)" \
+        "vm@1 (other.bin) 0x80400000-0x84400000 (64 MiB; G-stage pages 0 x 1G + 32 x 2M)"
+    dry_run --vm kernel=kernel.bin,mem=1536M
+    expect_stdout_has " -m 3G "
+    expect_layout "vm@0 (kernel.bin) 0xc0000000-0x120000000 (1536 MiB; G-stage pages 1 x 1G + 256 x 2M)"
+}
+
+# With --mem given there is no growing: a VM with no room on a GiB boundary goes 2 MiB aligned, as
+# Halyard places it. (--mem 3G: the bundle at 0x8820_0000 and the host DT below 3 GiB leave
+# [0x8840_0000, 0xbf00_0000) and [3 GiB, 5 GiB). vm@0 (900M) takes 3 GiB on, vm@1 (1124M) does not
+# fit from 4 GiB, so it follows vm@0.)
+test_gigapage_fallback() {
+    dry_run --mem 3G --vm kernel=kernel.bin,mem=900M --vm kernel=other.bin,mem=1124M
+    expect_layout "vm@0 (kernel.bin) 0xc0000000-0xf8400000 (900 MiB; G-stage pages 0 x 1G + 450 x 2M)" \
+        "vm@1 (other.bin) 0xf8400000-0x13e800000 (1124 MiB; G-stage pages 0 x 1G + 562 x 2M)"
+}
+
+# Large pages never cost a VM its place: with --mem 4G, vm@1 on the GiB boundary at 4 GiB would
+# split [3 GiB + 900 MiB, 6 GiB) so that vm@2 fits nowhere; so every VM goes 2 MiB aligned.
+test_gigapages_never_cost_a_vm_its_place() {
+    dry_run --mem 4G --vm kernel=kernel.bin,mem=900M --vm kernel=other.bin,mem=1G \
+        --vm kernel=kernel.bin,mem=1124M
+    expect_layout "vm@0 (kernel.bin) 0xc0000000-0xf8400000 (900 MiB; G-stage pages 0 x 1G + 450 x 2M)" \
+        "vm@1 (other.bin) 0xf8400000-0x138400000 (1 GiB; G-stage pages 0 x 1G + 512 x 2M)" \
+        "vm@2 (kernel.bin) 0x138400000-0x17e800000 (1124 MiB; G-stage pages 0 x 1G + 562 x 2M)"
+}
+
+# mmu= names the guest's page-table mode (default sv39), written to the bundle as mmu-type; a
+# mode the CPU model lacks (QEMU 7.2's rv64 has up to Sv48) or no mode at all is refused.
+test_mmu() {
+    dry_run --vm kernel=kernel.bin,mmu=sv48 --vm kernel=other.bin
+    local modes
+    modes=$(grep -o 'mmu-type = "[^"]*";' <<<"$stdout_text" | tr '\n' ' ')
+    [[ $modes == 'mmu-type = "riscv,sv48"; mmu-type = "riscv,sv39"; ' ]] ||
+        flunk "unexpected mmu-types: $modes"
+    expect_error "mmu=sv64 in vm@0: not a guest page-table mode (choose one of: sv39 sv48 sv57)" \
+        --dry-run --vm kernel=kernel.bin,mmu=sv64
+    expect_error "mmu=Sv48 in vm@0: not a guest page-table mode" \
+        --dry-run --vm kernel=kernel.bin,mmu=Sv48
+    expect_error "duplicate --vm key 'mmu' in vm@0" --dry-run --vm kernel=kernel.bin,mmu=sv39,mmu=sv48
+    expect_error "--vm key 'mmu' in vm@0 has an empty value" --dry-run --vm kernel=kernel.bin,mmu=
+    if [[ $(qemu-system-riscv64 --version) == *"version 7."* ]]; then
+        expect_error "vm@1 has mmu=sv57, but CPU model 'rv64,h=true' on QEMU 7." \
+            --dry-run --vm kernel=kernel.bin --vm kernel=other.bin,mmu=sv57
+        expect_error_line 'offers at most sv48 (its mmu-type is "riscv,sv48"); choose mmu=sv48 or less'
+    fi
 }
 
 test_bundle_larger_than_memory() {
@@ -321,7 +375,8 @@ test_dry_run_defaults_and_optional_keys() {
     dry_run --vm kernel=kernel.bin
     [[ $(qemu_line) == "$(qemu_prefix 'rv64,h=true' 1 1G)"*/bundle.dtb ]] ||
         flunk "unexpected QEMU command line: $(qemu_line)"
-    expect_stdout_has 'vcpus = <1>;' 'memory-size = /bits/ 64 <0x8000000>;'
+    expect_stdout_has 'vcpus = <1>;' 'memory-size = /bits/ 64 <0x8000000>;' \
+        'mmu-type = "riscv,sv39";'
     expect_stdout_lacks 'initrd ='
     expect_stdout_lacks 'dtb ='
     expect_stdout_lacks 'bootargs'
@@ -391,7 +446,7 @@ test_help() {
     run_in "$scratch" "$run_tool" --help
     expect_status 0
     local word
-    for word in --vm kernel= initrd= dtb= vcpus= mem= append= --smp --mem --cpu --icount \
+    for word in --vm kernel= initrd= dtb= vcpus= mem= mmu= append= --smp --mem --cpu --icount \
         --timeout --qemu --gdb --no-build --dry-run --help ' -- ' HALYARD_IMAGE HALYARD_DEMO_GUEST \
         HALYARD_QEMU HALYARD_RUN_QEMU; do
         expect_stdout_has "$word"

@@ -23,6 +23,7 @@ qemu_firmware=""           # the OpenSBI fw_dynamic.bin to pass as -bios
 qemu_version=""            # e.g. 10.0.2
 qemu_label=""              # qemu7, qemu10, ...: the CTest label and the figures' column
 qemu_initrd_max_offset=0   # how far past the kernel QEMU puts the -initrd file at most
+qemu_fdt_ceiling=0         # the address below which QEMU puts the device tree (0: RAM's end)
 qemu_problem=""            # why select_qemu failed
 
 # is_qemu_choice WORD: true for system or backports.
@@ -48,6 +49,21 @@ initrd_max_offset_for() {
         echo $((512 * 1024 * 1024))
     else
         echo $((128 * 1024 * 1024))
+    fi
+}
+
+# fdt_ceiling_for VERSION: QEMU's virt machine puts the device tree just below the end of RAM, or
+# below 3 GiB when RAM reaches further; for 64-bit harts newer QEMUs drop the 3 GiB limit. Seen:
+# QEMU 7.2 at 0xbfe00000 with 2G and more of RAM, QEMU 10.0 at 2 MiB below the end of RAM. The
+# change is taken to be 9.1's, with the other RISC-V boot changes (QEMUs between 7.2 and 10.0 are
+# not run here). Prints the ceiling, 0 for none.
+fdt_ceiling_for() {
+    local major=${1%%.*} rest=${1#*.} minor
+    minor=${rest%%.*}
+    if ((major > 9 || (major == 9 && minor >= 1))); then
+        echo 0
+    else
+        echo $((0xC0000000))
     fi
 }
 
@@ -86,6 +102,7 @@ select_qemu() {
     fi
     qemu_label=qemu${qemu_version%%.*}
     qemu_initrd_max_offset=$(initrd_max_offset_for "$qemu_version")
+    qemu_fdt_ceiling=$(fdt_ceiling_for "$qemu_version")
 }
 
 # select_or_fetch_qemu CHOICE: select_qemu, after running tools/fetch-qemu (its output on stderr)
