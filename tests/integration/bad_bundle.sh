@@ -14,6 +14,13 @@
 #       the block (here: the first bytes of the strings block, saying 16 MiB
 #       and "kernel"). A reader that does not check offset + 12 against the
 #       block copies 16 MiB of host memory into the VM as its kernel.
+#   mmu-beyond-host KERNEL
+#       one VM whose mmu-type is riscv,sv57 on a hart that has at most Sv48
+#       (QEMU 7.2's rv64 says Sv48; newer QEMUs get -cpu ...,sv57=off):
+#       tools/run refuses that, Halyard must too.
+#   mmu-garbage KERNEL
+#       one VM whose mmu-type is no mode at all, with an escape sequence in
+#       it that must not reach the console.
 # Prints QEMU's output; QEMU's exit status is the script's (124: timeout).
 set -euo pipefail
 
@@ -92,11 +99,44 @@ fdt_tail_prop() {
     } >"$work/bundle.dtb"
 }
 
+# one_vm_with_mmu KERNEL MMU_TYPE: a bundle of one VM whose mmu-type is MMU_TYPE (dts text).
+one_vm_with_mmu() {
+    local kernel
+    kernel=$(realpath -- "$1") # dtc finds /incbin/ files from the .dts's folder
+    cat >"$work/bundle.dts" <<DTS
+/dts-v1/;
+/ {
+    compatible = "halyard,vm-bundle";
+    vm@0 {
+        compatible = "halyard,vm";
+        vcpus = <1>;
+        memory-size = /bits/ 64 <0x2000000>;
+        mmu-type = $2;
+        kernel = /incbin/("$kernel");
+    };
+};
+DTS
+    dtc -q -I dts -O dtb -o "$work/bundle.dtb" "$work/bundle.dts"
+}
+
+cpu=rv64,h=true
 case ${1:-} in
     overflow-write) overflow_write "$2" "$3"; smp=2 ;;
     fdt-tail-prop) fdt_tail_prop; smp=1 ;;
-    *) echo "usage: bad_bundle.sh overflow-write HUGE_IMAGE MEMCHECK | fdt-tail-prop" >&2; exit 2 ;;
+    mmu-beyond-host)
+        one_vm_with_mmu "$2" '"riscv,sv57"'
+        smp=1
+        # QEMU 7.2 has no sv57 property (its rv64 is described as Sv48, though its vsatp keeps
+        # Sv57); later QEMUs offer Sv57 unless told otherwise.
+        [[ ${qemu_version%%.*} -lt 8 ]] || cpu+=,sv57=off
+        ;;
+    mmu-garbage) one_vm_with_mmu "$2" '"riscv,sv64\x1b[2J"'; smp=1 ;;
+    *)
+        echo "usage: bad_bundle.sh overflow-write HUGE_IMAGE MEMCHECK | fdt-tail-prop |" \
+            "mmu-beyond-host KERNEL | mmu-garbage KERNEL" >&2
+        exit 2
+        ;;
 esac
 
-timeout 20 "$qemu" -machine virt -cpu rv64,h=true -smp "$smp" -m 1G -nographic \
+timeout 20 "$qemu" -machine virt -cpu "$cpu" -smp "$smp" -m 1G -nographic \
     -bios "$firmware" -kernel "$image" -initrd "$work/bundle.dtb" </dev/null

@@ -3,7 +3,9 @@
 # Boots Debian's pinned riscv64 Linux kernel under Halyard with a BusyBox
 # initramfs (tools/lib/initramfs.sh) whose extra init script reports the
 # online CPUs, runs a small parallel workload and powers off.
-# Usage: linux_guest.sh VCPUS [tools/run options...]
+# Usage: linux_guest.sh VCPUS [--vm-keys KEYS] [tools/run options...]
+# KEYS: --vm keys for the guest instead of the default mem=256M (e.g.
+# mem=1G,mmu=sv48).
 # Uses the pinned packages (../shared/guests) when they are there, else what
 # tools/fetch-guests gets; exits 77 (CTest: skipped) when neither works.
 set -euo pipefail
@@ -18,6 +20,11 @@ source "$repo_root/tests/integration/linux_test_guest.sh"
 
 vcpus=$1
 shift
+vm_keys=mem=256M
+if [[ ${1:-} == --vm-keys ]]; then
+    vm_keys=$2
+    shift 2
+fi
 work=""
 
 # The extra init script: runs after /init has mounted proc, sysfs and devtmpfs.
@@ -56,7 +63,7 @@ main() {
 
     # Not exec: the EXIT trap removes the work folder once tools/run is done with it.
     "$repo_root/tools/run" --no-build --timeout 300 --smp "$vcpus" "$@" \
-        --vm "kernel=$work/Image,initrd=$work/initrd.cpio.gz,mem=256M,vcpus=$vcpus,append=console=ttyS0" </dev/null
+        --vm "kernel=$work/Image,initrd=$work/initrd.cpio.gz,$vm_keys,vcpus=$vcpus,append=console=ttyS0" </dev/null
 }
 
 main "$@"
