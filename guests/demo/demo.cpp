@@ -7,6 +7,7 @@
 
 #include "fdt.hpp"
 #include "guest/csr.hpp"
+#include "guest/fdt.hpp"
 #include "guest/print.hpp"
 #include "guest/runtime.hpp"
 #include "guest/sbi.hpp"
@@ -29,7 +30,7 @@ bool dtb_readable(uint64_t dtb, uint32_t& magic) {
     uint64_t value = 0;
     asm volatile("lwu %0, 0(%1)" : "+r"(value) : "r"(dtb) : "memory");
     if (take_trap().taken) return false;
-    magic = demo::read_be32(dtb);
+    magic = guest::fdt::read_be32(dtb);
     return true;
 }
 
@@ -42,7 +43,7 @@ void describe_dtb(uint64_t dtb) {
         newline();
         return;
     }
-    if (magic != demo::kFdtMagic) {
+    if (magic != guest::fdt::kMagic) {
         print(" (no FDT magic: ");
         print_hex(magic);
         print(")");

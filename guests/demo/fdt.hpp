@@ -21,7 +21,4 @@ struct MachineSummary {
 // magic. Returns false if the structure is malformed.
 bool summarize_fdt(uintptr_t blob, MachineSummary& out);
 
-inline constexpr uint32_t kFdtMagic = 0xD00DFEED;
-uint32_t read_be32(uintptr_t addr);
-
 }  // namespace demo

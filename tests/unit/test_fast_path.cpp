@@ -24,26 +24,14 @@ constexpr uint64_t kLsrReady = 0x60;                       // THRE | TEMT
 class FastPath : public VmFixture {
   protected:
     FastExit fast_sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0) {
-        reg(kA7) = eid;
-        reg(kA6) = fid;
-        reg(kA0) = a0;
-        reg(kA1) = a1;
-        vcpu().regs.sepc = kPc;
-        vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
+        prepare_sbi_call(eid, fid, a0, a1);
         return run_fast_path(vcpu());
     }
     // A device access by `insn` at kPc to `gpa`, read from guest memory
     // (htinst 0, as on QEMU 7.2) with t0 = `base`.
     FastExit fast_access(bool store, uint64_t gpa, uint32_t insn, uint64_t base) {
-        fake::hart.guest_instruction_memory.clear();
-        fake::hart.put_instruction(kPc, insn);
         reg(kT0) = base;
-        vcpu().regs.sepc = kPc;
-        vcpu().regs.trap.scause =
-            cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
-        fake::hart[Csr::stval] = gpa;
-        fake::hart[Csr::htval] = gpa >> 2;
-        fake::hart[Csr::htinst] = 0;
+        prepare_guest_page_fault(store, gpa, gpa, insn, 0);
         return run_fast_path(vcpu());
     }
     void raise_uart_interrupt() {
@@ -203,14 +191,7 @@ TEST_F(FastPath, CompressedFormsNamingS0OrS1AsDataGoToTheFullExit) {
     constexpr uint32_t kCLwspA0 = 0x4502;  // c.lwsp a0, 0(sp)
     constexpr uint64_t kPriority10 = guest::kPlicBase + 4 * guest::kUartIrq;
     auto access = [&](bool store, uint64_t gpa, uint32_t insn) {
-        fake::hart.guest_instruction_memory.clear();
-        fake::hart.put_instruction(kPc, insn);
-        vcpu().regs.sepc = kPc;
-        vcpu().regs.trap.scause =
-            cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
-        fake::hart[Csr::stval] = gpa;
-        fake::hart[Csr::htval] = gpa >> 2;
-        fake::hart[Csr::htinst] = 0;
+        prepare_guest_page_fault(store, gpa, gpa, insn, 0);
         return run_fast_path(vcpu());
     };
 

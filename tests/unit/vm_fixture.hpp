@@ -54,6 +54,12 @@ class VmFixture : public ::testing::Test {
 
     ExitAction sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0,
                         uint64_t a2 = 0) {
+        prepare_sbi_call(eid, fid, a0, a1, a2);
+        return take_exit(vcpu());
+    }
+    // The guest's registers at such a call, before the exit is taken.
+    void prepare_sbi_call(uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 0,
+                          uint64_t a2 = 0) {
         reg(kA7) = eid;
         reg(kA6) = fid;
         reg(kA0) = a0;
@@ -61,7 +67,6 @@ class VmFixture : public ::testing::Test {
         reg(kA2) = a2;
         vcpu().regs.sepc = kPc;
         vcpu().regs.trap.scause = cause_code(Exception::kEcallFromVs);
-        return take_exit(vcpu());
     }
     // Makes an SBI call that must end the vCPU's run (hart_stop, shutdown,
     // reboot): true if its hart parked, as it then does on the target (or, after
@@ -90,6 +95,12 @@ class VmFixture : public ::testing::Test {
     // false (HLVX there then faults).
     ExitAction guest_page_fault_at(bool store, uint64_t gva, uint64_t gpa, uint32_t insn,
                                    uint64_t htinst, bool insn_in_memory = true) {
+        prepare_guest_page_fault(store, gva, gpa, insn, htinst, insn_in_memory);
+        return take_exit(vcpu());
+    }
+    // The hart's state at such a fault, before the exit is taken.
+    void prepare_guest_page_fault(bool store, uint64_t gva, uint64_t gpa, uint32_t insn,
+                                  uint64_t htinst, bool insn_in_memory = true) {
         fake::hart.guest_instruction_memory.clear();
         if (insn_in_memory) fake::hart.put_instruction(kPc, insn);
         fake::hart.guest_instruction_reads = 0;
@@ -99,7 +110,6 @@ class VmFixture : public ::testing::Test {
         fake::hart[Csr::stval] = gva;
         fake::hart[Csr::htval] = gpa >> 2;
         fake::hart[Csr::htinst] = htinst;
-        return take_exit(vcpu());
     }
 
     // Expects that `cause` was injected into the guest with `tval`.
