@@ -71,6 +71,7 @@ void Plic::reset() {
         SpinLockGuard guard(lock_);
         priority_.fill(0);
         enable_.fill(0);
+        enabling_contexts_ = 0;
         threshold_.fill(0);
         in_service_ = 0;
         // The gateways start idle, so each line that is high forwards a request.
@@ -172,6 +173,9 @@ void Plic::write_locked(uint64_t offset, uint32_t value) {
         if (context >= num_contexts_) return;
         const uint64_t word = (offset - kEnableBase) % kEnableStride / kRegisterWidth;
         enable_[context] = replace_mask_word(enable_[context], word, value) & valid_sources_;
+        const uint32_t bit = uint32_t{1} << context;
+        enabling_contexts_ =
+            enable_[context] != 0 ? enabling_contexts_ | bit : enabling_contexts_ & ~bit;
         return;
     }
     if (offset >= kContextBase) {
@@ -241,7 +245,8 @@ bool Plic::update_outputs() {
     const SourceMask requests = pending_ & ~in_service_;
     uint32_t outputs = 0;
     if (requests != 0) {
-        for (unsigned c = 0; c < num_contexts_; ++c) {
+        for (uint32_t rest = enabling_contexts_; rest != 0; rest &= rest - 1) {
+            const unsigned c = lowest_set_bit(rest);
             if ((requests & enable_[c]) != 0 && best_source(c) != 0) outputs |= uint32_t{1} << c;
         }
     }

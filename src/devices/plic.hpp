@@ -98,6 +98,9 @@ class Plic {
     // Guarded by lock_.
     std::array<uint8_t, kMaxSources> priority_ GUARDED_BY(lock_){};
     std::array<SourceMask, kMaxContexts> enable_ GUARDED_BY(lock_){};
+    // Bit c set while context c enables any source: the only contexts whose
+    // output an update must work out (a VM uses as many as it has vCPUs).
+    uint32_t enabling_contexts_ GUARDED_BY(lock_) = 0;
     std::array<uint8_t, kMaxContexts> threshold_ GUARDED_BY(lock_){};
     SourceMask pending_ GUARDED_BY(lock_) = 0;     // IP bits of the PLIC core
     SourceMask in_service_ GUARDED_BY(lock_) = 0;  // claimed, completion not yet received

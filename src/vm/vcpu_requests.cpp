@@ -9,17 +9,24 @@
 
 namespace halyard {
 
+namespace {
+
+// VSEIP to the vCPU's PLIC output level, on its own hart.
+void sync_external_interrupt(const Vcpu& self) {
+    if (self.external_interrupt_level.load(std::memory_order_acquire))
+        arch::csr_set<Csr::hvip>(irq::kVseip);
+    else
+        arch::csr_clear<Csr::hvip>(irq::kVseip);
+}
+
+}  // namespace
+
 bool handle_vcpu_requests(Vcpu& self) {
     const uint32_t requests = self.requests.exchange(0, std::memory_order_acq_rel);
     if (requests & kRequestSoftwareInterrupt) arch::csr_set<Csr::hvip>(irq::kVssip);
     if (requests & kRequestFenceI) arch::fence_i();
     if (requests & kRequestFlushGuestTlb) arch::hfence_vvma_all();
-    if (requests & kRequestSyncExternalInterrupt) {
-        if (self.external_interrupt_level.load(std::memory_order_acquire))
-            arch::csr_set<Csr::hvip>(irq::kVseip);
-        else
-            arch::csr_clear<Csr::hvip>(irq::kVseip);
-    }
+    if (requests & kRequestSyncExternalInterrupt) sync_external_interrupt(self);
     return !vcpu_must_stop(self);
 }
 
@@ -59,7 +66,9 @@ void set_vcpu_external_interrupt(Vcpu& target, bool level) {
     target.external_interrupt_level.store(level);  // seq_cst: see vcpu_is_running
     VmCpuRegisters* current = arch::current_vcpu_registers();
     if (current == &target.regs) {
-        post_vcpu_request(target, target, kRequestSyncExternalInterrupt);
+        // Its own hart: straight to VSEIP. A sync request another hart
+        // posted earlier still reads the level just stored, so it agrees.
+        sync_external_interrupt(target);
         return;
     }
     // From another vCPU's hart, or from Halyard outside any exit: a request.
