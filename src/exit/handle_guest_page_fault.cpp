@@ -170,8 +170,8 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
 }
 
 // Whether `decoded` is an access the device `region` emulates as it stands.
-bool emulable(const Vcpu& vcpu, const DecodeResult& decoded, const MmioRegion& region,
-              uint64_t gpa) {
+[[gnu::always_inline]] inline bool emulable(const Vcpu& vcpu, const DecodeResult& decoded,
+                                            const MmioRegion& region, uint64_t gpa) {
     const MmioAccess& access = decoded.access;
     return decoded.status == DecodeStatus::kOk && access.is_store == is_store_fault(vcpu) &&
            ((gpa & (access.width - 1)) | decoded.addr_offset) == 0 &&
