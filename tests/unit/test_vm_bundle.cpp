@@ -125,7 +125,7 @@ TEST(VmBundle, AnMmuTypeThatIsNotAModeIsRefused) {
         std::string("riscv,sv48\0riscv,sv57", 22),
         std::string("riscv,sv48", 10),         // no terminating NUL
         std::string("", 0),                    // empty property
-        std::string("\x1b[2Jriscv,sv48", 16),  // control bytes are not echoed
+        std::string("\x1b[2Jriscv,sv48", 15),  // control bytes are not echoed
     };
     for (const std::string& value : cases) {
         std::vector<VmSpec> specs(1);
