@@ -99,13 +99,42 @@ test_workload_script_is_sh_and_marks_its_end() {
     stderr_text=""
     sh -n "$scratch/workload.sh" || flunk "the workload is not valid sh"
     expect_stdout_has "dd if=/dev/urandom bs=1M count=4" "md5sum" "while [ \$i -lt 200 ]" \
-        "    /bin/true" "echo BENCH-WORKLOAD-DONE >/dev/kmsg" "/proc/meminfo" \
+        "    /bin/true" "end_ticks=\$(/bin/rdtime)" "echo BENCH-WORKLOAD-DONE >/dev/kmsg" "/proc/meminfo" \
         "/sys/kernel/mm/transparent_hugepage/enabled" "poweroff -f"
     # The report comes after the end marker, so printing it is not timed.
     local marker report
     marker=$(grep -n BENCH-WORKLOAD-DONE "$scratch/workload.sh" | cut -d: -f1)
     report=$(grep -n 'echo "bench: ' "$scratch/workload.sh" | head -n 1 | cut -d: -f1)
     ((marker < report)) || flunk "the report comes before the end marker"
+}
+
+test_append_file_adds_a_second_archive() {
+    printf 'first' >"$scratch/first"
+    printf 'second' >"$scratch/second"
+    (cd "$scratch" && echo first | cpio --create --format=newc --quiet | gzip >"$scratch/archive.gz")
+    local size
+    size=$(stat -c %s "$scratch/archive.gz")
+    status=0
+    bench_linux_append_file "$scratch/archive.gz" "$scratch/second" /bin/rdtime || status=$?
+    # The first archive is untouched; what follows it is a gzipped cpio archive of its own.
+    stdout_text=$(head -c "$size" "$scratch/archive.gz" | zcat | cpio --list --quiet 2>&1 || true)
+    stderr_text=""
+    [[ $stdout_text == first ]] || flunk "the first archive changed"
+    stdout_text=$(tail -c "+$((size + 1))" "$scratch/archive.gz" | zcat | cpio --list --verbose --quiet 2>&1 || true)
+    expect_status 0
+    expect_stdout_has " bin/rdtime"
+    [[ $stdout_text == *"-rwxr-xr-x"*"root"*"bin/rdtime"* ]] || flunk "bin/rdtime is not 0755 and root's"
+}
+
+test_rdtime_builds_when_the_cross_compiler_is_there() {
+    if ! command -v riscv64-linux-gnu-g++ >/dev/null; then
+        skip "no riscv64-linux-gnu-g++"
+        return
+    fi
+    run_in "$scratch" riscv64-linux-gnu-g++ -std=c++20 -O2 -static -nostdlib -ffreestanding -fno-exceptions \
+        -fno-rtti -fno-stack-protector -Wall -Wextra -Werror -o "$scratch/rdtime" "$repo_root/tools/lib/rdtime.cpp"
+    expect_status 0
+    [[ -x $scratch/rdtime ]] || flunk "no program"
 }
 
 test_timestamp_lines() {
@@ -128,6 +157,7 @@ write_halyard_log() {
 106.490000 [    0.711146] Run /init as init process
 106.500000 init: Linux 7.2.13+deb14-riscv64 is up; BusyBox shell on the console
 112.034000 [    2.143890] BENCH-WORKLOAD-DONE
+112.040000 bench: machine ticks 15341234 22012345
 112.050000 bench: cpus 1
 112.060000 bench: memtotal 960584 kB
 112.070000 bench: thp [always] madvise never
@@ -157,7 +187,8 @@ test_read_halyard_log() {
     read_log "$scratch/halyard.log"
     expect_status 0
     local expected
-    expected=$(printf '%s\n' init_wall=6.49 init_guest=0.711146 end_wall=12.03 end_guest=2.143890 cpus=1 \
+    expected=$(printf '%s\n' init_wall=6.49 init_guest=0.711146 end_wall=12.03 end_guest=2.143890 \
+        machine_start=1.5341234 machine_end=2.2012345 cpus=1 \
         memtotal_kb=960584 thp=always forks=205 "sums=1 distinct of 1" \
         "exits=sbi_base=22 sbi_ipi=1 mmio_uart=23950 mmio_plic=252" exits_total=24225 exits_full=91)
     [[ $stdout_text == "$expected" ]] || flunk "not what the log says"

@@ -14,11 +14,14 @@ readonly bench_linux_fork_loop=200
 # bench_linux_workload_script: the user workload, run by /init once it has mounted /proc, /sys and
 # /dev (tools/lib/initramfs.sh). The end of the work is stamped by the kernel's own clock: a line
 # written to /dev/kmsg comes out on the console as "[ SECONDS] BENCH-WORKLOAD-DONE", which under
-# -icount shift=0 counts the machine's instructions. What it found is printed after that line, so
-# printing it is not part of the work.
+# -icount shift=0 counts instructions; that clock starts when the kernel's timer driver registers,
+# so the workload also reads the machine's clock from QEMU's start (/bin/rdtime, tools/lib/rdtime.cpp,
+# which the initramfs must hold) at its start and end. What it found is printed after the end
+# line, so printing it is not part of the work.
 bench_linux_workload_script() {
     cat <<EOF
 # tools/bench-linux's workload (tools/lib/bench_linux.sh).
+start_ticks=\$(/bin/rdtime)
 forks_before=\$(awk '/^processes/ { print \$2 }' /proc/stat)
 cpus=\$(nproc)
 # 4 MiB from /dev/urandom through md5sum, once per CPU, all at the same time.
@@ -35,8 +38,10 @@ while [ \$i -lt $bench_linux_fork_loop ]; do
     /bin/true
     i=\$((i + 1))
 done
+end_ticks=\$(/bin/rdtime)
 echo BENCH-WORKLOAD-DONE >/dev/kmsg
 forks_after=\$(awk '/^processes/ { print \$2 }' /proc/stat)
+echo "bench: machine ticks \$start_ticks \$end_ticks"
 echo "bench: cpus \$cpus"
 echo "bench: memtotal \$(awk '/^MemTotal:/ { print \$2 }' /proc/meminfo) kB"
 echo "bench: thp \$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo absent)"
@@ -61,6 +66,8 @@ bench_linux_timestamp_lines() {
 # line, keys absent when the log lacks them:
 #   init_wall, init_guest   seconds from the start, and the guest's clock, at "Run /init"
 #   end_wall, end_guest     the same at the workload's BENCH-WORKLOAD-DONE
+#   machine_start, machine_end   the machine's clock (seconds since QEMU started it, from the
+#                           10 MHz time CSR) at the workload's start and end
 #   cpus, memtotal_kb, thp, forks, sums   the workload's report ("bench: ..." lines); thp is the
 #                           selected word of /sys/kernel/mm/transparent_hugepage/enabled
 #   exits                   Halyard's exit counts: "REASON=N ..." in its order
@@ -89,6 +96,11 @@ bench_linux_read_log() {
             found["end_wall"] = since_start(t)
             found["end_guest"] = stamp(line)
         }
+        match(line, /bench: machine ticks [0-9]+ [0-9]+/) {
+            split(substr(line, RSTART, RLENGTH), word, " ")
+            found["machine_start"] = sprintf("%.7f", word[4] / 1e7)
+            found["machine_end"] = sprintf("%.7f", word[5] / 1e7)
+        }
         match(line, /bench: cpus [0-9]+/) { found["cpus"] = substr(line, RSTART + 12, RLENGTH - 12) }
         match(line, /bench: memtotal [0-9]+/) {
             found["memtotal_kb"] = substr(line, RSTART + 16, RLENGTH - 16)
@@ -112,10 +124,27 @@ bench_linux_read_log() {
         }
         END {
             if (exits != "") found["exits"] = exits
-            order = "init_wall init_guest end_wall end_guest cpus memtotal_kb thp forks sums exits exits_total exits_full"
+            order = "init_wall init_guest end_wall end_guest machine_start machine_end cpus memtotal_kb thp forks sums exits exits_total exits_full"
             n = split(order, key, " ")
             for (i = 1; i <= n; i++)
                 if (key[i] in found && found[key[i]] != "") print key[i] "=" found[key[i]]
         }
     ' "$1"
+}
+
+# bench_linux_append_file ARCHIVE FILE GUEST_PATH: appends to the gzipped initramfs ARCHIVE a
+# second cpio archive holding FILE as GUEST_PATH (mode 0755, owner root), e.g. bin/rdtime; Linux
+# unpacks concatenated archives in order. GUEST_PATH's folder must be in ARCHIVE already.
+bench_linux_append_file() {
+    local archive=$1 file=$2 guest_path=${3#/} root status=0
+    root=$(mktemp -d "${TMPDIR:-/tmp}/bench-linux-append.XXXXXX") || return 1
+    if ! mkdir -p -- "$root/$(dirname -- "$guest_path")" ||
+        ! install -m 0755 -- "$file" "$root/$guest_path" ||
+        ! (cd -- "$root" && echo "$guest_path" |
+            cpio --create --format=newc --owner=0:0 --reproducible --quiet) |
+        gzip -9 --no-name >>"$archive"; then
+        status=1
+    fi
+    rm -rf -- "$root"
+    return "$status"
 }
