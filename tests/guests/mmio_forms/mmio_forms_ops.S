@@ -21,17 +21,12 @@
  * Registers: t1 counts steps, t2 stores the count, t0 keeps sp in the
  * sp-relative stubs; nothing callee-saved is touched. */
 
+#include "guest/instruction_forms.h"
+
 #define SSTATUS_SPP (1 << 8)
 
     .option norvc
     .text
-
-.macro C_FORM insn:vararg
-    .option push
-    .option rvc
-    \insn
-    .option pop
-.endm
 
 /* The FP forms; the guest itself is built without F/D. */
 .macro FP_FORM insn:vararg

@@ -7,6 +7,8 @@
  * Nothing here expects a trap; the runtime's trap handler runs on its own
  * stack (sscratch), so even sp pointing at the UART would be survivable. */
 
+#include "guest/instruction_forms.h"
+
 #define SENTINEL -1
 #define LSR 5
 #define THRE 0x20
@@ -15,13 +17,6 @@
      * forms are requested explicitly inside .option rvc blocks (C_FORM). */
     .option norvc
     .text
-
-.macro C_FORM insn:vararg
-    .option push
-    .option rvc
-    \insn
-    .option pop
-.endm
 
 /* Saves / restores everything the sweeps clobber beyond the caller-saved
  * registers: ra, gp, tp, s0..s11 (and sp by construction). */
