@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "exit/vmexit_handler.hpp"
 
+#include "exit/exit_handlers.hpp"
 #include "halyard/trap_cause.hpp"
 #include "vm/exit_stats.hpp"
 

@@ -3,7 +3,6 @@
 // The C++ side of every VM exit (arch/riscv64/trap_vector.S), in two steps.
 
 #include "exit/exit_action.hpp"
-#include "exit/exit_handlers.hpp"
 #include "vm/vcpu.hpp"
 
 namespace halyard {

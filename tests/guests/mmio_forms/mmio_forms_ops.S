@@ -21,7 +21,7 @@
  * Registers: t1 counts steps, t2 stores the count, t0 keeps sp in the
  * sp-relative stubs; nothing callee-saved is touched. */
 
-#include "guest/instruction_forms.h"
+#include "guest/instruction_forms.inc"
 
 #define SSTATUS_SPP (1 << 8)
 

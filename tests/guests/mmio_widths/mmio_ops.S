@@ -7,7 +7,7 @@
  * Nothing here expects a trap; the runtime's trap handler runs on its own
  * stack (sscratch), so even sp pointing at the UART would be survivable. */
 
-#include "guest/instruction_forms.h"
+#include "guest/instruction_forms.inc"
 
 #define SENTINEL -1
 #define LSR 5
