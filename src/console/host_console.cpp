@@ -25,6 +25,9 @@ struct InputInterrupt {
     bool paused = false;
 };
 InputInterrupt g_input;
+// host_console_unannounced_input(): written under the console lock, read
+// without it (a stale false only delays a byte until its interrupt).
+std::atomic<bool> g_unannounced_input{true};
 
 uint8_t uart_read(unsigned reg) {
     uint64_t address = g_uart.base + (static_cast<uint64_t>(reg) << g_uart.reg_shift);
@@ -69,6 +72,7 @@ bool host_console_may_have_input() {
 int host_console_read() {
     if (g_input.paused) {
         g_input.paused = false;
+        g_unannounced_input.store(false, std::memory_order_relaxed);
         uart_write(kIer, kIerReceivedData);
     }
     if (g_uart.base == 0) {
@@ -94,6 +98,7 @@ void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_conte
     g_input.claim = reg(0x200004 + 0x1000ull * plic_context);
     g_input.irq = irq;
     uart_write(kIer, kIerReceivedData);
+    g_unannounced_input.store(false, std::memory_order_relaxed);
 }
 
 bool host_console_claim_input_interrupt() {
@@ -106,7 +111,12 @@ bool host_console_claim_input_interrupt() {
 void host_console_pause_input_interrupt() {
     if ((uart_read(kLsr) & kLsrDataReady) == 0) return;  // nothing left: no need
     g_input.paused = true;
+    g_unannounced_input.store(true, std::memory_order_relaxed);
     uart_write(kIer, 0);
+}
+
+const std::atomic<bool>& host_console_unannounced_input() {
+    return g_unannounced_input;
 }
 
 }  // namespace halyard

@@ -5,6 +5,7 @@
 // consoles are multiplexed onto it. The host build links a fake
 // (tests/fake_arch/fake_host_console.cpp) that records output.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,6 +25,12 @@ int host_console_read();
 // False when no byte can be waiting (a lock-free look at the UART's line
 // status, so guests polling an idle console do not take the console lock).
 bool host_console_may_have_input();
+
+// True while input may be waiting that no interrupt will announce: always
+// while input is polled (no host PLIC, or the firmware's console), and while
+// the receive interrupt is paused. False otherwise: input then comes through
+// host_console_claim_input_interrupt.
+const std::atomic<bool>& host_console_unannounced_input();
 
 // Console input by interrupt: the host UART's receive interrupt, routed
 // through the host PLIC to S-mode context `plic_context` (this hart's).

@@ -203,7 +203,7 @@ bool Uart16550::interrupt_pending() {
 // has consumed what the receiver holds: bytes the guest has not asked for
 // stay with the console, where the VM's SBI console calls can still read them.
 inline void Uart16550::pull_input_if_empty() {
-    if (rx_count_ == 0 && !loopback()) pull_one_byte();
+    if (rx_count_ == 0 && !loopback() && console_.may_have_input()) pull_one_byte();
 }
 
 void Uart16550::pull_one_byte() {

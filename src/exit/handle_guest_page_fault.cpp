@@ -49,12 +49,9 @@ constexpr uint8_t kOffsetUnknown = 0xFF;
 // htinst 0; QEMU 10 fills it: docs/htinst.md). A nonzero value we do not
 // recognise counts as zero (hypervisor.adoc: software "may safely treat an
 // unrecognized value in a trap instruction register the same as zero").
-// Returns where the instruction came from, or kCount if it could not be read
-// or needs a register not among `readable_gprs` (the fast path has only
-// kFastPathGprs in vcpu.regs).
-[[gnu::always_inline]] inline MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc,
-                                                                uint32_t readable_gprs,
-                                                                DecodeResult& decoded) {
+// Returns where the instruction came from, or kCount if it could not be read.
+// The full path's: every register is in vcpu.regs.
+MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, DecodeResult& decoded) {
     const uint64_t htinst = vcpu.regs.trap.htinst;
     if (htinst != 0) {
         decoded = decode_htinst(htinst);
@@ -66,8 +63,7 @@ constexpr uint8_t kOffsetUnknown = 0xFF;
     decoded = decode_raw_instruction(insn);
     if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]] {
         decoded.addr_offset =
-            address_offset_from_registers(vcpu, insn, decoded.access.width, readable_gprs);
-        if (decoded.addr_offset == kOffsetUnknown) return MmioDecodeSource::kCount;
+            address_offset_from_registers(vcpu, insn, decoded.access.width, kAllGprs);
     }
     return MmioDecodeSource::kGuestMemory;
 }
@@ -75,18 +71,18 @@ constexpr uint8_t kOffsetUnknown = 0xFF;
 // The full exit path's fetch: all registers are in vcpu.regs; counts where
 // the instruction came from. False if it could not be read.
 bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded) {
-    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, kAllGprs, decoded);
+    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, decoded);
     if (source == MmioDecodeSource::kCount) return false;
     count_mmio_decode(vcpu, source);
     return true;
 }
 
-uint64_t extend(uint64_t value, unsigned width, bool sign_extend) {
-    if (width == 8) return value;
-    const unsigned bits = width * 8;
-    value &= (1ull << bits) - 1;
-    if (sign_extend && (value >> (bits - 1)) != 0) value |= ~0ull << bits;
-    return value;
+// Extends a value a device returned for a `width`-byte load: shifted so that
+// the access's top bit is bit 63, and back (arithmetically for LB/LH/LW).
+[[gnu::always_inline]] inline uint64_t extend(uint64_t value, unsigned width, bool sign_extend) {
+    const unsigned shift = 64 - 8 * width;
+    const uint64_t top = value << shift;
+    return sign_extend ? static_cast<uint64_t>(static_cast<int64_t>(top) >> shift) : top >> shift;
 }
 
 // Whether a refused access raises a store/AMO access fault rather than a
@@ -200,28 +196,155 @@ uint64_t fault_gpa(const TrapCsrs& trap) {
     return (trap.htval << 2) | (trap.stval & 3);
 }
 
+// A device access the fast path emulates, as the 32-bit LOAD or STORE that
+// performs it (what htinst holds: for a compressed instruction, its 32-bit
+// equivalent; here with bits 1:0 = 11), and above bit 32 its length and where
+// it was decoded from. One word, so that it takes one register: GCC spreads
+// the fields of a DecodeResult over callee-saved registers, which every exit
+// would then save and restore.
+class FastAccess {
+  public:
+    static constexpr uint32_t kOpLoad = 0x03, kOpStore = 0x23;
+
+    static FastAccess none() { return FastAccess(0); }
+    // `insn` must be a LOAD (funct3 0-6) or STORE (funct3 0-3) with bits 1:0
+    // = 11. none() if the fast path cannot finish it: the direction is not
+    // that of the fault, or its register was not saved.
+    [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint32_t insn, unsigned length,
+                                                MmioDecodeSource source) {
+        const FastAccess access(insn | uint64_t{length} << kLengthShift |
+                                (source == MmioDecodeSource::kHtinst ? kFromHtinst : 0));
+        if (access.is_store() != is_store_fault(vcpu) || ((kFastPathGprs >> access.reg()) & 1) == 0)
+            return none();
+        return access;
+    }
+    // The 32-bit form of what a decoder found, as `of` takes it.
+    static uint32_t form_of(const MmioAccess& access) {
+        const uint32_t log2_width = access.width == 1   ? 0
+                                    : access.width == 2 ? 1
+                                    : access.width == 4 ? 2
+                                                        : 3;
+        if (access.is_store) return kOpStore | log2_width << 12 | uint32_t{access.reg} << 20;
+        // LBU/LHU/LWU are funct3 4-6; LD (3) has nothing to extend.
+        const uint32_t unsigned_bit = !access.sign_extend && access.width < 8 ? 4 : 0;
+        return kOpLoad | uint32_t{access.reg} << 7 | (log2_width | unsigned_bit) << 12;
+    }
+
+    bool valid() const { return bits_ != 0; }
+    bool is_store() const { return (bits_ & 0x20) != 0; }
+    unsigned reg() const {
+        return static_cast<unsigned>(bits_ >> (is_store() ? 20 : 7)) & 31;  // rs2 or rd
+    }
+    unsigned width() const { return 1u << (funct3() & 3); }
+    bool sign_extend() const { return !is_store() && funct3() < 3; }  // LB, LH, LW
+    unsigned insn_length() const { return static_cast<unsigned>(bits_ >> kLengthShift) & 0xff; }
+    MmioDecodeSource source() const {
+        return (bits_ & kFromHtinst) != 0 ? MmioDecodeSource::kHtinst
+                                          : MmioDecodeSource::kGuestMemory;
+    }
+
+  private:
+    static constexpr unsigned kLengthShift = 32;
+    static constexpr uint64_t kFromHtinst = 1ull << 40;
+
+    explicit FastAccess(uint64_t bits) : bits_(bits) {}
+    unsigned funct3() const { return static_cast<unsigned>(bits_ >> 12) & 7; }
+    uint64_t bits_;
+};
+
+// Every access fetch_fast_access does not take in its stride: compressed
+// forms, a multi-byte access at the start of a page (which may be a later
+// part of a split one), htinst values other than a plain transformed load or
+// store; through the decoders the full path uses.
+[[gnu::noinline, gnu::cold]] FastAccess fetch_fast_access_slowly(const Vcpu& vcpu, uint64_t pc,
+                                                                 uint64_t htinst) {
+    DecodeResult decoded{};
+    MmioDecodeSource source = MmioDecodeSource::kHtinst;
+    if (htinst != 0) decoded = decode_htinst(htinst);
+    if (htinst == 0 || decoded.status == DecodeStatus::kNotLoadStore) {
+        uint32_t insn = 0;
+        if (!arch::read_guest_instruction(pc, insn)) return FastAccess::none();
+        decoded = decode_raw_instruction(insn);
+        source = MmioDecodeSource::kGuestMemory;
+        if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0)
+            decoded.addr_offset =
+                address_offset_from_registers(vcpu, insn, decoded.access.width, kFastPathGprs);
+    }
+    if (decoded.status != DecodeStatus::kOk || decoded.addr_offset != 0) return FastAccess::none();
+    return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), decoded.access.insn_length,
+                          source);
+}
+
+// fetch_and_decode for the fast path: the faulting access if the fast path
+// can finish it, from htinst or else from guest memory. Takes the 32-bit
+// loads and stores at once (the forms device drivers use, Linux's readl() and
+// writel() among them) and leaves the rest to fetch_fast_access_slowly.
+// Out of line, so that what it keeps in registers is not the caller's to save.
+[[gnu::always_inline]] inline FastAccess fetch_fast_access(const Vcpu& vcpu, uint64_t pc,
+                                                           uint64_t htinst) {
+    constexpr uint32_t kFunct3Mask = 7u << 12;
+    if (htinst != 0) {
+        if (is_htinst_pseudoinstruction(htinst)) [[unlikely]]
+            return FastAccess::none();
+        // A transformed LOAD or STORE (bit 1, the original's size, masked
+        // out) with bits 63:32 and the Addr. Offset (bits 19:15) zero.
+        constexpr uint64_t kFormMask = 0xFFFF'FFFF'000F'807D;
+        const uint64_t form = htinst & kFormMask;
+        const auto funct3 = static_cast<uint32_t>(htinst) & kFunct3Mask;
+        const unsigned length = (htinst & 2) != 0 ? 4 : 2;
+        if ((form == 0x01 && funct3 != kFunct3Mask) || (form == 0x21 && funct3 < (4u << 12)))
+            [[likely]]
+            return FastAccess::of(vcpu, static_cast<uint32_t>(htinst) | 3, length,
+                                  MmioDecodeSource::kHtinst);
+        return fetch_fast_access_slowly(vcpu, pc, htinst);
+    }
+    uint32_t insn = 0;
+    if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
+        return FastAccess::none();
+    const uint32_t opcode = insn & 0x7f, funct3 = insn & kFunct3Mask;
+    const bool byte_or_mid_page =
+        (funct3 & (3u << 12)) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
+    if (((opcode == FastAccess::kOpLoad && funct3 != kFunct3Mask) ||
+         (opcode == FastAccess::kOpStore && funct3 < (4u << 12))) &&
+        byte_or_mid_page) [[likely]]
+        return FastAccess::of(vcpu, insn, 4, MmioDecodeSource::kGuestMemory);
+    return fetch_fast_access_slowly(vcpu, pc, 0);
+}
+
 }  // namespace
 
+// Ordered so that little is live across the calls it makes: the instruction
+// is read (HLVX, a call) before the device is looked up, sepc is advanced
+// before the device runs, and a load needs only the vCPU and the packed
+// access after it.
 FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
     trap.stval = arch::csr_read<Csr::stval>();
     trap.htval = arch::csr_read<Csr::htval>();
     trap.htinst = arch::csr_read<Csr::htinst>();
-    const uint64_t gpa = fault_gpa(trap);
-
-    const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
-    if (region == nullptr || is_htinst_pseudoinstruction(trap.htinst)) [[unlikely]]
+    const FastAccess access = fetch_fast_access(vcpu, sepc, trap.htinst);
+    if (!access.valid()) [[unlikely]]
         return FastExit::kFullExit;
-    DecodeResult decoded{};
-    const MmioDecodeSource source = fetch_and_decode(vcpu, sepc, kFastPathGprs, decoded);
-    if (source == MmioDecodeSource::kCount || !emulable(vcpu, decoded, *region, gpa) ||
-        ((kFastPathGprs >> decoded.access.reg) & 1) == 0) [[unlikely]]
+
+    const uint64_t gpa = fault_gpa(trap);
+    const unsigned width = access.width();
+    const MmioRegion* region = vcpu.vm->bus.find(gpa, width);
+    if (region == nullptr || (gpa & (width - 1)) != 0) [[unlikely]]
         return FastExit::kFullExit;
     count_exit(vcpu, region->reason);
-    count_mmio_decode(vcpu, source);
-    emulate(vcpu, *region, gpa, decoded.access);
-    arch::csr_write<Csr::sepc>(sepc + decoded.access.insn_length);
+    count_mmio_decode(vcpu, access.source());
+    // The device never traps to a handler that reads sepc, and the exit is
+    // done from here on whatever it does.
+    arch::csr_write<Csr::sepc>(sepc + access.insn_length());
+    const uint64_t offset = gpa - region->base;
+    if (access.is_store()) {
+        region->write(region->device, offset, width, vcpu.regs.gpr[access.reg()]);
+        return FastExit::kDone;
+    }
+    const uint64_t value = region->read(region->device, offset, width);
+    if (const unsigned reg = access.reg(); reg != 0)
+        vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
     return FastExit::kDone;
 }
 

@@ -24,8 +24,11 @@ struct MmioRegion {
     void (*write)(void* device, uint64_t offset, unsigned width, uint64_t value);
     void (*reset)(void* device);  // back to the power-on state (VM reboot)
 
+    // One unsigned compare finds `address` in [base, base + size), since
+    // attach() refuses a region that wraps past 2^64.
     bool contains(uint64_t address, unsigned width) const {
-        return address >= base && address - base < size && size - (address - base) >= width;
+        const uint64_t offset = address - base;
+        return offset < size && size - offset >= width;
     }
 };
 
@@ -35,7 +38,7 @@ class MmioBus {
 
     template <typename Device>
     bool attach(uint64_t base, uint64_t size, ExitReason reason, Device& device) {
-        if (count_ == kMaxRegions) return false;
+        if (count_ == kMaxRegions || size == 0 || size - 1 > ~base) return false;
         regions_[count_++] =
             MmioRegion{base,
                        size,

@@ -158,7 +158,7 @@ void ConsoleLineBuffer::write_line(const char* prefix) {
 }
 
 ConsoleBackend host_console_backend_for(Vm& vm) {
-    return ConsoleBackend{put, get, &vm};
+    return ConsoleBackend{put, get, &vm, &host_console_unannounced_input()};
 }
 
 void console_mux_set_vm_count(unsigned count) {

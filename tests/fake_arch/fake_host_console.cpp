@@ -9,6 +9,7 @@
 namespace halyard {
 
 fake::HostConsole fake::host_console;
+std::atomic<bool> fake::host_console_unannounced_input{true};
 
 void host_console_use_uart(const HostUartInfo&) {}
 
@@ -25,6 +26,10 @@ int host_console_read() {
     char c = fake::host_console.input.front();
     fake::host_console.input.pop_front();
     return static_cast<unsigned char>(c);
+}
+
+const std::atomic<bool>& host_console_unannounced_input() {
+    return fake::host_console_unannounced_input;
 }
 
 void host_console_enable_input_interrupt(uint64_t, unsigned, uint32_t) {}

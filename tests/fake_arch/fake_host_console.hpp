@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <string>
 
@@ -14,5 +15,8 @@ struct HostConsole {
 };
 
 extern HostConsole host_console;
+// What host_console_unannounced_input() returns: true (input is polled) unless
+// a test says otherwise. Outside HostConsole, which tests reset by assignment.
+extern std::atomic<bool> host_console_unannounced_input;
 
 }  // namespace halyard::fake

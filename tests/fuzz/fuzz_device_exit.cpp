@@ -8,8 +8,12 @@
 // changes the guest's registers and then declines; here every exit must
 // resume past its instruction or at the guest's trap vector with an
 // exception injected, or stop the VM only when the instruction could not be
-// read.
+// read. A twin VM takes every exit on the full path alone: the two must end
+// each exit with the same registers, sepc and injected exception, which is
+// what makes the fast path a pure shortcut (its decoders and checks are its
+// own).
 
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -47,25 +51,43 @@ uint64_t fault_address(fuzz::Input& in) {
     }
 }
 
+// The guest-visible outcome of an exit.
+struct Outcome {
+    std::array<uint64_t, 32> gpr;
+    uint64_t sepc, vsepc, vscause, vstval, hvip;
+    bool operator==(const Outcome&) const = default;
+};
+
+Outcome outcome_of(const Vcpu& vcpu) {
+    return {std::to_array(vcpu.regs.gpr), vcpu.regs.sepc,          fake::hart[Csr::vsepc],
+            fake::hart[Csr::vscause],     fake::hart[Csr::vstval], fake::hart[Csr::hvip]};
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::reset_fakes();
     fuzz::Input in(data, size);
-    auto ram = std::make_unique<uint8_t[]>(kRamSize);
-    auto vm = std::make_unique<Vm>();
-    vm->ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram.get())};
-    std::strcpy(vm->name, "vm0");
-    vm->console = VmConsole(ConsoleBackend{discard, no_input, nullptr});
-    vm->attach_devices();
-    vm->vcpu_count = 1;
-    Vcpu& vcpu = vm->vcpus[0];
-    vcpu.vm = vm.get();
-    vcpu.hsm_state.store(HsmState::kStarted);
-    vm->state.store(VmState::kRunning);
+    constexpr unsigned kVms = 2;  // [0] fast path first, [1] full path only
+    auto ram = std::make_unique<uint8_t[]>(kRamSize * kVms);
+    auto vms = std::make_unique<Vm[]>(kVms);
+    for (unsigned i = 0; i < kVms; ++i) {
+        Vm& vm = vms[i];
+        vm.ram = GuestRam{guest::kRamBase, kRamSize,
+                          reinterpret_cast<uint64_t>(ram.get() + i * kRamSize)};
+        std::strcpy(vm.name, i == 0 ? "vm0" : "vm1");
+        vm.index = i;
+        vm.console = VmConsole(ConsoleBackend{discard, no_input, nullptr});
+        vm.attach_devices();
+        vm.vcpu_count = 1;
+        vm.vcpus[0].vm = &vm;
+        vm.vcpus[0].hsm_state.store(HsmState::kStarted);
+        vm.state.store(VmState::kRunning);
+    }
     static HostPlatform platform;
-    lifecycle_init(vm.get(), 1, &platform, LifecycleHooks{});
-    fake::hart.current_registers = &vcpu.regs;
+    lifecycle_init(vms.get(), kVms, &platform, LifecycleHooks{});
+    Vcpu& vcpu = vms[0].vcpus[0];
+    Vcpu& twin = vms[1].vcpus[0];
 
     for (unsigned exits = 0; exits < 64 && !in.empty(); ++exits) {
         for (unsigned n = 1; n < 32; ++n)
@@ -79,18 +101,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         vcpu.regs.sepc = kPc;
         vcpu.regs.trap.scause =
             cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
-        fake::hart[Csr::sstatus] = sstatus::kSpp;
-        fake::hart[Csr::vstvec] = kVstvec;
-        fake::hart[Csr::stval] = in.take_bool() ? gpa : gpa ^ (in.below(4096) & ~uint64_t{3});
-        fake::hart[Csr::htval] = gpa >> 2;
-        fake::hart[Csr::htinst] = in.take_bool() ? 0 : in.take<uint32_t>();
+        const uint64_t stval = in.take_bool() ? gpa : gpa ^ (in.below(4096) & ~uint64_t{3});
+        const uint64_t htinst = in.take_bool() ? 0 : in.take<uint32_t>();
+        std::memcpy(twin.regs.gpr, vcpu.regs.gpr, sizeof vcpu.regs.gpr);
+        twin.regs.sepc = vcpu.regs.sepc;
+        twin.regs.trap.scause = vcpu.regs.trap.scause;
+        const uint64_t hvip = fake::hart[Csr::hvip];
+        auto set_trap_csrs = [&](Vcpu& exiting) {
+            fake::hart.current_registers = &exiting.regs;
+            fake::hart[Csr::sstatus] = sstatus::kSpp;
+            fake::hart[Csr::vstvec] = kVstvec;
+            fake::hart[Csr::vsepc] = fake::hart[Csr::vscause] = fake::hart[Csr::vstval] = 0;
+            fake::hart[Csr::hvip] = hvip;
+            fake::hart[Csr::stval] = stval;
+            fake::hart[Csr::htval] = gpa >> 2;
+            fake::hart[Csr::htinst] = htinst;
+        };
 
+        set_trap_csrs(vcpu);
         const ExitAction action = testing::take_exit(vcpu);
+        const Outcome fast = outcome_of(vcpu);
+        set_trap_csrs(twin);
+        twin.regs.trap.stval = stval;
+        twin.regs.trap.htval = gpa >> 2;
+        twin.regs.trap.htinst = htinst;
+        const ExitAction full_action = vmexit_handler(twin);
+        FUZZ_CHECK(full_action == action);
         if (action == ExitAction::kStopVm) {
             // Only an instruction the exit could not read stops the VM.
             FUZZ_CHECK(!readable);
             break;
         }
+        FUZZ_CHECK(outcome_of(twin) == fast);
         FUZZ_CHECK(action == ExitAction::kResume);
         const uint64_t pc = vcpu.regs.sepc;
         FUZZ_CHECK(pc == kPc + 2 || pc == kPc + 4 || pc == kVstvec);

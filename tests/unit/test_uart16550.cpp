@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -165,6 +166,29 @@ TEST_F(Uart16550Test, NonFifoModeHoldsOneByteAndLeavesTheRestInTheConsole) {
 TEST_F(Uart16550Test, RbrReadPullsInputWithoutAnLsrRead) {
     type("k");
     EXPECT_EQ(rd(kRbr), 'k');
+}
+
+// A backend that announces its input (the host UART's receive interrupt)
+// is not asked on register reads; the interrupt's poll_input brings the input,
+// and reads ask again while the backend says input may be unannounced.
+TEST_F(Uart16550Test, RegisterReadsAskTheConsoleOnlyForUnannouncedInput) {
+    std::atomic<bool> unannounced{false};
+    VmConsole announcing{ConsoleBackend{&put, &get, this, &unannounced}};
+    Uart16550 device{announcing};
+    auto reg = [&](uint64_t offset) { return static_cast<uint8_t>(device.read(offset, 1)); };
+    type("ab");
+    EXPECT_EQ(reg(kLsr) & kLsrDr, 0);
+    EXPECT_EQ(reg(kIir), kIirNone);
+    EXPECT_EQ(reg(kRbr), 0);
+    EXPECT_EQ(input.size(), 2u);  // still with the console
+    device.poll_input();          // what the interrupt does
+    EXPECT_EQ(reg(kLsr) & kLsrDr, kLsrDr);
+    EXPECT_EQ(reg(kRbr), 'a');
+    EXPECT_EQ(reg(kLsr) & kLsrDr, 0);  // 'b' waits for an announcement
+    unannounced = true;                // e.g. the interrupt was paused
+    EXPECT_EQ(reg(kLsr) & kLsrDr, kLsrDr);
+    EXPECT_EQ(reg(kRbr), 'b');
+    EXPECT_TRUE(input.empty());
 }
 
 TEST_F(Uart16550Test, FifoModeHoldsSixteenBytesInOrder) {
