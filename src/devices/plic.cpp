@@ -71,8 +71,8 @@ void Plic::reset() {
         SpinLockGuard guard(lock_);
         priority_.fill(0);
         enable_.fill(0);
-        enabling_contexts_ = 0;
         threshold_.fill(0);
+        update_eligibility();
         in_service_ = 0;
         // The gateways start idle, so each line that is high forwards a request.
         pending_ = line_;
@@ -133,6 +133,17 @@ bool Plic::context_output(unsigned context) const {
 }
 
 uint32_t Plic::read_locked(uint64_t offset) {
+    // The context registers first: claims are the accesses guests make most.
+    if (offset >= kContextBase) {
+        const uint64_t context = (offset - kContextBase) / kContextStride;
+        if (context >= num_contexts_) return 0;
+        const auto c = static_cast<unsigned>(context);
+        switch ((offset - kContextBase) % kContextStride) {
+            case kThresholdOffset: return threshold_[c];
+            case kClaimCompleteOffset: return claim(c);
+            default: return 0;  // reserved
+        }
+    }
     if (offset < kPendingBase) {
         const uint64_t id = (offset - kPriorityBase) / kRegisterWidth;
         return valid_source(id) ? priority_[id] : 0;
@@ -146,23 +157,30 @@ uint32_t Plic::read_locked(uint64_t offset) {
         const uint64_t word = (offset - kEnableBase) % kEnableStride / kRegisterWidth;
         return mask_word(enable_[context], word);
     }
-    if (offset >= kContextBase) {
-        const uint64_t context = (offset - kContextBase) / kContextStride;
-        if (context >= num_contexts_) return 0;
-        const auto c = static_cast<unsigned>(context);
-        switch ((offset - kContextBase) % kContextStride) {
-            case kThresholdOffset: return threshold_[c];
-            case kClaimCompleteOffset: return claim(c);
-            default: return 0;  // reserved
-        }
-    }
     return 0;  // reserved gap between the pending and enable arrays
 }
 
 void Plic::write_locked(uint64_t offset, uint32_t value) {
+    // The context registers first: completions are the writes guests make most.
+    if (offset >= kContextBase) {
+        const uint64_t context = (offset - kContextBase) / kContextStride;
+        if (context >= num_contexts_) return;
+        const auto c = static_cast<unsigned>(context);
+        switch ((offset - kContextBase) % kContextStride) {
+            case kThresholdOffset:
+                threshold_[c] = static_cast<uint8_t>(value & kPriorityMask);
+                update_eligibility();
+                break;
+            case kClaimCompleteOffset: complete(c, value); break;
+            default: break;  // reserved
+        }
+        return;
+    }
     if (offset < kPendingBase) {
         const uint64_t id = (offset - kPriorityBase) / kRegisterWidth;
-        if (valid_source(id)) priority_[id] = static_cast<uint8_t>(value & kPriorityMask);
+        if (!valid_source(id)) return;
+        priority_[id] = static_cast<uint8_t>(value & kPriorityMask);
+        update_eligibility();
         return;
     }
     // The pending array is read-only: software clears a pending bit only by
@@ -173,22 +191,20 @@ void Plic::write_locked(uint64_t offset, uint32_t value) {
         if (context >= num_contexts_) return;
         const uint64_t word = (offset - kEnableBase) % kEnableStride / kRegisterWidth;
         enable_[context] = replace_mask_word(enable_[context], word, value) & valid_sources_;
-        const uint32_t bit = uint32_t{1} << context;
-        enabling_contexts_ =
-            enable_[context] != 0 ? enabling_contexts_ | bit : enabling_contexts_ & ~bit;
-        return;
+        update_eligibility();
     }
-    if (offset >= kContextBase) {
-        const uint64_t context = (offset - kContextBase) / kContextStride;
-        if (context >= num_contexts_) return;
-        const auto c = static_cast<unsigned>(context);
-        switch ((offset - kContextBase) % kContextStride) {
-            case kThresholdOffset:
-                threshold_[c] = static_cast<uint8_t>(value & kPriorityMask);
-                break;
-            case kClaimCompleteOffset: complete(c, value); break;
-            default: break;  // reserved
+}
+
+void Plic::update_eligibility() {
+    eligible_contexts_ = 0;
+    for (unsigned c = 0; c < num_contexts_; ++c) {
+        SourceMask eligible = 0;
+        for (SourceMask rest = enable_[c]; rest != 0; rest &= rest - 1) {
+            const unsigned id = lowest_set_bit(rest);
+            if (priority_[id] > threshold_[c]) eligible |= source_bit(id);
         }
+        eligible_[c] = eligible;
+        if (eligible != 0) eligible_contexts_ |= uint32_t{1} << c;
     }
 }
 
@@ -197,7 +213,10 @@ void Plic::write_locked(uint64_t offset, uint32_t value) {
 // ("Interrupt Identifiers"). Priority 0 never qualifies: the threshold is at
 // least 0 and the comparison strict ("Interrupt Priorities": "never interrupt").
 unsigned Plic::best_source(unsigned context) const {
-    SourceMask candidates = pending_ & ~in_service_ & enable_[context];
+    SourceMask candidates = pending_ & ~in_service_ & eligible_[context];
+    // Usually one source or none: then no priorities need comparing.
+    if ((candidates & (candidates - 1)) == 0)
+        return candidates != 0 ? lowest_set_bit(candidates) : 0;
     unsigned best = 0;
     unsigned best_priority = threshold_[context];
     // Set bits only, lowest id first: with a strict comparison a tie keeps
@@ -240,14 +259,14 @@ void Plic::complete(unsigned context, uint32_t id) {
 // Recomputes every context's EIP ("Interrupt Notifications"); true if any
 // changed.
 bool Plic::update_outputs() {
-    // Only contexts with an enabled request can assert their output: most
-    // updates (claims, completions, a line going low) leave none.
+    // A context asserts its output while it has an eligible request: most
+    // updates (claims, completions, a line going low) leave no request at all.
     const SourceMask requests = pending_ & ~in_service_;
     uint32_t outputs = 0;
     if (requests != 0) {
-        for (uint32_t rest = enabling_contexts_; rest != 0; rest &= rest - 1) {
+        for (uint32_t rest = eligible_contexts_; rest != 0; rest &= rest - 1) {
             const unsigned c = lowest_set_bit(rest);
-            if ((requests & enable_[c]) != 0 && best_source(c) != 0) outputs |= uint32_t{1} << c;
+            if ((requests & eligible_[c]) != 0) outputs |= uint32_t{1} << c;
         }
     }
     const bool changed = outputs != output_.load(std::memory_order_relaxed);

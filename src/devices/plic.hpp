@@ -80,6 +80,9 @@ class Plic {
     uint32_t claim(unsigned context) REQUIRES(lock_);
     void complete(unsigned context, uint32_t id) REQUIRES(lock_);
     bool update_outputs() REQUIRES(lock_);  // true if any context's output changed
+    // Recomputes eligible_ and eligible_contexts_ from the enables, priorities
+    // and thresholds; called whenever one of them is written.
+    void update_eligibility() REQUIRES(lock_);
 
     // Reports output changes to `notify_`; called with the spinlock released.
     void deliver_notifications();
@@ -98,10 +101,13 @@ class Plic {
     // Guarded by lock_.
     std::array<uint8_t, kMaxSources> priority_ GUARDED_BY(lock_){};
     std::array<SourceMask, kMaxContexts> enable_ GUARDED_BY(lock_){};
-    // Bit c set while context c enables any source: the only contexts whose
-    // output an update must work out (a VM uses as many as it has vCPUs).
-    uint32_t enabling_contexts_ GUARDED_BY(lock_) = 0;
     std::array<uint8_t, kMaxContexts> threshold_ GUARDED_BY(lock_){};
+    // Derived from the three arrays above, which guests write at set-up time,
+    // so that the updates every claim, completion and line change makes need
+    // no priority comparisons: the sources context c would take, enabled for
+    // it with a priority above its threshold; and bit c set while that is any.
+    std::array<SourceMask, kMaxContexts> eligible_ GUARDED_BY(lock_){};
+    uint32_t eligible_contexts_ GUARDED_BY(lock_) = 0;
     SourceMask pending_ GUARDED_BY(lock_) = 0;     // IP bits of the PLIC core
     SourceMask in_service_ GUARDED_BY(lock_) = 0;  // claimed, completion not yet received
     SourceMask line_ GUARDED_BY(lock_) = 0;        // input levels at the gateways
