@@ -275,29 +275,43 @@ bool Plic::update_outputs() {
 }
 
 // Hands output changes to notify_ without the spinlock held, so the callback
-// can kick another hart or call back into this PLIC. Whoever takes
-// `delivering_` reports, one call at a time, the difference between output_
-// and what was last reported: a hart that changed an output while another was
-// delivering leaves a request behind, and the deliverer picks it up (all four
-// accesses are sequentially consistent, so either the deliverer sees the
-// request after letting go of `delivering_`, or the requester gets it). This
-// keeps the calls for one context in order, so a stale level can never be the
-// last one reported.
+// can kick another hart or call back into this PLIC. A hart that changed an
+// output sets kDeliveryRequested; whoever then takes kDelivering reports, one
+// call at a time, the difference between output_ and what was last reported,
+// and before letting go serves every request made meanwhile. Every request is
+// thus served by a report that starts after it: either this hart becomes the
+// deliverer, or it saw kDelivering set (that deliverer cannot let go while
+// the request bit is set) or the request bit already taken (by a deliverer
+// that reports next). The bits change only by read-modify-writes with
+// acquire-release ordering, so a deliverer that takes a request also sees
+// the output_ the requester stored before it. Calls for one context stay in
+// order, so a stale level can never be the last one reported. Uncontended it
+// costs three AMOs.
 void Plic::deliver_notifications() {
     if (notify_ == nullptr) return;
-    delivery_requested_.store(1);
-    while (delivery_requested_.load() != 0) {
-        if (delivering_.exchange(1) != 0) return;  // the deliverer will see our request
-        while (delivery_requested_.exchange(0) != 0) {
-            const uint32_t now = output_.load();
-            const uint32_t was = reported_;
-            reported_ = now;
-            for (uint32_t changed = now ^ was; changed != 0; changed &= changed - 1) {
-                const unsigned context = lowest_set_bit(changed);
-                notify_(cookie_, context, ((now >> context) & 1) != 0);
-            }
-        }
-        delivering_.store(0);
+    uint32_t state = delivery_.fetch_or(kDeliveryRequested, std::memory_order_acq_rel);
+    state |= kDeliveryRequested;
+    do {
+        if ((state & kDelivering) != 0 || (state & kDeliveryRequested) == 0) return;
+    } while (!delivery_.compare_exchange_weak(state, kDelivering, std::memory_order_acq_rel,
+                                              std::memory_order_acquire));
+    for (;;) {
+        report_output_changes();
+        uint32_t expected = kDelivering;
+        if (delivery_.compare_exchange_strong(expected, 0, std::memory_order_acq_rel,
+                                              std::memory_order_acquire))
+            return;
+        delivery_.fetch_and(~kDeliveryRequested, std::memory_order_acq_rel);
+    }
+}
+
+void Plic::report_output_changes() {
+    const uint32_t now = output_.load(std::memory_order_acquire);
+    const uint32_t was = reported_;
+    reported_ = now;
+    for (uint32_t changed = now ^ was; changed != 0; changed &= changed - 1) {
+        const unsigned context = lowest_set_bit(changed);
+        notify_(cookie_, context, ((now >> context) & 1) != 0);
     }
 }
 

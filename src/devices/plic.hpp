@@ -115,11 +115,12 @@ class Plic {
     // Bit c is context c's EIP; written under lock_, read without it.
     std::atomic<uint32_t> output_{0};
 
-    // Notification delivery, see deliver_notifications(). 32-bit atomics:
-    // RV64A has no byte-wide compare-and-swap or swap.
-    std::atomic<uint32_t> delivery_requested_{0};
-    std::atomic<uint32_t> delivering_{0};
-    uint32_t reported_ = 0;  // levels last passed to notify_; owned by the deliverer
+    // Notification delivery, see deliver_notifications(): kDeliveryRequested
+    // and kDelivering bits. 32 bits: RV64A has no byte-wide AMOs.
+    static constexpr uint32_t kDeliveryRequested = 1, kDelivering = 2;
+    std::atomic<uint32_t> delivery_{0};
+    uint32_t reported_ = 0;        // levels last passed to notify_; owned by the deliverer
+    void report_output_changes();  // by the deliverer
 };
 
 }  // namespace halyard
