@@ -328,7 +328,7 @@ FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
         return FastExit::kFullExit;
 
     const uint64_t gpa = fault_gpa(trap);
-    const unsigned width = access.width();
+    const uint64_t width = access.width();
     const MmioRegion* region = vcpu.vm->bus.find(gpa, width);
     if (region == nullptr || (gpa & (width - 1)) != 0) [[unlikely]]
         return FastExit::kFullExit;
@@ -339,10 +339,10 @@ FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     arch::csr_write<Csr::sepc>(sepc + access.insn_length());
     const uint64_t offset = gpa - region->base;
     if (access.is_store()) {
-        region->write(region->device, offset, width, vcpu.regs.gpr[access.reg()]);
+        region->write(region->device, offset, access.width(), vcpu.regs.gpr[access.reg()]);
         return FastExit::kDone;
     }
-    const uint64_t value = region->read(region->device, offset, width);
+    const uint64_t value = region->read(region->device, offset, access.width());
     if (const unsigned reg = access.reg(); reg != 0)
         vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
     return FastExit::kDone;

@@ -8,6 +8,7 @@
 // a plain function pointer made per device type, no virtual calls.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "halyard/exit_reason.hpp"
@@ -26,7 +27,7 @@ struct MmioRegion {
 
     // One unsigned compare finds `address` in [base, base + size), since
     // attach() refuses a region that wraps past 2^64.
-    bool contains(uint64_t address, unsigned width) const {
+    bool contains(uint64_t address, uint64_t width) const {
         const uint64_t offset = address - base;
         return offset < size && size - offset >= width;
     }
@@ -55,9 +56,10 @@ class MmioBus {
     }
 
     // The region holding [address, address + width), or nullptr.
-    const MmioRegion* find(uint64_t address, unsigned width) const {
-        for (unsigned i = 0; i < count_; ++i)
-            if (regions_[i].contains(address, width)) return &regions_[i];
+    const MmioRegion* find(uint64_t address, uint64_t width) const {
+        const MmioRegion* const end = regions_.data() + count_;
+        for (const MmioRegion* region = regions_.data(); region != end; ++region)
+            if (region->contains(address, width)) return region;
         return nullptr;
     }
     // Every device back to its power-on state, in the order they were attached
@@ -70,7 +72,7 @@ class MmioBus {
 
   private:
     std::array<MmioRegion, kMaxRegions> regions_{};
-    unsigned count_ = 0;
+    size_t count_ = 0;
 };
 
 }  // namespace halyard
