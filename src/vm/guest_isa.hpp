@@ -120,6 +120,13 @@ inline constexpr GuestExtension kGuestExtensions[] = {
     {"svinval"},
     {"svnapot"},
     {"svpbmt", GuestExtension::Needs::kHostEnvcfg, henvcfg::kPbmte},
+    // Svvptc: PTEs made valid become visible to the hart's own walks without
+    // an sfence.vma. A host hart's guarantee covers the VS-stage walks too,
+    // and a VM's G-stage never gains a mapping while it runs (its RAM is
+    // mapped whole before it starts). Without it Linux issues an sfence.vma
+    // for every page it maps (update_mmu_cache), which QEMU turns into a flush
+    // of its whole TLB.
+    {"svvptc"},
 };
 inline constexpr size_t kGuestExtensionCount = std::size(kGuestExtensions);
 

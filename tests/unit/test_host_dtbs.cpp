@@ -309,16 +309,16 @@ TEST(HostDtbGuestIsa, OnQemu7) {
 }
 
 TEST(HostDtbGuestIsa, OnQemu10) {
-    // No zihpm, no sh* or ss* profile names, no svvptc: not on the list of
-    // what a guest may be offered.
+    // No zihpm, no sh* or ss* profile names: not on the list of what a guest
+    // may be offered.
     EXPECT_EQ(guest_isa_on("qemu10-virt-aia-none.dtb"),
               "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicsr_"
               "zifencei_zihintntl_zihintpause_zmmul_za64rs_zaamo_zalrsc_zawrs_zfa_zca_zcd_zba_zbb_"
-              "zbc_zbs_sstc_svade_svadu");
+              "zbc_zbs_sstc_svade_svadu_svvptc");
     EXPECT_EQ(guest_isa_on("qemu10-virt-aia-aplic-imsic.dtb"),
               "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicsr_"
               "zifencei_zihintntl_zihintpause_zmmul_za64rs_zaamo_zalrsc_zawrs_zfa_zca_zcd_zba_zbb_"
-              "zbc_zbs_sstc_svade_svadu")
+              "zbc_zbs_sstc_svade_svadu_svvptc")
         << "no smaia/ssaia";
     // No v, zve*, zv*; no zicfilp/zicfiss, zkr, sscofpmf, smstateen, ...
     EXPECT_EQ(guest_isa_on("qemu10-virt-cpu-max.dtb"),
@@ -326,7 +326,7 @@ TEST(HostDtbGuestIsa, OnQemu10) {
               "zicond_zicsr_zifencei_zihintntl_zihintpause_zimop_zmmul_za64rs_zaamo_zabha_zacas_"
               "zalrsc_zama16b_zawrs_zfa_zfbfmin_zfh_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbkb_"
               "zbkc_zbkx_zbs_zkn_zknd_zkne_zknh_zks_zksed_zksh_zkt_ztso_sstc_svade_svadu_"
-              "svinval_svnapot_svpbmt");
+              "svinval_svnapot_svpbmt_svvptc");
 }
 
 }  // namespace
