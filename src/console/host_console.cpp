@@ -26,7 +26,9 @@ struct InputInterrupt {
 };
 InputInterrupt g_input;
 // host_console_unannounced_input(): written under the console lock, read
-// without it (a stale false only delays a byte until its interrupt).
+// without it. A reader that still sees false after the pause set it true
+// leaves the input where it is; console_mux_input_ready() then polls once
+// more after pausing, so that input cannot be left behind.
 std::atomic<bool> g_unannounced_input{true};
 
 uint8_t uart_read(unsigned reg) {

@@ -314,9 +314,8 @@ class FastAccess {
 }  // namespace
 
 // Ordered so that little is live across the calls it makes: the instruction
-// is read (HLVX, a call) before the device is looked up, sepc is advanced
-// before the device runs, and a load needs only the vCPU and the packed
-// access after it.
+// is read (HLVX, a call) before the device is looked up, and after the device
+// call only the vCPU, the packed access and the next pc are needed.
 FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
@@ -334,17 +333,18 @@ FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
         return FastExit::kFullExit;
     count_exit(vcpu, region->reason);
     count_mmio_decode(vcpu, access.source());
-    // The device never traps to a handler that reads sepc, and the exit is
-    // done from here on whatever it does.
-    arch::csr_write<Csr::sepc>(sepc + access.insn_length());
     const uint64_t offset = gpa - region->base;
+    // sepc is written after the device: any trap into HS-mode it took (one
+    // Halyard recovers from, like a guest read with HLVX) overwrote it.
+    const uint64_t next_pc = sepc + access.insn_length();
     if (access.is_store()) {
         region->write(region->device, offset, access.width(), vcpu.regs.gpr[access.reg()]);
-        return FastExit::kDone;
+    } else {
+        const uint64_t value = region->read(region->device, offset, access.width());
+        if (const unsigned reg = access.reg(); reg != 0)
+            vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
     }
-    const uint64_t value = region->read(region->device, offset, access.width());
-    if (const unsigned reg = access.reg(); reg != 0)
-        vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
+    arch::csr_write<Csr::sepc>(next_pc);
     return FastExit::kDone;
 }
 

@@ -176,9 +176,16 @@ void console_mux_set_input_vm(Vm* vm) {
 void console_mux_input_ready() {
     if (g_input_vm == nullptr) return;
     g_input_vm->uart.poll_input();
-    // Still more than the guest's UART holds: wait until it reads some.
-    ConsoleLockGuard guard;
-    host_console_pause_input_interrupt();
+    {
+        // Still more than the guest's UART holds: wait until it reads some.
+        ConsoleLockGuard guard;
+        host_console_pause_input_interrupt();
+    }
+    // Another vCPU may have drained the UART before the pause, while reads did
+    // not look for input (it was still announced); nothing would then make
+    // the guest read again. Filling it once more after the pause closes that
+    // window: from the pause on, reads look for input themselves.
+    g_input_vm->uart.poll_input();
 }
 
 }  // namespace halyard

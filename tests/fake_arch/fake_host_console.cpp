@@ -41,7 +41,12 @@ bool host_console_claim_input_interrupt() {
 }
 
 void host_console_pause_input_interrupt() {
-    fake::host_console.input_paused = true;
+    auto& console = fake::host_console;
+    if (console.before_pause != nullptr) console.before_pause(console.before_pause_context);
+    console.input_paused = true;
+    // As on the target (host_console.cpp): input left behind masks the receive
+    // interrupt, and is unannounced until a read unmasks it.
+    if (!console.input.empty()) fake::host_console_unannounced_input = true;
 }
 
 }  // namespace halyard

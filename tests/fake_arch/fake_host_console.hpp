@@ -12,6 +12,10 @@ struct HostConsole {
     std::deque<char> input;
     bool input_interrupt = false;  // the host UART's receive interrupt is pending
     bool input_paused = false;
+    // Run when host_console_pause_input_interrupt() starts: what another hart
+    // does while this one waits for the console lock to pause.
+    void (*before_pause)(void* context) = nullptr;
+    void* before_pause_context = nullptr;
 };
 
 extern HostConsole host_console;

@@ -4,6 +4,7 @@
 // untouched. run_fast_path (exit_path.hpp) puts junk where the trap vector
 // has not saved registers and aborts if the fast path writes there.
 
+#include "arch/hart.hpp"
 #include "halyard/sbi.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm_fixture.hpp"
@@ -42,6 +43,31 @@ class FastPath : public VmFixture {
         vm_.uart.write(1, 1, 0x02);  // IER: THR empty, which it is
     }
 };
+
+// A trap into HS-mode taken inside the device call (an HLVX guest read that
+// faults, the seed CSR read: the traps halyard_host_trap resumes from)
+// overwrites the sepc CSR with a Halyard address, so the fast path must write
+// sepc after the device, or the guest would resume at Halyard's fixup. No
+// device reads guest memory today; a DMA-style one would.
+struct GuestMemoryReadingDevice {
+    uint64_t read(uint64_t, unsigned) {
+        uint32_t insn = 0;
+        (void)arch::read_guest_instruction(0x1000, insn);  // not mapped: HLVX faults
+        return 0x5a;
+    }
+    void write(uint64_t, unsigned, uint64_t) {}
+    void reset() {}
+};
+
+TEST_F(FastPath, ADeviceThatTakesAHostTrapStillResumesPastTheAccess) {
+    constexpr uint64_t kBase = 0x20000000;
+    constexpr uint32_t kLwA0Plus4 = 0x0042A503;  // lw a0, 4(t0)
+    GuestMemoryReadingDevice device;
+    ASSERT_TRUE(vm_.bus.attach(kBase, 0x1000, ExitReason::kMmioUart, device));
+    ASSERT_EQ(fast_access(false, kBase + 4, kLwA0Plus4, kBase), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), 0x5au);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+}
 
 TEST_F(FastPath, TheCallsARunningKernelMakesFinishThere) {
     ASSERT_EQ(fast_sbi_call(sbi::kEidBase, sbi::kBaseGetSpecVersion), FastExit::kDone);

@@ -499,6 +499,46 @@ TEST_F(VmExit, ConsoleInputInterruptReachesTheUartAndThePlic) {
     console_mux_set_input_vm(nullptr);
 }
 
+// Console input the host interrupt could not hand over in one go must not be
+// stranded when vm0's UART is drained between poll_input and the pause. The
+// host interrupt's handler (console_mux_input_ready) fills the guest UART,
+// releases its lock, and only then pauses the host receive interrupt, which
+// is when the unannounced flag turns true. A vCPU of vm0 on another hart that
+// drains the FIFO in that window reads LSR with the flag still false and asks
+// nothing; after the pause no interrupt announces the rest, so unless the
+// handler fills the UART again an interrupt-driven guest never reads again.
+TEST_F(VmExit, ConsoleInputLeftAtThePauseIsNotStranded) {
+    vm_.console = VmConsole(host_console_backend_for(vm_));
+    console_mux_set_input_vm(&vm_);
+    fake::host_console_unannounced_input = false;    // the host receive interrupt is enabled
+    vm_.uart.write(2, 1, 0x01);                      // FCR: FIFO on (16 bytes)
+    vm_.uart.write(1, 1, 0x01);                      // IER: received-data interrupt
+    const std::string typed = "0123456789abcdefXY";  // more than the FIFO holds
+    fake::host_console.input.assign(typed.begin(), typed.end());
+    struct OtherHart {
+        Vm& vm;
+        std::string received;
+    } other{vm_, {}};
+    // vm0's vCPU 1 on another hart runs the guest's 8250 interrupt handler
+    // while this hart waits for the console lock (host output holds it).
+    fake::host_console.before_pause = [](void* context) {
+        auto& hart = *static_cast<OtherHart*>(context);
+        while ((hart.vm.uart.read(5, 1) & 0x01) != 0)  // LSR.DR
+            hart.received += static_cast<char>(hart.vm.uart.read(0, 1));
+    };
+    fake::host_console.before_pause_context = &other;
+
+    console_mux_input_ready();  // the host interrupt, as handle_external_interrupt takes it
+
+    fake::host_console.before_pause = nullptr;
+    console_mux_set_input_vm(nullptr);
+    const bool stranded = !fake::host_console.input.empty() && !vm_.uart.interrupt_pending();
+    fake::host_console_unannounced_input = true;
+    EXPECT_EQ(other.received, "0123456789abcdef");
+    EXPECT_FALSE(stranded) << "\"XY\" waits with the host console: its interrupt is paused and "
+                              "the guest UART raises nothing that would make the guest read";
+}
+
 TEST_F(VmExit, GuestCausedLogLinesAreRationed) {
     for (int i = 0; i < 100; ++i) guest_page_fault(false, 0x40000000, 0x0002B503);
     const std::string& log = fake::host_console.output;
