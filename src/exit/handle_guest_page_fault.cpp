@@ -50,8 +50,11 @@ constexpr uint8_t kOffsetUnknown = 0xFF;
 // recognise counts as zero (hypervisor.adoc: software "may safely treat an
 // unrecognized value in a trap instruction register the same as zero").
 // Returns where the instruction came from, or kCount if it could not be read.
-// The full path's: every register is in vcpu.regs.
-MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, DecodeResult& decoded) {
+// A multi-byte access at a page start whose base register is not among
+// `readable_gprs` (the fast path has only kFastPathGprs in vcpu.regs) gets
+// addr_offset kOffsetUnknown.
+MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, uint32_t readable_gprs,
+                                  DecodeResult& decoded) {
     const uint64_t htinst = vcpu.regs.trap.htinst;
     if (htinst != 0) {
         decoded = decode_htinst(htinst);
@@ -63,7 +66,7 @@ MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, DecodeResult& d
     decoded = decode_raw_instruction(insn);
     if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]] {
         decoded.addr_offset =
-            address_offset_from_registers(vcpu, insn, decoded.access.width, kAllGprs);
+            address_offset_from_registers(vcpu, insn, decoded.access.width, readable_gprs);
     }
     return MmioDecodeSource::kGuestMemory;
 }
@@ -71,7 +74,7 @@ MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, DecodeResult& d
 // The full exit path's fetch: all registers are in vcpu.regs; counts where
 // the instruction came from. False if it could not be read.
 bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded) {
-    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, decoded);
+    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, kAllGprs, decoded);
     if (source == MmioDecodeSource::kCount) return false;
     count_mmio_decode(vcpu, source);
     return true;
@@ -204,8 +207,6 @@ uint64_t fault_gpa(const TrapCsrs& trap) {
 // would then save and restore.
 class FastAccess {
   public:
-    static constexpr uint32_t kOpLoad = 0x03, kOpStore = 0x23;
-
     static FastAccess none() { return FastAccess(0); }
     // `insn` must be a LOAD (funct3 0-6) or STORE (funct3 0-3) with bits 1:0
     // = 11. none() if the fast path cannot finish it: the direction is not
@@ -224,10 +225,10 @@ class FastAccess {
                                     : access.width == 2 ? 1
                                     : access.width == 4 ? 2
                                                         : 3;
-        if (access.is_store) return kOpStore | log2_width << 12 | uint32_t{access.reg} << 20;
+        if (access.is_store) return kOpcodeStore | log2_width << 12 | uint32_t{access.reg} << 20;
         // LBU/LHU/LWU are funct3 4-6; LD (3) has nothing to extend.
         const uint32_t unsigned_bit = !access.sign_extend && access.width < 8 ? 4 : 0;
-        return kOpLoad | uint32_t{access.reg} << 7 | (log2_width | unsigned_bit) << 12;
+        return kOpcodeLoad | uint32_t{access.reg} << 7 | (log2_width | unsigned_bit) << 12;
     }
 
     bool valid() const { return bits_ != 0; }
@@ -255,22 +256,13 @@ class FastAccess {
 // Every access fetch_fast_access does not take in its stride: compressed
 // forms, a multi-byte access at the start of a page (which may be a later
 // part of a split one), htinst values other than a plain transformed load or
-// store; through the decoders the full path uses.
-[[gnu::noinline, gnu::cold]] FastAccess fetch_fast_access_slowly(const Vcpu& vcpu, uint64_t pc,
-                                                                 uint64_t htinst) {
+// store; through the full path's fetch_and_decode.
+[[gnu::noinline, gnu::cold]] FastAccess fetch_fast_access_slowly(const Vcpu& vcpu, uint64_t pc) {
     DecodeResult decoded{};
-    MmioDecodeSource source = MmioDecodeSource::kHtinst;
-    if (htinst != 0) decoded = decode_htinst(htinst);
-    if (htinst == 0 || decoded.status == DecodeStatus::kNotLoadStore) {
-        uint32_t insn = 0;
-        if (!arch::read_guest_instruction(pc, insn)) return FastAccess::none();
-        decoded = decode_raw_instruction(insn);
-        source = MmioDecodeSource::kGuestMemory;
-        if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0)
-            decoded.addr_offset =
-                address_offset_from_registers(vcpu, insn, decoded.access.width, kFastPathGprs);
-    }
-    if (decoded.status != DecodeStatus::kOk || decoded.addr_offset != 0) return FastAccess::none();
+    const MmioDecodeSource source = fetch_and_decode(vcpu, pc, kFastPathGprs, decoded);
+    if (source == MmioDecodeSource::kCount || decoded.status != DecodeStatus::kOk ||
+        decoded.addr_offset != 0)
+        return FastAccess::none();
     return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), decoded.access.insn_length,
                           source);
 }
@@ -278,37 +270,30 @@ class FastAccess {
 // fetch_and_decode for the fast path: the faulting access if the fast path
 // can finish it, from htinst or else from guest memory. Takes the 32-bit
 // loads and stores at once (the forms device drivers use, Linux's readl() and
-// writel() among them) and leaves the rest to fetch_fast_access_slowly.
-// Out of line, so that what it keeps in registers is not the caller's to save.
+// writel() among them) and leaves the rest to fetch_fast_access_slowly, out
+// of line, so that the decoders' registers are not the fast path's to save.
 [[gnu::always_inline]] inline FastAccess fetch_fast_access(const Vcpu& vcpu, uint64_t pc,
                                                            uint64_t htinst) {
-    constexpr uint32_t kFunct3Mask = 7u << 12;
     if (htinst != 0) {
         if (is_htinst_pseudoinstruction(htinst)) [[unlikely]]
             return FastAccess::none();
-        // A transformed LOAD or STORE (bit 1, the original's size, masked
-        // out) with bits 63:32 and the Addr. Offset (bits 19:15) zero.
-        constexpr uint64_t kFormMask = 0xFFFF'FFFF'000F'807D;
-        const uint64_t form = htinst & kFormMask;
-        const auto funct3 = static_cast<uint32_t>(htinst) & kFunct3Mask;
-        const unsigned length = (htinst & 2) != 0 ? 4 : 2;
-        if ((form == 0x01 && funct3 != kFunct3Mask) || (form == 0x21 && funct3 < (4u << 12)))
-            [[likely]]
-            return FastAccess::of(vcpu, static_cast<uint32_t>(htinst) | 3, length,
-                                  MmioDecodeSource::kHtinst);
-        return fetch_fast_access_slowly(vcpu, pc, htinst);
+        // A transformed (bit 0) integer load or store, whose bit 1 tells the
+        // original's size, with bits 63:32 and the Addr. Offset (19:15) zero.
+        constexpr uint64_t kMustBeZero = 0xFFFF'FFFF'000F'8000;
+        const uint32_t insn = static_cast<uint32_t>(htinst) | 3;
+        if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn)) [[likely]]
+            return FastAccess::of(vcpu, insn, (htinst & 2) != 0 ? 4 : 2, MmioDecodeSource::kHtinst);
+        return fetch_fast_access_slowly(vcpu, pc);
     }
     uint32_t insn = 0;
     if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
         return FastAccess::none();
-    const uint32_t opcode = insn & 0x7f, funct3 = insn & kFunct3Mask;
+    // A multi-byte access at a page start may be a later part of a split one.
     const bool byte_or_mid_page =
-        (funct3 & (3u << 12)) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
-    if (((opcode == FastAccess::kOpLoad && funct3 != kFunct3Mask) ||
-         (opcode == FastAccess::kOpStore && funct3 < (4u << 12))) &&
-        byte_or_mid_page) [[likely]]
+        ((insn >> 12) & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
+    if (is_integer_load_store(insn) && byte_or_mid_page) [[likely]]
         return FastAccess::of(vcpu, insn, 4, MmioDecodeSource::kGuestMemory);
-    return fetch_fast_access_slowly(vcpu, pc, 0);
+    return fetch_fast_access_slowly(vcpu, pc);
 }
 
 }  // namespace

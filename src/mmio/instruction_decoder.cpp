@@ -7,9 +7,7 @@ namespace halyard {
 namespace {
 
 // Major opcodes (bits 6:0) of the 32-bit instructions that access memory.
-constexpr uint32_t kOpLoad = 0x03;
 constexpr uint32_t kOpLoadFp = 0x07;
-constexpr uint32_t kOpStore = 0x23;
 constexpr uint32_t kOpStoreFp = 0x27;
 constexpr uint32_t kOpAmo = 0x2f;
 
@@ -68,12 +66,12 @@ DecodeResult decode_32bit(uint32_t insn, uint8_t length) {
     const uint32_t rd = bits(insn, 7, 5);
     const uint32_t rs2 = bits(insn, 20, 5);
     switch (bits(insn, 0, 7)) {
-        case kOpLoad: {
+        case kOpcodeLoad: {
             const LoadForm form = kLoadForms[funct3];
             if (form.width == 0) return refuse(DecodeStatus::kNotLoadStore);
             return load(form.width, form.sign_extend, rd, length);
         }
-        case kOpStore:
+        case kOpcodeStore:
             // funct3 0..3 = SB/SH/SW/SD; 4 would be SQ (RV128), the rest are unused.
             if (funct3 > 3) return refuse(DecodeStatus::kNotLoadStore);
             return store(static_cast<uint8_t>(1u << funct3), rs2, length);
@@ -177,9 +175,9 @@ constexpr uint32_t field(uint32_t insn, unsigned low, unsigned count, unsigned a
 AddressOperands operands_32bit(uint32_t insn) {
     const uint32_t rs1 = bits(insn, 15, 5);
     switch (bits(insn, 0, 7)) {
-        case kOpLoad:
+        case kOpcodeLoad:
         case kOpLoadFp: return operands(rs1, sign_extend_12(bits(insn, 20, 12)));
-        case kOpStore:
+        case kOpcodeStore:
         case kOpStoreFp:
             return operands(rs1, sign_extend_12(field(insn, 25, 7, 5) | bits(insn, 7, 5)));
         case kOpAmo: return operands(rs1, 0);

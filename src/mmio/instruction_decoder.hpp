@@ -15,6 +15,35 @@
 
 namespace halyard {
 
+// Major opcodes (bits 6:0) of the 32-bit integer loads and stores.
+inline constexpr uint32_t kOpcodeLoad = 0x03, kOpcodeStore = 0x23;
+
+// The 32-bit integer loads and stores: LOAD with funct3 0-6 (LB, LH, LW, LD,
+// LBU, LHU, LWU; 7 is reserved on RV64) and STORE with funct3 0-3 (SB to SD).
+// `insn` has bits 1:0 = 11. The forms decoded inline here, and those the
+// exit fast path takes as they stand.
+constexpr bool is_integer_load_store(uint32_t insn) {
+    const uint32_t opcode = insn & 0x7F, funct3 = (insn >> 12) & 7;
+    return (opcode == kOpcodeLoad && funct3 != 7) || (opcode == kOpcodeStore && funct3 < 4);
+}
+
+// The access an integer load or store (is_integer_load_store) makes.
+constexpr DecodeResult decode_integer_load_store(uint32_t insn, uint8_t length,
+                                                 uint8_t addr_offset) {
+    const uint32_t funct3 = (insn >> 12) & 7;
+    if ((insn & 0x7F) == kOpcodeLoad) {
+        const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
+        const bool sign_extend = funct3 < 3;  // LB, LH, LW; LD is full width
+        return {DecodeStatus::kOk,
+                {false, width, sign_extend, static_cast<uint8_t>((insn >> 7) & 31), length},
+                addr_offset};
+    }
+    return {DecodeStatus::kOk,
+            {true, static_cast<uint8_t>(1u << funct3), false,
+             static_cast<uint8_t>((insn >> 20) & 31), length},
+            addr_offset};
+}
+
 // Every form other than the common 32-bit integer loads and stores (which
 // decode_raw_instruction handles inline, on the MMIO exit path).
 DecodeResult decode_raw_instruction_out_of_line(uint32_t raw);
@@ -23,23 +52,7 @@ DecodeResult decode_raw_instruction_out_of_line(uint32_t raw);
 // 16-bit compressed instruction in the low half and the upper half is ignored
 // (it belongs to the next instruction, or was never read).
 inline DecodeResult decode_raw_instruction(uint32_t raw) {
-    constexpr uint32_t kOpLoad = 0x03, kOpStore = 0x23;
-    const uint32_t opcode = raw & 0x7F;
-    const uint32_t funct3 = (raw >> 12) & 7;
-    // LB/LH/LW/LD/LBU/LHU/LWU (funct3 7 is reserved) and SB/SH/SW/SD.
-    if (opcode == kOpLoad && funct3 != 7) {
-        const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
-        const bool sign_extend = funct3 < 3;  // LB, LH, LW; LD is full width
-        return {DecodeStatus::kOk,
-                {false, width, sign_extend, static_cast<uint8_t>((raw >> 7) & 31), 4},
-                0};
-    }
-    if (opcode == kOpStore && funct3 < 4) {
-        return {DecodeStatus::kOk,
-                {true, static_cast<uint8_t>(1u << funct3), false,
-                 static_cast<uint8_t>((raw >> 20) & 31), 4},
-                0};
-    }
+    if (is_integer_load_store(raw)) return decode_integer_load_store(raw, 4, 0);
     return decode_raw_instruction_out_of_line(raw);
 }
 
@@ -57,27 +70,13 @@ DecodeResult decode_htinst_out_of_line(uint64_t htinst);
 // kNotLoadStore: an unrecognised value is to be treated as zero, so the
 // caller then reads the instruction from guest memory.
 inline DecodeResult decode_htinst(uint64_t htinst) {
-    // Bits 6:0 of LOAD and STORE with bit 1 (the original's size) masked out.
-    // Comparing bits 63:32 too checks that they are zero, and the opcodes'
-    // bit 0 that the value is a transformed instruction.
-    constexpr uint64_t kOpcodeMask = 0xFFFF'FFFF'0000'007D, kOpLoad = 0x01, kOpStore = 0x21;
-    const uint64_t opcode = htinst & kOpcodeMask;
+    // Bit 0 says the value is a transformed instruction; bit 1 (the
+    // original's size) stands where a 32-bit opcode has 1, so it is set
+    // before the opcode is compared.
     const auto insn = static_cast<uint32_t>(htinst);
-    const uint32_t funct3 = (insn >> 12) & 7;
-    const auto length = static_cast<uint8_t>((insn & 2) != 0 ? 4 : 2);
-    const auto offset = static_cast<uint8_t>((insn >> 15) & 31);  // Addr. Offset
-    if (opcode == kOpLoad && funct3 != 7) {
-        const auto width = static_cast<uint8_t>(1u << (funct3 & 3));
-        return {DecodeStatus::kOk,
-                {false, width, funct3 < 3, static_cast<uint8_t>((insn >> 7) & 31), length},
-                offset};
-    }
-    if (opcode == kOpStore && funct3 < 4) {
-        return {DecodeStatus::kOk,
-                {true, static_cast<uint8_t>(1u << funct3), false,
-                 static_cast<uint8_t>((insn >> 20) & 31), length},
-                offset};
-    }
+    if ((htinst >> 32) == 0 && (htinst & 1) != 0 && is_integer_load_store(insn | 3))
+        return decode_integer_load_store(insn | 3, (insn & 2) != 0 ? 4 : 2,
+                                         static_cast<uint8_t>((insn >> 15) & 31));  // Addr. Offset
     return decode_htinst_out_of_line(htinst);
 }
 
