@@ -4,6 +4,10 @@
 // untouched. run_fast_path (exit_path.hpp) puts junk where the trap vector
 // has not saved registers and aborts if the fast path writes there.
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include "arch/hart.hpp"
 #include "halyard/sbi.hpp"
 #include "vm/vcpu_requests.hpp"
@@ -273,6 +277,74 @@ TEST_F(FastPath, LoadsIntoZeroTpAndSpFinishThere) {
     vm_.uart.write(7, 1, 0x99);
     ASSERT_EQ(fast_access(true, kUart + 7, kSbZeroScr, kUart), FastExit::kDone);
     EXPECT_EQ(vm_.uart.read(7, 1), 0u);
+}
+
+// Two vCPUs of one VM take device exits at once, each on its own hart (a
+// thread; the fake hart state is per thread): vCPU 0 writes THR, raises the
+// THR-empty interrupt through IER and polls LSR; vCPU 1 writes THR and claims
+// and completes the interrupt at its PLIC context. Every exit must finish on
+// the fast path with the answer a lone vCPU would get, and every byte must
+// reach the console. Under the host-tsan preset this is also a race check of
+// the fast path, the UART and the PLIC.
+TEST_F(FastPath, TwoVcpusTakeDeviceExitsAtOnce) {
+    constexpr unsigned kRounds = 2000;
+    constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
+    constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
+    constexpr uint64_t kContext1 = guest::kPlicBase + 0x201000;
+    vm_.vcpu_count = 2;
+    for (unsigned i = 0; i < 2; ++i) {
+        vm_.vcpus[i].vm = &vm_;
+        vm_.vcpus[i].hsm_state = HsmState::kStarted;
+    }
+    vm_.plic.write(4 * guest::kUartIrq, 4, 1);                // priority 1
+    vm_.plic.write(0x2000 + 0x80, 4, 1u << guest::kUartIrq);  // enabled for context 1
+    vm_.uart.write(1, 1, 0);
+
+    auto hart = [&](unsigned index) {
+        Vcpu& v = vm_.vcpus[index];
+        fake::hart[Csr::vstvec] = kVstvec;
+        fake::hart[Csr::sstatus] = sstatus::kSpp;
+        fake::hart.current_registers = &v.regs;
+        auto access = [&](bool store, uint64_t gpa, uint32_t insn) {
+            fake::hart.guest_instruction_memory.clear();
+            fake::hart.put_instruction(kPc, insn);
+            v.regs.sepc = kPc;
+            v.regs.trap.scause = cause_code(store ? Exception::kStoreGuestPageFault
+                                                  : Exception::kLoadGuestPageFault);
+            fake::hart[Csr::stval] = gpa;
+            fake::hart[Csr::htval] = gpa >> 2;
+            fake::hart[Csr::htinst] = 0;
+            EXPECT_EQ(run_fast_path(v), FastExit::kDone);
+            EXPECT_EQ(v.regs.sepc, kPc + 4);
+        };
+        for (unsigned round = 0; round < kRounds; ++round) {
+            v.regs.gpr[kT0] = kUart;
+            v.regs.gpr[kA1] = index == 0 ? 'a' : 'b';
+            access(true, kUart, kSbA1Thr);
+            if (index == 0) {
+                v.regs.gpr[kA1] = round % 2 == 0 ? 0x02 : 0x00;  // ETBEI on and off
+                access(true, kUart + 1, kSbA1Ier);
+                access(false, kUart + 5, kLbuA0Lsr);
+                EXPECT_EQ(v.regs.gpr[kA0] & kLsrReady, kLsrReady);
+            } else {
+                v.regs.gpr[kT0] = kContext1;
+                access(false, kContext1 + 4, kLwA0Claim);
+                const uint64_t claimed = v.regs.gpr[kA0];
+                EXPECT_TRUE(claimed == 0 || claimed == guest::kUartIrq) << claimed;
+                access(true, kContext1 + 4, kSwA0Claim);  // completes what it claimed
+            }
+        }
+    };
+    std::vector<std::thread> harts;
+    for (unsigned i = 0; i < 2; ++i) harts.emplace_back(hart, i);
+    for (auto& h : harts) h.join();
+
+    EXPECT_EQ(output_.size(), 2u * kRounds);
+    EXPECT_EQ(std::count(output_.begin(), output_.end(), 'a'), kRounds);
+    EXPECT_EQ(vm_.vcpus[0].exits[static_cast<unsigned>(ExitReason::kMmioUart)].load(),
+              3u * kRounds);
+    EXPECT_EQ(vm_.vcpus[1].exits[static_cast<unsigned>(ExitReason::kMmioPlic)].load(),
+              2u * kRounds);
 }
 
 }  // namespace
