@@ -61,8 +61,8 @@ boot_hart_entry:
 stray_hart:
     la      t0, halyard_slot_hart_ids
     li      a2, 1                 /* slot 0 is the boot hart's */
-    li      t2, HALYARD_MAX_HARTS
-1:  bgeu    a2, t2, park          /* not a hart Halyard started */
+    li      a4, HALYARD_MAX_HARTS
+1:  bgeu    a2, a4, park          /* not a hart Halyard started */
     slli    t1, a2, 3
     add     t1, t1, t0
     ld      t1, 0(t1)
@@ -89,8 +89,8 @@ enter_cxx:
     bgeu    a2, t0, park
     la      sp, halyard_hart_stacks
     addi    t1, a2, 1
-    li      t2, HALYARD_HART_STACK_SIZE
-    mul     t1, t1, t2
+    li      t0, HALYARD_HART_STACK_SIZE
+    mul     t1, t1, t0
     add     sp, sp, t1            /* stacks grow down from the end of the slot's area */
     call    halyard_boot_hart     /* never returns */
 park:

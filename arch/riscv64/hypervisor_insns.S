@@ -12,16 +12,17 @@
  * Returns the instruction zero-extended, or ~0 if a read faulted: the host
  * trap path (halyard_host_trap) then resumes at the fixup.
  * That trap was taken from HS-mode, so its sret left sstatus.SPP and
- * hstatus.SPV describing HS-mode: the fixup restores both (saved in t2/t3,
+ * hstatus.SPV describing HS-mode: the fixup restores both (saved in a1/a2,
  * which the host trap path preserves), or the next guest entry would not
- * return to the guest's mode. */
+ * return to the guest's mode. (a1 and a2, not temporaries: Halyard reserves
+ * t2-t6 for the guest's values, see vm_cpu_registers_offsets.h.) */
     .globl halyard_read_guest_instruction
     .globl halyard_guest_read_fault_site_low
     .globl halyard_guest_read_fault_site_high
     .globl halyard_guest_read_fixup
 halyard_read_guest_instruction:
-    csrr    t2, sstatus
-    csrr    t3, hstatus
+    csrr    a1, sstatus
+    csrr    a2, hstatus
 halyard_guest_read_fault_site_low:
     hlvx.hu t0, (a0)
     andi    t1, t0, 3
@@ -35,8 +36,8 @@ halyard_guest_read_fault_site_high:
 1:  mv      a0, t0
     ret
 halyard_guest_read_fixup:
-    csrw    sstatus, t2
-    csrw    hstatus, t3
+    csrw    sstatus, a1
+    csrw    hstatus, a2
     li      a0, -1
     ret
 
@@ -53,14 +54,14 @@ halyard_guest_read_fixup:
     .globl halyard_seed_read_fault_site
     .globl halyard_seed_read_fixup
 halyard_read_seed_csr:
-    csrr    t2, sstatus
-    csrr    t3, hstatus
+    csrr    a1, sstatus
+    csrr    a2, hstatus
 halyard_seed_read_fault_site:
     csrrw   a0, 0x015, zero
     ret
 halyard_seed_read_fixup:
-    csrw    sstatus, t2
-    csrw    hstatus, t3
+    csrw    sstatus, a1
+    csrw    hstatus, a2
     li      a0, -1
     ret
 

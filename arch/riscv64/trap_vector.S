@@ -13,7 +13,8 @@
  *     the guest's gp and tp are saved and restored with the other registers.
  *
  * Every exit takes the fast path first: it saves only the registers compiled
- * code may change (VCPU_EXIT_SAVED_GPRS, and tp), switches to this hart's
+ * code may change (VCPU_EXIT_SAVED_GPRS, and tp; the image is built never to
+ * touch VCPU_RESERVED_GPRS, see vm_cpu_registers_offsets.h), switches to this hart's
  * stack (VmCpuRegisters::hyp_stack_top) and calls
  * halyard_vmexit_fast(regs, scause, sepc) (src/exit/vmexit_entry.cpp).
  *   - It returns 0 when it handled the exit (the frequent SBI calls and
@@ -25,7 +26,7 @@
  *     registers; it fills in regs->sepc and regs->trap (scause, and for a
  *     guest-page fault stval, htval and htinst; see try_fast_exit for the
  *     one exit it may decline after doing work). The rest of the
- *     guest's registers (VCPU_CALLEE_SAVED_GPRS) are saved too, and
+ *     guest's registers (VCPU_RESERVED_GPRS, VCPU_CALLEE_SAVED_GPRS) are saved too, and
  *     halyard_vmexit(regs) returns the VmCpuRegisters to run next; the entry
  *     path then restores everything and sret's (hstatus.SPV and
  *     sstatus.SPP, set by the trap, select VS-mode or VU-mode). */
@@ -65,6 +66,7 @@ halyard_trap_vector:
     sret
 
 full_exit:
+    for_each_gpr sd, tp, VCPU_RESERVED_GPRS
     for_each_gpr sd, tp, VCPU_CALLEE_SAVED_GPRS
     mv      a0, tp
     call    halyard_vmexit
@@ -77,6 +79,7 @@ halyard_enter_guest:
     csrw    sepc, t0
     csrw    sscratch, tp
     for_each_gpr ld, tp, VCPU_EXIT_SAVED_GPRS
+    for_each_gpr ld, tp, VCPU_RESERVED_GPRS
     for_each_gpr ld, tp, VCPU_CALLEE_SAVED_GPRS
     ld      tp, GPR(4)(tp)
     sret

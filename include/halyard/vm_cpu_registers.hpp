@@ -95,28 +95,33 @@ static_assert(sizeof(VmCpuRegisters) == VCPU_REGS_SIZE);
 
 // The registers of an exit's fast path (arch/riscv64/trap_vector.S). It saves
 // VCPU_EXIT_SAVED_GPRS and tp before calling C++; the other registers still
-// hold the guest's values, which compiled code preserves, and are in
-// VmCpuRegisters only once the exit leaves the fast path. So the fast path
-// may read or write gpr[n] only for n in kFastPathGprs (x0 reads as 0).
+// hold the guest's values, which compiled code preserves (the callee-saved
+// ones) or never touches (the reserved ones), and are in VmCpuRegisters only
+// once the exit leaves the fast path. So the fast path may read or write
+// gpr[n] only for n in kFastPathGprs (x0 reads as 0).
 constexpr uint32_t gpr_mask(std::initializer_list<unsigned> registers) {
     uint32_t mask = 0;
     for (unsigned n : registers) mask |= 1u << n;
     return mask;
 }
 inline constexpr uint32_t kExitSavedGprs = gpr_mask({VCPU_EXIT_SAVED_GPRS});
+inline constexpr uint32_t kReservedGprs = gpr_mask({VCPU_RESERVED_GPRS});
 inline constexpr uint32_t kCalleeSavedGprs = gpr_mask({VCPU_CALLEE_SAVED_GPRS});
 inline constexpr uint32_t kFastPathGprs = kExitSavedGprs | gpr_mask({kZero, kTp});
-// Everything the C++ calling convention lets a callee change must be saved
-// before the call (RISC-V psABI, "Integer Register Convention")...
-static_assert((kExitSavedGprs & gpr_mask({kRa, kT0, kT1, kT2, kT3, kT4, kT5, kT6, kA0, kA1, kA2,
-                                          kA3, kA4, kA5, kA6, kA7, kSp})) ==
-              gpr_mask({kRa, kT0, kT1, kT2, kT3, kT4, kT5, kT6, kA0, kA1, kA2, kA3, kA4, kA5, kA6,
-                        kA7, kSp}));
-// ...the rest are the callee-saved registers and gp, and together with tp
-// (saved through sscratch) the two lists name x1..x31 once each.
+// Everything the C++ calling convention lets a callee change (RISC-V psABI,
+// "Integer Register Convention") is saved before the call, or reserved: no
+// compiled code changes it. Only temporaries can be reserved; the argument
+// registers and ra are the calling convention's own.
+inline constexpr uint32_t kCallerSavedGprs =
+    gpr_mask({kRa, kT0, kT1, kT2, kT3, kT4, kT5, kT6, kA0, kA1, kA2, kA3, kA4, kA5, kA6, kA7});
+static_assert((kCallerSavedGprs | gpr_mask({kSp})) == (kExitSavedGprs | kReservedGprs));
+static_assert((kReservedGprs & ~gpr_mask({kT0, kT1, kT2, kT3, kT4, kT5, kT6})) == 0);
+// The rest are the callee-saved registers and gp, and together with tp (saved
+// through sscratch) the three lists name x1..x31 once each.
 static_assert(kCalleeSavedGprs ==
               gpr_mask({kGp, kS0, kS1, kS2, kS3, kS4, kS5, kS6, kS7, kS8, kS9, kS10, kS11}));
-static_assert((kExitSavedGprs & kCalleeSavedGprs) == 0);
-static_assert((kExitSavedGprs | kCalleeSavedGprs | gpr_mask({kTp})) == ~1u);
+static_assert((kExitSavedGprs & kReservedGprs) == 0 && (kExitSavedGprs & kCalleeSavedGprs) == 0 &&
+              (kReservedGprs & kCalleeSavedGprs) == 0);
+static_assert((kExitSavedGprs | kReservedGprs | kCalleeSavedGprs | gpr_mask({kTp})) == ~1u);
 
 }  // namespace halyard

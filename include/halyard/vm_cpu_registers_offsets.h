@@ -16,9 +16,16 @@
 
 /* The guest registers the trap vector saves on every exit, before it calls
  * into C++: every register the C++ calling convention lets a callee change
- * (ra, t0-t6, a0-a7) and sp, which the exit path replaces with Halyard's
- * stack. tp arrives through sscratch and is saved on its own. */
-#define VCPU_EXIT_SAVED_GPRS 1, 2, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+ * (ra, t0-t6, a0-a7) that compiled code in the image uses, and sp, which the
+ * exit path replaces with Halyard's stack. tp arrives through sscratch and is
+ * saved on its own. */
+#define VCPU_EXIT_SAVED_GPRS 1, 2, 5, 6, 10, 11, 12, 13, 14, 15, 16, 17
+/* Registers no compiled code in the image uses (t2-t6): arch/riscv64 builds
+ * it with -ffixed-xN for each, and tools/lib/check-reserved-registers fails
+ * the link if any code outside trap_vector.S names one. So they hold the
+ * guest's values through the fast path, which need not save them, and are
+ * saved only when an exit leaves the fast path for the full handler. */
+#define VCPU_RESERVED_GPRS 7, 28, 29, 30, 31
 /* The rest, which compiled code preserves (gp is never used by Halyard):
  * saved only when an exit leaves the fast path for the full handler. */
 #define VCPU_CALLEE_SAVED_GPRS 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27

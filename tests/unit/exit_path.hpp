@@ -3,10 +3,10 @@
 // What arch/riscv64/trap_vector.S does with a VM exit, for host tests: the
 // fast path first (halyard_vmexit_fast), then, if it declines, the full
 // handler. It checks the fast path's contract on the way: the registers the
-// trap vector has not saved when it calls the fast path (gp and s0-s11) hold
-// junk in VmCpuRegisters then, so the fast path must neither read nor write
-// them; when it declines, it must have left the guest's registers as they
-// were.
+// trap vector has not saved when it calls the fast path (gp, s0-s11 and the
+// reserved t2-t6) hold junk in VmCpuRegisters then, so the fast path must
+// neither read nor write them; when it declines, it must have left the
+// guest's registers as they were.
 
 #include <array>
 #include <cstdint>

@@ -188,6 +188,27 @@ TEST_F(FastPath, AnAccessNamingACalleeSavedRegisterIsLeftUntouched) {
     EXPECT_EQ(vm_.uart.read(7, 1), 0x77u);
 }
 
+// t2-t6 are reserved (VCPU_RESERVED_GPRS): Halyard's code never touches them,
+// so the trap vector does not save them before the fast path either.
+TEST_F(FastPath, AnAccessNamingAReservedRegisterIsLeftToTheFullExit) {
+    constexpr uint32_t kLbuT3Rbr = 0x0002CE03;  // lbu t3, 0(t0)
+    constexpr uint32_t kSbT2Scr = 0x007283A3;   // sb t2, 7(t0)
+    vm_.uart.write(2, 1, 0x01);                 // FCR: FIFOs on
+    vm_.uart.write(4, 1, 0x10);                 // MCR: loopback
+    vm_.uart.write(0, 1, 'r');                  // THR: loops back into the receive FIFO
+    ASSERT_EQ(fast_access(false, kUart, kLbuT3Rbr, kUart), FastExit::kFullExit);
+    EXPECT_EQ(vm_.uart.read(5, 1) & 1, 1u) << "the byte is still there";
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(reg(kT3), uint64_t{'r'});
+
+    reg(kT2) = 0x5a;
+    ASSERT_EQ(fast_access(true, kUart + 7, kSbT2Scr, kUart), FastExit::kFullExit);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u) << "SCR not written yet";
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0x5au);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
+}
+
 // The fast path keeps the fault's CSRs before it reads guest memory: a read
 // that faults (HLVX) takes a trap in HS-mode, which overwrites them.
 TEST_F(FastPath, TheFullExitUsesTheFaultAsTheFastPathSawIt) {

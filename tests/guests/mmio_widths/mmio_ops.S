@@ -240,3 +240,48 @@ wide_loads_into_x0:
     lhu     x0, 2(a0)
     mv      a0, x0
     ret
+
+/* The value exits_keep_every_register puts in xN before its exits. */
+#define KEEP(n) (0x5eed0000 + (n) * 0x101)
+
+/* void exits_keep_every_register(uintptr_t uart, uint64_t out[32])
+ * Fills every register but sp with KEEP(n) (a2 = uart instead), takes five
+ * exits in a row and writes each register's value afterwards to out[n]:
+ *   ecall BASE get_spec_version   (SBI fast path: a0 = 0, a1 = version)
+ *   sb   a1, 7(a2)                (SCR write, device fast path)
+ *   lbu  a0, 5(a2)                (LSR read, device fast path)
+ *   lbu  t3, 7(a2)                (SCR read into a reserved register: full exit)
+ *   ecall EID 0x0bad0e1d          (unknown: full exit, a0 = -2, a1 = 0)
+ * Every other register must come back as it was. Under Halyard, t2-t6 stay
+ * live in the hardware registers through the fast path (never saved), so a
+ * hypervisor routine that touched one would show here. */
+    .globl exits_keep_every_register
+exits_keep_every_register:
+    SAVE_ALL
+    addi    sp, sp, -16
+    sd      a1, 0(sp)           /* out */
+    mv      a2, a0
+    .irp n, 1,3,4,5,6,7,8,9,10,11,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    li      x\n, KEEP(\n)
+    .endr
+    li      a7, 0x10            /* BASE */
+    li      a6, 0               /* get_spec_version */
+    ecall
+    sb      a1, 7(a2)
+    lbu     a0, 5(a2)
+    lbu     t3, 7(a2)
+    li      a7, 0x0bad0e1d
+    ecall
+    /* out[n] = xn: t0 is stored first, then used for out. */
+    sd      t0, 8(sp)
+    ld      t0, 0(sp)
+    .irp n, 1,3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    sd      x\n, (8 * \n)(t0)
+    .endr
+    sd      zero, 0(t0)
+    sd      zero, 16(t0)        /* sp: not compared */
+    ld      t1, 8(sp)
+    sd      t1, 40(t0)
+    addi    sp, sp, 16
+    RESTORE_ALL
+    ret

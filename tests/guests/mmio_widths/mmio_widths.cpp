@@ -16,6 +16,7 @@
 #include "guest/mmio.hpp"
 #include "guest/print.hpp"
 #include "guest/runtime.hpp"
+#include "guest/sbi.hpp"
 #include "guest/trap.hpp"
 #include "guest/uart.hpp"
 
@@ -34,6 +35,7 @@ void c_swsp_offset0(uintptr_t uart, uint64_t value);
 void c_sdsp_offset0(uintptr_t uart, uint64_t value);
 uint64_t ld_base_is_destination(uintptr_t uart);
 uint64_t wide_loads_into_x0(uintptr_t uart);
+void exits_keep_every_register(uintptr_t uart, uint64_t out[32]);
 }
 
 namespace {
@@ -134,6 +136,39 @@ void register_sweeps() {
             newline();
         }
     }
+}
+
+// SBI calls and device accesses, on Halyard's fast path and off it, change
+// only the registers they are defined to change (exits_keep_every_register).
+void exits_keep_registers() {
+    uint64_t out[32];
+    exits_keep_every_register(kUart, out);
+    const uint64_t version = sbi::spec_version().value;
+    bool ok = true;
+    for (unsigned n = 1; n < 32; ++n) {
+        uint64_t expected = 0x5eed0000 + n * 0x101;
+        switch (n) {
+            case 2: continue;                                                         // sp
+            case 10: expected = static_cast<uint64_t>(sbi::kErrNotSupported); break;  // a0
+            case 11: expected = 0; break;                                             // a1
+            case 12: expected = kUart; break;                                         // a2
+            case 16: expected = 0; break;                                             // a6
+            case 17: expected = 0x0bad0e1d; break;                                    // a7
+            case 28: expected = version & 0xFF; break;                                // t3: SCR
+            default: break;
+        }
+        if (out[n] == expected) continue;
+        ok = false;
+        checks.prefix();
+        print("  x");
+        print_dec(n);
+        print(" = ");
+        print_hex(out[n]);
+        print(", expected ");
+        print_hex(expected);
+        newline();
+    }
+    checks.check(ok, "SBI calls and UART accesses change no register but their results");
 }
 
 // Naturally aligned wider loads reach the byte register at their address and
@@ -367,6 +402,7 @@ void guest_main() {
     newline();
     byte_accesses();
     register_sweeps();
+    exits_keep_registers();
     wide_aligned_loads();
     compressed_loads();
     wide_and_compressed_stores();
