@@ -11,7 +11,7 @@ namespace halyard {
 // one case per exit reason in vmexit_handler.
 FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc) {
     if (scause == cause_code(Exception::kEcallFromVs)) [[likely]]
-        return try_fast_sbi_call(vcpu, sepc);
+        return try_fast_sbi_call(vcpu);
     if (scause == cause_code(Exception::kLoadGuestPageFault) ||
         scause == cause_code(Exception::kStoreGuestPageFault))
         return try_fast_device_access(vcpu, sepc);

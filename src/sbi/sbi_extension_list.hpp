@@ -18,23 +18,40 @@ struct SbiExtensionList {
     // false if none does.
     template <typename Count>
     static bool dispatch(Vcpu& vcpu, uint64_t eid, uint64_t fid, Count count) {
-        return dispatch_from<Count, Extensions...>(vcpu, eid, fid, count);
+        return visit(
+            eid,
+            [&]<typename Extension>() {
+                count(Extension::kReason);
+                answer<Extension>(vcpu, eid, fid);
+                return true;
+            },
+            false);
+    }
+
+    // on_match.template operator()<E>() for the first extension E that
+    // implements `eid`, or `none` if none does: for a caller that wants each
+    // extension's path on its own (the exit fast path makes them tail calls).
+    template <typename Result, typename OnMatch>
+    static Result visit(uint64_t eid, OnMatch on_match, Result none) {
+        return visit_from<Result, OnMatch, Extensions...>(eid, on_match, none);
+    }
+
+    // Extension's call, its result in the guest's a0 and a1.
+    template <typename Extension>
+    static void answer(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
+        const SbiResult result = Extension::call(vcpu, eid, fid);
+        vcpu.regs.gpr[kA0] = static_cast<uint64_t>(result.error);
+        vcpu.regs.gpr[kA1] = result.value;
     }
 
   private:
-    template <typename Count, typename First, typename... Rest>
-    static bool dispatch_from(Vcpu& vcpu, uint64_t eid, uint64_t fid, Count count) {
-        if (First::handles(eid)) {
-            count(First::kReason);
-            const SbiResult result = First::call(vcpu, eid, fid);
-            vcpu.regs.gpr[kA0] = static_cast<uint64_t>(result.error);
-            vcpu.regs.gpr[kA1] = result.value;
-            return true;
-        }
+    template <typename Result, typename OnMatch, typename First, typename... Rest>
+    static Result visit_from(uint64_t eid, OnMatch& on_match, Result none) {
+        if (First::handles(eid)) return on_match.template operator()<First>();
         if constexpr (sizeof...(Rest) > 0)
-            return dispatch_from<Count, Rest...>(vcpu, eid, fid, count);
+            return visit_from<Result, OnMatch, Rest...>(eid, on_match, none);
         else
-            return false;
+            return none;
     }
 };
 

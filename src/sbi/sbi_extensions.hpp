@@ -24,7 +24,8 @@ using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiH
 
 // Those whose calls the exit fast path answers (src/exit/handle_sbi_call.cpp):
 // the ones a running kernel makes all the time. Each call of theirs must
-// return (never end the vCPU's run) and may use no guest register but a0-a7.
+// return (never end the vCPU's run), may use no guest register but a0-a7 and
+// must leave regs.sepc alone (the fast path resumes at regs.sepc + 4).
 using SbiFastExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence>;
 
 }  // namespace halyard
