@@ -10,6 +10,7 @@
 
 #include "arch/hart.hpp"
 #include "halyard/sbi.hpp"
+#include "htinst_transform.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm_fixture.hpp"
 
@@ -207,6 +208,22 @@ TEST_F(FastPath, AnAccessNamingAReservedRegisterIsLeftToTheFullExit) {
     EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
     EXPECT_EQ(vm_.uart.read(7, 1), 0x5au);
     EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
+
+    // The same from htinst (QEMU 10) and in compressed forms (c.lwsp can name
+    // any register; QEMU 7.2 leaves htinst 0 and the instruction is read).
+    constexpr uint32_t kLwT4Msr = 0x0062AE83;  // lw t4, 6(t0)
+    constexpr uint32_t kCLwspT5 = 0x4F02;      // c.lwsp t5, 0(sp)
+    reg(kT0) = kUart;
+    prepare_guest_page_fault(false, kUart + 6, kUart + 6, kLwT4Msr,
+                             transformed_instruction(kLwT4Msr));
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    reg(kSp) = kUart + 4;
+    prepare_guest_page_fault(false, kUart + 4, kUart + 4, kCLwspT5, 0);
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    prepare_guest_page_fault(false, kUart + 4, kUart + 4, kCLwspT5,
+                             transformed_instruction(kCLwspT5));
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 2u) << "none of them counted";
 }
 
 // The fast path keeps the fault's CSRs before it reads guest memory: a read

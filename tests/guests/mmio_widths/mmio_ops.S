@@ -245,16 +245,18 @@ wide_loads_into_x0:
 #define KEEP(n) (0x5eed0000 + (n) * 0x101)
 
 /* void exits_keep_every_register(uintptr_t uart, uint64_t out[32])
- * Fills every register but sp with KEEP(n) (a2 = uart instead), takes five
+ * Fills every register but sp with KEEP(n) (a2 = uart instead), takes six
  * exits in a row and writes each register's value afterwards to out[n]:
+ *   sb   t2, 7(a2)                (SCR write from a reserved register: full exit)
+ *   lbu  t3, 7(a2)                (SCR read into a reserved register: full exit)
  *   ecall BASE get_spec_version   (SBI fast path: a0 = 0, a1 = version)
  *   sb   a1, 7(a2)                (SCR write, device fast path)
  *   lbu  a0, 5(a2)                (LSR read, device fast path)
- *   lbu  t3, 7(a2)                (SCR read into a reserved register: full exit)
  *   ecall EID 0x0bad0e1d          (unknown: full exit, a0 = -2, a1 = 0)
- * Every other register must come back as it was. Under Halyard, t2-t6 stay
- * live in the hardware registers through the fast path (never saved), so a
- * hypervisor routine that touched one would show here. */
+ * Every other register must come back as it was, and t3 as the low byte of
+ * KEEP(7). Under Halyard, t2-t6 stay live in the hardware registers through
+ * the fast path (never saved), so a hypervisor routine that touched one
+ * would show here: the fast-path exits come after the last write to t3. */
     .globl exits_keep_every_register
 exits_keep_every_register:
     SAVE_ALL
@@ -264,12 +266,13 @@ exits_keep_every_register:
     .irp n, 1,3,4,5,6,7,8,9,10,11,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     li      x\n, KEEP(\n)
     .endr
+    sb      t2, 7(a2)           /* full exit: SCR = KEEP(7) & 0xff */
+    lbu     t3, 7(a2)           /* full exit: t3 = that, kept through what follows */
     li      a7, 0x10            /* BASE */
     li      a6, 0               /* get_spec_version */
     ecall
     sb      a1, 7(a2)
     lbu     a0, 5(a2)
-    lbu     t3, 7(a2)
     li      a7, 0x0bad0e1d
     ecall
     /* out[n] = xn: t0 is stored first, then used for out. */
