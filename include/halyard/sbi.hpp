@@ -88,6 +88,7 @@ enum HalyardFid : uint64_t {
     kStatsReset = 2,
     kStatsRead = 3,
     kStatsNumReasons = 4,
+    kStatsReadFullPath = 5,
 };
 
 }  // namespace halyard::sbi

@@ -17,6 +17,7 @@ SbiResult SbiHalyardStats::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
             return SbiResult::success(vm_exit_count(vm, static_cast<unsigned>(index)));
         }
         case sbi::kStatsNumReasons: return SbiResult::success(kExitReasonCount);
+        case sbi::kStatsReadFullPath: return SbiResult::success(vm_full_exit_count(vm));
         default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }

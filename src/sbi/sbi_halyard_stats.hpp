@@ -9,6 +9,10 @@
 //   fid 3 STATS_READ(index)  a1 = count for exit reason `index`
 //                            (include/halyard/exit_reason.hpp); INVALID_PARAM past the end
 //   fid 4 STATS_NUM_REASONS  a1 = number of exit reasons
+//   fid 5 STATS_READ_FULL_PATH
+//                            a1 = how many of the counted exits took the full
+//                            path (were not finished by the exit fast path);
+//                            this call is one of them
 
 #include "sbi/sbi_extension.hpp"
 

@@ -20,6 +20,13 @@ uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source) {
     return total;
 }
 
+uint64_t vm_full_exit_count(const Vm& vm) {
+    uint64_t total = 0;
+    for (unsigned i = 0; i < vm.vcpu_count; ++i)
+        total += vm.vcpus[i].full_exits.load(std::memory_order_relaxed);
+    return total;
+}
+
 void vm_reset_exit_counts(Vm& vm) {
     for (unsigned i = 0; i < vm.vcpu_count; ++i) {
         for (auto& counter : vm.vcpus[i].exits) counter.store(0, std::memory_order_relaxed);
@@ -38,10 +45,8 @@ void log_vm_exit_stats(const Vm& vm) {
             static_cast<unsigned long long>(count));
     }
     log("%s: exits total %llu", vm.name, static_cast<unsigned long long>(total));
-    uint64_t full = 0;
-    for (unsigned i = 0; i < vm.vcpu_count; ++i)
-        full += vm.vcpus[i].full_exits.load(std::memory_order_relaxed);
-    log("%s: exits that took the full path %llu", vm.name, static_cast<unsigned long long>(full));
+    log("%s: exits that took the full path %llu", vm.name,
+        static_cast<unsigned long long>(vm_full_exit_count(vm)));
     const uint64_t from_htinst = vm_mmio_decode_count(vm, MmioDecodeSource::kHtinst);
     const uint64_t from_memory = vm_mmio_decode_count(vm, MmioDecodeSource::kGuestMemory);
     if (from_htinst + from_memory == 0) return;

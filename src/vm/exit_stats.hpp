@@ -28,6 +28,8 @@ inline void count_full_exit(Vcpu& vcpu) {
 
 uint64_t vm_exit_count(const Vm& vm, unsigned reason_index);
 uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source);
+// Of the exits counted, those that took the full path (vmexit_handler).
+uint64_t vm_full_exit_count(const Vm& vm);
 // Every counter of the VM (exits and decodes) to 0.
 void vm_reset_exit_counts(Vm& vm);
 // One log line per reason that occurred: "vm0: exits sbi_base 12", the total

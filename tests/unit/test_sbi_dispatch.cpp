@@ -303,6 +303,27 @@ TEST_F(SbiDispatch, SrstRejectsReservedAndVendorTypesAndReasons) {
     }
 }
 
+// STATS_READ_FULL_PATH counts the exits the fast path did not finish (sbi_call
+// takes the exit as the trap vector does: the fast path first).
+TEST_F(SbiDispatch, HalyardExtensionCountsTheExitsThatTookTheFullPath) {
+    sbi_call(sbi::kEidBase, sbi::kBaseGetSpecVersion);  // fast
+    sbi_call(sbi::kEidHalyard, sbi::kStatsReadFullPath);
+    EXPECT_EQ(sbi_error(), sbi::kSuccess);
+    EXPECT_EQ(sbi_value(), 1u) << "the read itself, nothing before it";
+    sbi_call(sbi::kEidTime, 0, ~0ull);  // fast
+    sbi_call(sbi::kEidHsm, 2, 0);       // hart_get_status: full
+    sbi_call(sbi::kEidHalyard, sbi::kStatsReadFullPath);
+    EXPECT_EQ(sbi_value(), 3u);
+
+    sbi_call(sbi::kEidHalyard, sbi::kStatsReset);
+    sbi_call(sbi::kEidHalyard, sbi::kStatsReadFullPath);
+    EXPECT_EQ(sbi_value(), 1u) << "reset with the others";
+    sbi_call(sbi::kEidHalyard, sbi::kStatsStop);
+    sbi_call(sbi::kEidHsm, 2, 0);
+    sbi_call(sbi::kEidHalyard, sbi::kStatsReadFullPath);
+    EXPECT_EQ(sbi_value(), 2u) << "stopped with the others (after counting the stop call)";
+}
+
 TEST_F(SbiDispatch, HalyardExtensionReadsStopsAndResetsStatistics) {
     sbi_call(sbi::kEidHalyard, sbi::kStatsNumReasons);
     EXPECT_EQ(sbi_value(), kExitReasonCount);

@@ -82,6 +82,7 @@ inline constexpr uint64_t kStatsStop = 1;
 inline constexpr uint64_t kStatsReset = 2;
 inline constexpr uint64_t kStatsRead = 3;
 inline constexpr uint64_t kStatsNumReasons = 4;
+inline constexpr uint64_t kStatsReadFullPath = 5;
 
 // Implementation IDs worth naming (ext-base.adoc table; Halyard's own is
 // outside that registry).
