@@ -13,8 +13,10 @@ namespace halyard {
 ExitAction handle_sbi_call(Vcpu& vcpu);
 // The fast-path halves (see try_fast_exit in vmexit_handler.hpp).
 // Out of line, so that each keeps its own (few) registers: the exit path
-// saves no more than the one taken needs.
-FastExit try_fast_sbi_call(Vcpu& vcpu);  // compares, then one call per extension
+// saves no more than the one taken needs. try_fast_sbi_call may be inlined:
+// it only compares, and ends in a tail call to one out-of-line answer per
+// extension.
+FastExit try_fast_sbi_call(Vcpu& vcpu);
 [[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
 [[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);

@@ -12,7 +12,8 @@
 //   fid 5 STATS_READ_FULL_PATH
 //                            a1 = how many of the counted exits took the full
 //                            path (were not finished by the exit fast path);
-//                            this call is one of them
+//                            while counting is on, this call is one of them
+// Every count is the whole VM's, all its vCPUs' exits together.
 
 #include "sbi/sbi_extension.hpp"
 

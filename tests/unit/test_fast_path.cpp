@@ -111,6 +111,19 @@ TEST_F(FastPath, EveryOtherCallIsLeftToTheFullExit) {
     EXPECT_EQ(output_, "x");
 }
 
+// a7 is compared in all 64 bits: a fast EID with junk in the upper half names
+// no extension, on the fast path and on the full one.
+TEST_F(FastPath, AFastEidWithUpperBitsSetIsLeftToTheFullExit) {
+    for (uint64_t eid : {sbi::kEidBase, sbi::kEidTime, sbi::kEidIpi, sbi::kEidRfence}) {
+        for (uint64_t high : {1ull << 32, 1ull << 63}) {
+            EXPECT_EQ(fast_sbi_call(eid | high, 0), FastExit::kFullExit) << eid << " " << high;
+            EXPECT_EQ(sbi_call(eid | high, 0), ExitAction::kResume);
+            EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
+            EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+        }
+    }
+}
+
 // Without Sstc every guest timer tick is this exit and a set_timer call.
 TEST_F(FastPath, TheHostTimerInterruptFinishesThere) {
     ASSERT_FALSE(vm_.guest_has_sstc);

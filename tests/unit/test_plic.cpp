@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -717,6 +718,37 @@ TEST(PlicConcurrency, NotificationsStayInOrderUnderContention) {
     }
     EXPECT_FALSE(plic.context_output(0));
     EXPECT_FALSE(notes.level[0].load());
+}
+
+// Several harts change their own context's output at the same moment, round
+// after round; once they have all finished a round, every context's last
+// report must be its current level. Unlike the tests above, nothing runs
+// after the contended changes that could report a lost one late.
+TEST(PlicConcurrency, LastReportIsCurrentAfterEveryContendedRound) {
+    constexpr unsigned kThreads = 4;
+    constexpr unsigned kRounds = 20000;
+    ConcurrentNotifications notes;
+    Plic plic{8, kThreads, &ConcurrentNotifications::notify, &notes};
+    for (unsigned c = 0; c < kThreads; ++c) {
+        plic.write(enable_reg(c, 0), 4, 1u << (c + 1));
+        plic.set_source_level(c + 1, true);
+    }
+    std::atomic<unsigned> stale{0};
+    std::barrier sync(kThreads, [&]() noexcept {
+        for (unsigned c = 0; c < kThreads; ++c)
+            if (notes.level[c].load() != plic.context_output(c)) ++stale;
+    });
+    auto worker = [&](unsigned c) {
+        for (unsigned r = 0; r < kRounds; ++r) {
+            plic.write(priority_reg(c + 1), 4, (r & 1) == 0 ? 1 : 0);  // output c toggles
+            sync.arrive_and_wait();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned c = 0; c < kThreads; ++c) threads.emplace_back(worker, c);
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(stale.load(), 0u);
+    EXPECT_EQ(notes.repeats.load(), 0u);
 }
 
 }  // namespace
