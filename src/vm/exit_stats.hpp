@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Counting exits: one counter per reason per vCPU (no sharing between harts,
-// so a plain increment), summed per VM when printed or read by the guest.
+// Counting exits: one counter per reason per vCPU, summed per VM when printed
+// or read by the guest. Only the vCPU's hart adds to its counters, but
+// another vCPU may reset them (STATS_RESET), so the addition is one atomic
+// read-modify-write: a load and a store could write back a count the reset
+// had cleared. (It is also the shorter: GCC 12 makes the relaxed store an AMO
+// anyway.)
 
 #include "halyard/exit_reason.hpp"
 #include "vm/vm.hpp"
@@ -9,9 +13,8 @@
 namespace halyard {
 
 inline void add_exit_count(const Vcpu& vcpu, std::atomic<uint64_t>& counter) {
-    counter.store(counter.load(std::memory_order_relaxed) +
-                      vcpu.exit_count_step.load(std::memory_order_relaxed),
-                  std::memory_order_relaxed);
+    counter.fetch_add(vcpu.exit_count_step.load(std::memory_order_relaxed),
+                      std::memory_order_relaxed);
 }
 
 inline void count_exit(Vcpu& vcpu, ExitReason reason) {
