@@ -5,26 +5,32 @@
 
 namespace halyard {
 
-uint64_t vm_exit_count(const Vm& vm, unsigned reason_index) {
+namespace {
+
+// One counter summed over the VM's vCPUs; `counter_of` picks it from a vCPU.
+template <typename CounterOf>
+uint64_t sum_over_vcpus(const Vm& vm, CounterOf counter_of) {
     uint64_t total = 0;
     for (unsigned i = 0; i < vm.vcpu_count; ++i)
-        total += vm.vcpus[i].exits[reason_index].load(std::memory_order_relaxed);
+        total += counter_of(vm.vcpus[i]).load(std::memory_order_relaxed);
     return total;
+}
+
+}  // namespace
+
+uint64_t vm_exit_count(const Vm& vm, unsigned reason_index) {
+    return sum_over_vcpus(
+        vm, [&](const Vcpu& v) -> auto& { return v.exits[reason_index]; });
 }
 
 uint64_t vm_mmio_decode_count(const Vm& vm, MmioDecodeSource source) {
-    uint64_t total = 0;
-    for (unsigned i = 0; i < vm.vcpu_count; ++i)
-        total +=
-            vm.vcpus[i].mmio_decodes[static_cast<unsigned>(source)].load(std::memory_order_relaxed);
-    return total;
+    return sum_over_vcpus(
+        vm, [&](const Vcpu& v) -> auto& { return v.mmio_decodes[static_cast<unsigned>(source)]; });
 }
 
 uint64_t vm_full_exit_count(const Vm& vm) {
-    uint64_t total = 0;
-    for (unsigned i = 0; i < vm.vcpu_count; ++i)
-        total += vm.vcpus[i].full_exits.load(std::memory_order_relaxed);
-    return total;
+    return sum_over_vcpus(
+        vm, [](const Vcpu& v) -> auto& { return v.full_exits; });
 }
 
 void vm_reset_exit_counts(Vm& vm) {
