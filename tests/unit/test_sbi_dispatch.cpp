@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "halyard/sbi.hpp"
 #include "sbi/sbi_base.hpp"
 #include "vm/exit_stats.hpp"
@@ -322,6 +324,24 @@ TEST_F(SbiDispatch, HalyardExtensionCountsTheExitsThatTookTheFullPath) {
     sbi_call(sbi::kEidHsm, 2, 0);
     sbi_call(sbi::kEidHalyard, sbi::kStatsReadFullPath);
     EXPECT_EQ(sbi_value(), 2u) << "stopped with the others (after counting the stop call)";
+}
+
+// STATS_RESET from another vCPU while this one counts exits on its own hart:
+// the reset is never undone (a count from before it written back), so what
+// is left afterwards is at most what was counted after it. Real threads.
+TEST_F(SbiDispatch, AStatsResetFromAnotherVcpuIsNeverUndoneByTheCountingOne) {
+    constexpr uint64_t kCounts = 20000;
+    constexpr auto kReason = static_cast<unsigned>(ExitReason::kSbiBase);
+    for (int round = 0; round < 50; ++round) {
+        vm_reset_exit_counts(vm_);
+        std::thread counting([&] {
+            for (uint64_t i = 0; i < kCounts; ++i) count_exit(vcpu(), ExitReason::kSbiBase);
+        });
+        while (vm_exit_count(vm_, kReason) < kCounts / 2) std::this_thread::yield();
+        vm_reset_exit_counts(vm_);  // what STATS_RESET does, from this (another) hart
+        counting.join();
+        ASSERT_LE(vm_exit_count(vm_, kReason), kCounts / 2) << "round " << round;
+    }
 }
 
 TEST_F(SbiDispatch, HalyardExtensionReadsStopsAndResetsStatistics) {
