@@ -66,7 +66,7 @@ Plic::Plic(unsigned num_sources, unsigned num_contexts, NotifyFn notify, void* c
       cookie_(cookie) {}
 
 void Plic::reset() {
-    bool changed = false;
+    uint32_t changed = 0;
     {
         SpinLockGuard guard(lock_);
         priority_.fill(0);
@@ -78,37 +78,37 @@ void Plic::reset() {
         pending_ = line_;
         changed = update_outputs();
     }
-    if (changed) deliver_notifications();
+    notify_changes(changed);
 }
 
 uint64_t Plic::read(uint64_t offset, unsigned width) {
     if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return 0;
     uint32_t value = 0;
-    bool changed = false;
+    uint32_t changed = 0;
     {
         SpinLockGuard guard(lock_);
         value = read_locked(offset);
         changed = update_outputs();  // a claim takes a request away
     }
-    if (changed) deliver_notifications();
+    notify_changes(changed);
     return value;
 }
 
 void Plic::write(uint64_t offset, unsigned width, uint64_t value) {
     if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return;
-    bool changed = false;
+    uint32_t changed = 0;
     {
         SpinLockGuard guard(lock_);
         write_locked(offset, static_cast<uint32_t>(value));
         changed = update_outputs();
     }
-    if (changed) deliver_notifications();
+    notify_changes(changed);
 }
 
 void Plic::set_source_level(unsigned source, bool level) {
     if (!valid_source(source)) return;
     const SourceMask bit = source_bit(source);
-    bool changed = false;
+    uint32_t changed = 0;
     {
         SpinLockGuard guard(lock_);
         if (level) {
@@ -124,12 +124,12 @@ void Plic::set_source_level(unsigned source, bool level) {
         }
         changed = update_outputs();
     }
-    if (changed) deliver_notifications();
+    notify_changes(changed);
 }
 
 bool Plic::context_output(unsigned context) const {
     if (context >= num_contexts_) return false;
-    return ((output_.load(std::memory_order_acquire) >> context) & 1) != 0;
+    return ((output_.load(std::memory_order_seq_cst) >> context) & 1) != 0;
 }
 
 uint32_t Plic::read_locked(uint64_t offset) {
@@ -256,9 +256,9 @@ void Plic::complete(unsigned context, uint32_t id) {
     if ((line_ & bit) != 0) pending_ |= bit;
 }
 
-// Recomputes every context's EIP ("Interrupt Notifications"); true if any
-// changed.
-bool Plic::update_outputs() {
+// Recomputes every context's EIP ("Interrupt Notifications"); returns the
+// contexts whose EIP changed.
+uint32_t Plic::update_outputs() {
     // A context asserts its output while it has an eligible request: most
     // updates (claims, completions, a line going low) leave no request at all.
     const SourceMask requests = pending_ & ~in_service_;
@@ -269,56 +269,20 @@ bool Plic::update_outputs() {
             if ((requests & eligible_[c]) != 0) outputs |= uint32_t{1} << c;
         }
     }
-    const bool changed = outputs != output_.load(std::memory_order_relaxed);
-    output_.store(outputs, std::memory_order_release);
+    // Only this lock's holder stores, so the old value cannot move under us.
+    const uint32_t changed = outputs ^ output_.load(std::memory_order_relaxed);
+    // Sequentially consistent (a fence and a store on RISC-V) only when it
+    // changes: see context_output().
+    if (changed != 0) output_.store(outputs, std::memory_order_seq_cst);
     return changed;
 }
 
-// Hands output changes to notify_ without the spinlock held, so the callback
-// can kick another hart or call back into this PLIC. A hart that changed an
-// output sets kDeliveryRequested; whoever then takes kDelivering reports, one
-// call at a time, the difference between output_ and what was last reported,
-// and before letting go serves every request made meanwhile. Every request is
-// thus served by a report that starts after it: either this hart becomes the
-// deliverer, or it saw kDelivering set (that deliverer cannot let go while
-// the request bit is set) or the request bit already taken (by a deliverer
-// that reports next). The bits change only by read-modify-writes with
-// acquire-release ordering, so a deliverer that takes a request also sees
-// the output_ the requester stored before it. Calls for one context stay in
-// order, so a stale level can never be the last one reported. Uncontended it
-// costs two compare-and-swaps: the first takes kDelivering straight from 0.
-void Plic::deliver_notifications() {
+// Outside the lock, so that the callback can kick another hart or call back
+// into this PLIC. Each call starts after the change it reports, which is all
+// a receiver that reads context_output() as it acts needs (see NotifyFn).
+void Plic::notify_changes(uint32_t changed) const {
     if (notify_ == nullptr) return;
-    // Nobody delivering and nothing requested (the usual case): deliver at
-    // once, as if this hart had requested and then taken its own request.
-    uint32_t state = 0;
-    if (!delivery_.compare_exchange_strong(state, kDelivering, std::memory_order_acq_rel,
-                                           std::memory_order_acquire)) {
-        state = delivery_.fetch_or(kDeliveryRequested, std::memory_order_acq_rel);
-        state |= kDeliveryRequested;
-        do {
-            if ((state & kDelivering) != 0 || (state & kDeliveryRequested) == 0) return;
-        } while (!delivery_.compare_exchange_weak(state, kDelivering, std::memory_order_acq_rel,
-                                                  std::memory_order_acquire));
-    }
-    for (;;) {
-        report_output_changes();
-        uint32_t expected = kDelivering;
-        if (delivery_.compare_exchange_strong(expected, 0, std::memory_order_acq_rel,
-                                              std::memory_order_acquire))
-            return;
-        delivery_.fetch_and(~kDeliveryRequested, std::memory_order_acq_rel);
-    }
-}
-
-void Plic::report_output_changes() {
-    const uint32_t now = output_.load(std::memory_order_acquire);
-    const uint32_t was = reported_;
-    reported_ = now;
-    for (uint32_t changed = now ^ was; changed != 0; changed &= changed - 1) {
-        const unsigned context = lowest_set_bit(changed);
-        notify_(cookie_, context, ((now >> context) & 1) != 0);
-    }
+    for (; changed != 0; changed &= changed - 1) notify_(cookie_, lowest_set_bit(changed));
 }
 
 }  // namespace halyard

@@ -33,13 +33,16 @@ class Plic {
         capacity::kPlicSources;  // interrupt ids 1..63 (0 means "none")
     static constexpr unsigned kMaxContexts = capacity::kPlicContexts;
 
-    // Called whenever a context's external-interrupt output changes level
-    // (after the internal lock is released), with `context` = vCPU index.
-    // Calls for one context never overlap and arrive in order, so the last
-    // level reported is the current one; a level that changes and changes back
-    // before it could be reported may be reported not at all. The callback may
-    // call back into this Plic.
-    using NotifyFn = void (*)(void* cookie, unsigned context, bool level);
+    // Called after a context's external-interrupt output changed (with the
+    // internal lock released), with `context` = vCPU index: the callback reads
+    // the level itself, context_output(), when it acts on it. A call says only
+    // "look again": every change is followed by a call that starts after it,
+    // but calls may overlap, arrive for changes already undone, or find a
+    // level another hart's change has already replaced. So a receiver that
+    // reads the level as it acts, one action at a time per context (its
+    // vCPU's hart), always ends at the current level; no ordering between
+    // harts is needed. The callback may call back into this Plic.
+    using NotifyFn = void (*)(void* cookie, unsigned context);
 
     // `num_sources` counts id 0 too (clamped to 1..kMaxSources); `num_contexts`
     // is clamped to kMaxContexts. `notify` may be null.
@@ -58,7 +61,10 @@ class Plic {
     // rules). Dropping the line does not retract a request already pending.
     void set_source_level(unsigned source, bool level) EXCLUDES(lock_);
 
-    bool context_output(unsigned context) const;  // current level of that context's EIP
+    // The current level of that context's EIP. Sequentially consistent with
+    // the store that changes it, for receivers that pair it with a store of
+    // their own (a vCPU being entered: see vcpu_is_running).
+    bool context_output(unsigned context) const;
     unsigned num_sources() const { return num_sources_; }
     unsigned num_contexts() const { return num_contexts_; }
 
@@ -79,13 +85,14 @@ class Plic {
         REQUIRES(lock_);  // 0 if none exceeds the threshold
     uint32_t claim(unsigned context) REQUIRES(lock_);
     void complete(unsigned context, uint32_t id) REQUIRES(lock_);
-    bool update_outputs() REQUIRES(lock_);  // true if any context's output changed
+    // The contexts whose output changed (bit c for context c).
+    uint32_t update_outputs() REQUIRES(lock_);
     // Recomputes eligible_ and eligible_contexts_ from the enables, priorities
     // and thresholds; called whenever one of them is written.
     void update_eligibility() REQUIRES(lock_);
 
-    // Reports output changes to `notify_`; called with the spinlock released.
-    void deliver_notifications();
+    // Calls notify_ for each context in `changed`; with the spinlock released.
+    void notify_changes(uint32_t changed) const;
 
     bool valid_source(uint64_t id) const { return id != 0 && id < num_sources_; }
     SourceMask source_bit(uint64_t id) const { return SourceMask{1} << id; }
@@ -114,13 +121,6 @@ class Plic {
 
     // Bit c is context c's EIP; written under lock_, read without it.
     std::atomic<uint32_t> output_{0};
-
-    // Notification delivery, see deliver_notifications(): kDeliveryRequested
-    // and kDelivering bits. 32 bits: RV64A has no byte-wide AMOs.
-    static constexpr uint32_t kDeliveryRequested = 1, kDelivering = 2;
-    std::atomic<uint32_t> delivery_{0};
-    uint32_t reported_ = 0;        // levels last passed to notify_; owned by the deliverer
-    void report_output_changes();  // by the deliverer
 };
 
 }  // namespace halyard

@@ -40,7 +40,7 @@ void load_guest_csrs(const Vcpu& vcpu) {
     // restarted vCPU must not find what it (or its previous boot) left there.
     arch::csr_write<Csr::senvcfg>(0);
     arch::csr_write<Csr::scounteren>(0);
-    arch::csr_write<Csr::hvip>(g.hvip | (vcpu.external_interrupt_level.load() ? irq::kVseip : 0));
+    arch::csr_write<Csr::hvip>(g.hvip | (external_interrupt_level(vcpu) ? irq::kVseip : 0));
     if (vcpu.vm->guest_has_sstc) arch::csr_write<Csr::vstimecmp>(g.vstimecmp);
 }
 

@@ -35,7 +35,7 @@ enum VcpuRequest : uint32_t {
     kRequestSoftwareInterrupt = 1u << 0,      // raise VSSIP (SBI IPI)
     kRequestFenceI = 1u << 1,                 // fence.i (SBI RFENCE)
     kRequestFlushGuestTlb = 1u << 2,          // hfence.vvma for the VM (SBI RFENCE)
-    kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to external_interrupt_level
+    kRequestSyncExternalInterrupt = 1u << 4,  // set VSEIP to its PLIC context's output
 };
 
 // Where the exit path found the instruction of a trapped device access
@@ -47,7 +47,7 @@ inline constexpr unsigned kMmioDecodeSourceCount = static_cast<unsigned>(MmioDec
 struct Vcpu {
     VmCpuRegisters regs{};
     Vm* vm = nullptr;
-    unsigned id = 0;            // the hart id the guest sees
+    unsigned id = 0;  // the hart id the guest sees, its index in Vm::vcpus and its PLIC context
     unsigned hart_slot = 0;     // Halyard's index of the physical hart it runs on
     uint64_t host_hart_id = 0;  // that hart's id (for IPIs and HSM calls to the firmware)
     // Written only with the VM's lifecycle lock held; read without it.
@@ -57,8 +57,6 @@ struct Vcpu {
     uint64_t start_pc = 0;
     uint64_t start_opaque = 0;
     std::atomic<uint32_t> requests{0};  // VcpuRequest bits not yet handled
-    // The level of this vCPU's context output of the VM's PLIC (VSEIP).
-    std::atomic<bool> external_interrupt_level{false};
     // Written by the vCPU's hart only (relaxed load + store: a plain add, no
     // AMO); read and reset by any vCPU of the VM through the Halyard SBI
     // extension, which may miss an exit that is being counted at that moment.

@@ -13,7 +13,7 @@ namespace {
 
 // VSEIP to the vCPU's PLIC output level, on its own hart.
 void sync_external_interrupt(const Vcpu& self) {
-    if (self.external_interrupt_level.load(std::memory_order_acquire))
+    if (external_interrupt_level(self))
         arch::csr_set<Csr::hvip>(irq::kVseip);
     else
         arch::csr_clear<Csr::hvip>(irq::kVseip);
@@ -31,10 +31,11 @@ bool handle_vcpu_requests(Vcpu& self) {
 }
 
 bool vcpu_is_running(const Vcpu& vcpu) {
-    // Sequentially consistent, paired with the level store below and the
-    // starting hart's store of kStarted before it reads the level: one side
-    // always sees the other, so a level change is never dropped for a vCPU
-    // that is just being entered.
+    // Sequentially consistent, paired with the PLIC's store of a changed
+    // output before it notifies (Plic::update_outputs) and the starting
+    // hart's store of kStarted before it reads the level: one side always sees
+    // the other, so a level change is never dropped for a vCPU that is just
+    // being entered.
     const HsmState state = vcpu.hsm_state.load();
     return state == HsmState::kStarted || state == HsmState::kSuspended;
 }
@@ -62,12 +63,15 @@ void post_vcpu_request(Vcpu& self, Vcpu& target, uint32_t request) {
     signal_vcpu(target, request);
 }
 
-void set_vcpu_external_interrupt(Vcpu& target, bool level) {
-    target.external_interrupt_level.store(level);  // seq_cst: see vcpu_is_running
+bool external_interrupt_level(const Vcpu& vcpu) {
+    return vcpu.vm->plic.context_output(vcpu.id);
+}
+
+void external_interrupt_changed(Vcpu& target) {
     VmCpuRegisters* current = arch::current_vcpu_registers();
     if (current == &target.regs) {
         // Its own hart: straight to VSEIP. A sync request another hart
-        // posted earlier still reads the level just stored, so it agrees.
+        // posted earlier reads the level again when it is taken, so it agrees.
         sync_external_interrupt(target);
         return;
     }

@@ -38,8 +38,15 @@ void wait_for_vcpu_requests(Vcpu& self, Vcpu& target);
 // from the VM's state, so no request can hide it.
 bool handle_vcpu_requests(Vcpu& self);
 
-// Sets `target`'s virtual external interrupt (VSEIP) to `level`: at once when
-// `target` is the vCPU whose exit this hart is handling, else by request.
-void set_vcpu_external_interrupt(Vcpu& target, bool level);
+// `target`'s PLIC context output changed: its virtual external interrupt
+// (VSEIP) is set to the output's level as it is when read, at once when
+// `target` is the vCPU whose exit this hart is handling, else by request (its
+// hart reads the level when it takes the request). Calls may overlap and come
+// late (Plic::NotifyFn): reading the level on the vCPU's own hart, one call
+// at a time, leaves VSEIP at the current level.
+void external_interrupt_changed(Vcpu& target);
+
+// The level of `vcpu`'s PLIC context output, which VSEIP must follow.
+bool external_interrupt_level(const Vcpu& vcpu);
 
 }  // namespace halyard

@@ -9,9 +9,9 @@ namespace halyard {
 namespace {
 
 // The PLIC's context `context` is vCPU `context`'s S-mode external interrupt.
-void plic_output_changed(void* vm, unsigned context, bool level) {
+void plic_output_changed(void* vm, unsigned context) {
     Vm& self = *static_cast<Vm*>(vm);
-    if (context < self.vcpu_count) set_vcpu_external_interrupt(self.vcpus[context], level);
+    if (context < self.vcpu_count) external_interrupt_changed(self.vcpus[context]);
 }
 
 void uart_irq_changed(void* vm, bool level) {

@@ -2,7 +2,8 @@
 // The PLIC model under random MMIO sequences from several contexts (vCPUs),
 // with device lines rising and falling: a claim returns 0 or a source that
 // was pending, enabled for that context, above its threshold and of the
-// highest priority; the output levels reported through notify always match
+// highest priority; notify is called exactly when a context's output
+// changes, so the level read at each context's last call is always
 // context_output(); reading never changes what a second read returns.
 
 #include "devices/plic.hpp"
@@ -16,13 +17,18 @@ constexpr uint64_t kPending = 0x1000, kEnable = 0x2000, kEnableStride = 0x80;
 constexpr uint64_t kContext = 0x200000, kContextStride = 0x1000;
 
 struct Reported {
+    const Plic* plic = nullptr;
     bool level[Plic::kMaxContexts] = {};
     unsigned contexts = 0;
 };
 
-void notify(void* cookie, unsigned context, bool level) {
+// On one thread every call reports a change: the level it reads differs from
+// the one read at the call before.
+void notify(void* cookie, unsigned context) {
     auto& r = *static_cast<Reported*>(cookie);
     FUZZ_CHECK(context < r.contexts);
+    const bool level = r.plic->context_output(context);
+    FUZZ_CHECK(level != r.level[context]);
     r.level[context] = level;
 }
 
@@ -69,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const unsigned sources = 1 + static_cast<unsigned>(in.below(Plic::kMaxSources + 4));
     const unsigned contexts = 1 + static_cast<unsigned>(in.below(Plic::kMaxContexts));
     Plic plic(sources, contexts, notify, &reported);
+    reported.plic = &plic;
     reported.contexts = plic.num_contexts();
     FUZZ_CHECK(plic.num_sources() >= 1 && plic.num_sources() <= Plic::kMaxSources);
     constexpr unsigned kWidths[] = {4, 4, 4, 1, 2, 8};
