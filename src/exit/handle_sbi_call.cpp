@@ -12,10 +12,13 @@ namespace halyard {
 namespace {
 
 // Out of line, one per fast extension: try_fast_sbi_call then needs no frame
-// of its own, and only the vCPU is live across the extension's call (the
-// guest's pc comes back from regs.sepc, which halyard_vmexit_fast stored).
+// of its own. Flattened: the extension's call and what it calls are inlined
+// here, so that a call like BASE's is a leaf with no frame, and its result
+// is stored in the guest's a0/a1 without a spilled SbiResult between (the fast
+// extensions' call() is therefore not noinline, unlike the others'). The
+// guest's pc comes back from regs.sepc, which halyard_vmexit_fast stored.
 template <typename Extension>
-[[gnu::noinline]] FastExit answer_fast(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
+[[gnu::noinline, gnu::flatten]] FastExit answer_fast(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
     count_exit(vcpu, Extension::kReason);
     SbiFastExtensions::answer<Extension>(vcpu, eid, fid);
     arch::csr_write<Csr::sepc>(vcpu.regs.sepc + 4);  // ecall has no compressed form
