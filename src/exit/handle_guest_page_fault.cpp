@@ -12,6 +12,7 @@
 #include "exit/inject_exception.hpp"
 #include "mmio/instruction_decoder.hpp"
 #include "vm/exit_stats.hpp"
+#include "vm/vm_devices.hpp"
 
 namespace halyard {
 namespace {
@@ -296,12 +297,70 @@ class FastAccess {
     return fetch_fast_access_slowly(vcpu, pc);
 }
 
+// Finishes an access the fast path takes, on `device` at `offset`: counts
+// the exit, performs the access, writes the loaded register and moves sepc
+// past the instruction. Inlined into one function per device, so that the
+// device's read or write is inlined too.
+template <typename Device>
+[[gnu::always_inline]] inline FastExit finish_fast_access(Vcpu& vcpu, FastAccess access,
+                                                          uint64_t sepc, ExitReason reason,
+                                                          Device& device, uint64_t offset) {
+    count_exit(vcpu, reason);
+    count_mmio_decode(vcpu, access.source());
+    // sepc is written after the device: any trap into HS-mode it took (one
+    // Halyard recovers from, like a guest read with HLVX) overwrote it.
+    const uint64_t next_pc = sepc + access.insn_length();
+    if (access.is_store()) {
+        device.write(offset, access.width(), vcpu.regs.gpr[access.reg()]);
+    } else {
+        const uint64_t value = device.read(offset, access.width());
+        if (const unsigned reg = access.reg(); reg != 0)
+            vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
+    }
+    arch::csr_write<Csr::sepc>(next_pc);
+    return FastExit::kDone;
+}
+
+// An access to one of the VM's own devices (VmDevices), found without the
+// bus: one function per device.
+template <typename VmDevice>
+[[gnu::always_inline]] inline FastExit fast_vm_device_access(Vcpu& vcpu, FastAccess access,
+                                                             uint64_t gpa, uint64_t sepc) {
+    const uint64_t width = access.width();
+    if (!VmDevice::contains(gpa, width) || (gpa & (width - 1)) != 0) [[unlikely]]
+        return FastExit::kFullExit;
+    return finish_fast_access(vcpu, access, sepc, VmDevice::kReason, VmDevice::of(*vcpu.vm),
+                              gpa - VmDevice::kBase);
+}
+
+// A bus region as finish_fast_access calls a device.
+struct BusDevice {
+    const MmioRegion& region;
+    uint64_t read(uint64_t offset, unsigned width) const {
+        return region.read(region.device, offset, width);
+    }
+    void write(uint64_t offset, unsigned width, uint64_t value) const {
+        region.write(region.device, offset, width, value);
+    }
+};
+
+// Any other address: a device only on the bus (unit tests attach their own),
+// or nothing (the full path refuses it).
+[[gnu::noinline]] FastExit fast_bus_access(Vcpu& vcpu, FastAccess access, uint64_t gpa,
+                                           uint64_t sepc) {
+    const uint64_t width = access.width();
+    const MmioRegion* region = vcpu.vm->bus.find(gpa, width);
+    if (region == nullptr || (gpa & (width - 1)) != 0) [[unlikely]]
+        return FastExit::kFullExit;
+    BusDevice device{*region};
+    return finish_fast_access(vcpu, access, sepc, region->reason, device, gpa - region->base);
+}
+
 }  // namespace
 
-// Ordered so that little is live across the calls it makes: the instruction
-// is read (HLVX, a call) before the device is looked up, and after the device
-// call only the vCPU, the packed access and the next pc are needed.
-FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
+// Ordered so that little is live across the call it makes: the instruction is
+// read (HLVX, a call) first; the device access is then a tail call.
+[[gnu::flatten]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
     trap.stval = arch::csr_read<Csr::stval>();
@@ -310,27 +369,13 @@ FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     const FastAccess access = fetch_fast_access(vcpu, sepc, trap.htinst);
     if (!access.valid()) [[unlikely]]
         return FastExit::kFullExit;
-
     const uint64_t gpa = fault_gpa(trap);
-    const uint64_t width = access.width();
-    const MmioRegion* region = vcpu.vm->bus.find(gpa, width);
-    if (region == nullptr || (gpa & (width - 1)) != 0) [[unlikely]]
-        return FastExit::kFullExit;
-    count_exit(vcpu, region->reason);
-    count_mmio_decode(vcpu, access.source());
-    const uint64_t offset = gpa - region->base;
-    // sepc is written after the device: any trap into HS-mode it took (one
-    // Halyard recovers from, like a guest read with HLVX) overwrote it.
-    const uint64_t next_pc = sepc + access.insn_length();
-    if (access.is_store()) {
-        region->write(region->device, offset, access.width(), vcpu.regs.gpr[access.reg()]);
-    } else {
-        const uint64_t value = region->read(region->device, offset, access.width());
-        if (const unsigned reg = access.reg(); reg != 0)
-            vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
-    }
-    arch::csr_write<Csr::sepc>(next_pc);
-    return FastExit::kDone;
+    return VmDevices::visit(
+        gpa,
+        [&]<typename VmDevice>() {
+            return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
+        },
+        [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
 }
 
 ExitAction handle_guest_page_fault(Vcpu& vcpu) {

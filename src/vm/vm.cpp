@@ -3,6 +3,7 @@
 
 #include "halyard/guest_layout.hpp"
 #include "vm/vcpu_requests.hpp"
+#include "vm/vm_devices.hpp"
 
 namespace halyard {
 
@@ -23,8 +24,7 @@ void uart_irq_changed(void* vm, bool level) {
 Vm::Vm() : uart(console), plic(Plic::kMaxSources, Plic::kMaxContexts, plic_output_changed, this) {}
 
 void Vm::attach_devices() {
-    bus.attach(guest::kUartBase, Uart16550::kSize, ExitReason::kMmioUart, uart);
-    bus.attach(guest::kPlicBase, Plic::kSize, ExitReason::kMmioPlic, plic);
+    VmDevices::attach(*this);
     uart.connect_irq(uart_irq_changed, this);
 }
 

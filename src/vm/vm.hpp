@@ -46,7 +46,8 @@ class Vm {
     Vm(const Vm&) = delete;
     Vm& operator=(const Vm&) = delete;
 
-    // Registers the VM's devices on its MMIO bus: one line per device.
+    // Registers the VM's devices (VmDevices, src/vm/vm_devices.hpp) on its
+    // MMIO bus and wires their interrupts. Called once, on an empty bus.
     void attach_devices();
     Vcpu& vcpu(unsigned i) { return vcpus[i]; }
     // Exit statistics on or off for every vCPU (the Halyard SBI extension).

@@ -12,6 +12,7 @@
 #include "halyard/sbi.hpp"
 #include "htinst_transform.hpp"
 #include "vm/vcpu_requests.hpp"
+#include "vm/vm_devices.hpp"
 #include "vm_fixture.hpp"
 
 namespace halyard::testing {
@@ -337,6 +338,39 @@ TEST_F(FastPath, LoadsIntoZeroTpAndSpFinishThere) {
 // the fast path with the answer a lone vCPU would get, and every byte must
 // reach the console. Under the host-tsan preset this is also a race check of
 // the fast path, the UART and the PLIC.
+// The fast path finds the VM's own devices by VmDevices' windows, the full
+// path by the bus: at and around each window's edges they must agree.
+TEST_F(FastPath, TheVmsOwnDevicesAreWhereTheBusHasThem) {
+    constexpr uint64_t kNone = ~0ull;
+    unsigned devices = 0;
+    VmDevices::for_each([&]<typename Device>() {
+        ++devices;
+        for (const uint64_t address :
+             {Device::kBase - 1, Device::kBase, Device::kBase + 1,
+              Device::kBase + Device::kSize - 1, Device::kBase + Device::kSize}) {
+            const MmioRegion* region = vm_.bus.find(address, 1);
+            const auto [base, reason] = VmDevices::visit(
+                address,
+                [&]<typename Found>() {
+                    return std::pair{Found::kBase, Found::kReason};
+                },
+                [&] {
+                    return std::pair{kNone, ExitReason::kMmioUnmapped};
+                });
+            SCOPED_TRACE(address);
+            ASSERT_EQ(base == kNone, region == nullptr);
+            if (region == nullptr) continue;
+            EXPECT_EQ(base, region->base);
+            EXPECT_EQ(reason, region->reason);
+            EXPECT_EQ(region->contains(address, 1), true);
+        }
+    });
+    EXPECT_EQ(devices, 2u) << "the UART and the PLIC";
+    // And an access to the UART's last register finishes there.
+    EXPECT_EQ(fast_access(false, kUart + 7, 0x0072C503, kUart), FastExit::kDone);  // lbu a0, 7(t0)
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 1u);
+}
+
 TEST_F(FastPath, TwoVcpusTakeDeviceExitsAtOnce) {
     constexpr unsigned kRounds = 2000;
     constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)

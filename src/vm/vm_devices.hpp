@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The devices every VM has, where its guests find them: the one list from
+// which the VM's MMIO bus is filled (Vm::attach_devices) and by which the
+// exit fast path finds a device (src/exit/handle_guest_page_fault.cpp). The
+// bus finds a device by searching its regions and calls it through function
+// pointers; the fast path compares the address with each window here, known
+// at compile time, and calls the device's own read or write, inlined. Both
+// come from this list, so they cannot disagree about where a device is.
+//
+// A device is added with one line in VmDevices below (and its member in Vm):
+// its window (a base from halyard/guest_layout.hpp and the model's kSize) and
+// the exit reason its accesses are counted as.
+
+#include <cstdint>
+
+#include "halyard/exit_reason.hpp"
+#include "halyard/guest_layout.hpp"
+#include "vm/vm.hpp"
+
+namespace halyard {
+
+// One device: the Vm member that models it and its window.
+template <auto kMember, uint64_t kBaseAddress, uint64_t kWindowSize, ExitReason kExitReason>
+struct VmDevice {
+    static constexpr uint64_t kBase = kBaseAddress;
+    static constexpr uint64_t kSize = kWindowSize;
+    static constexpr ExitReason kReason = kExitReason;
+    static_assert(kSize != 0 && kSize - 1 <= ~kBase, "the window must not wrap past 2^64");
+
+    static auto& of(Vm& vm) { return vm.*kMember; }
+    // Whether [address, address + width) lies inside the window (one
+    // unsigned compare for the start, as MmioRegion::contains).
+    static bool contains(uint64_t address, uint64_t width) {
+        const uint64_t offset = address - kBase;
+        return offset < kSize && kSize - offset >= width;
+    }
+};
+
+template <typename... Devices>
+struct VmDeviceList {
+    static_assert(sizeof...(Devices) <= MmioBus::kMaxRegions, "the bus holds every device");
+
+    // f.template operator()<Device>() for each device, in this order.
+    template <typename F>
+    static void for_each(F f) {
+        (f.template operator()<Devices>(), ...);
+    }
+
+    // Puts every device on the VM's (empty) bus, in this order.
+    static void attach(Vm& vm) {
+        for_each([&]<typename Device>() {
+            vm.bus.attach(Device::kBase, Device::kSize, Device::kReason, Device::of(vm));
+        });
+    }
+
+    // on_match.template operator()<Device>() for the first device whose
+    // window holds `address` (the bus's order), or on_none() if none does.
+    template <typename OnMatch, typename OnNone>
+    [[gnu::always_inline]] static auto visit(uint64_t address, OnMatch on_match, OnNone on_none) {
+        return visit_from<OnMatch, OnNone, Devices...>(address, on_match, on_none);
+    }
+
+  private:
+    template <typename OnMatch, typename OnNone, typename First, typename... Rest>
+    [[gnu::always_inline]] static auto visit_from(uint64_t address, OnMatch& on_match,
+                                                  OnNone& on_none) {
+        if (First::contains(address, 1)) return on_match.template operator()<First>();
+        if constexpr (sizeof...(Rest) == 0) {
+            return on_none();
+        } else {
+            return visit_from<OnMatch, OnNone, Rest...>(address, on_match, on_none);
+        }
+    }
+};
+
+// The UART first: a running guest's console makes most device exits.
+using VmDevices =
+    VmDeviceList<VmDevice<&Vm::uart, guest::kUartBase, Uart16550::kSize, ExitReason::kMmioUart>,
+                 VmDevice<&Vm::plic, guest::kPlicBase, Plic::kSize, ExitReason::kMmioPlic>>;
+
+}  // namespace halyard
