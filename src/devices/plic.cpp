@@ -281,7 +281,15 @@ uint32_t Plic::update_outputs() {
 // into this PLIC. Each call starts after the change it reports, which is all
 // a receiver that reads context_output() as it acts needs (see NotifyFn).
 void Plic::notify_changes(uint32_t changed) const {
-    if (notify_ == nullptr) return;
+    if (notify_ == nullptr || changed == 0) return;
+    if ((changed & (changed - 1)) != 0) [[unlikely]] {
+        notify_each(changed);
+        return;
+    }
+    notify_(cookie_, lowest_set_bit(changed));
+}
+
+void Plic::notify_each(uint32_t changed) const {
     for (; changed != 0; changed &= changed - 1) notify_(cookie_, lowest_set_bit(changed));
 }
 
