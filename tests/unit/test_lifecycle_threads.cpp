@@ -38,7 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kRamSize = 4 << 20;
 constexpr uint64_t kSecondaryEntry = guest::kKernelEntry + 0x100;
-constexpr uint64_t kHsmStart = 0, kHsmStop = 1, kHsmStatus = 2;
+constexpr uint64_t kHsmStart = 0, kHsmStop = 1, kHsmStatus = 2, kHsmSuspend = 3;
 
 // What a test's guest does next: sets up the registers for its next SBI call
 // (the result of the previous one is in a0/a1). Runs on the vCPU's hart.
@@ -309,7 +309,7 @@ void suspend_step(Vcpu& vcpu) {
         // Retentive suspend with nothing enabled: only the VM's stop ends it.
         fake::hart[Csr::vsie] = 0;
         g_suspended.store(1);
-        sbi(vcpu, sbi::kEidHsm, 3, 0);
+        sbi(vcpu, sbi::kEidHsm, kHsmSuspend, 0);
         return;
     }
     if (g_suspended.load() != 0 && vcpu.vm->vcpus[1].hsm_state.load() == HsmState::kSuspended) {
@@ -323,6 +323,160 @@ TEST_F(LifecycleThreads, ASuspendedVcpuStopsWhenItsVmShutsDown) {
     g_suspended = 0;
     start_machine(2, suspend_step);
     join_machine();
+}
+
+// --- VSEIP follows vCPU 1's vPLIC output, changed from vCPU 0's hart ---------
+//
+// vCPU 0 raises a device line routed to vCPU 1's PLIC context (the change is
+// made on its own hart, so it reaches vCPU 1 as a request and a host IPI);
+// vCPU 1 takes the interrupt when it sees VSEIP: it claims, the device drops
+// its line, it completes. A round that is not taken within kPatience is lost.
+
+constexpr unsigned kDeviceIrq = 5;
+constexpr uint64_t kClaimContext1 = 0x200004 + 0x1000;
+constexpr uint64_t kGuestSeie = irq::kSeip;  // the guest's sie.SEIE (hip.VSEIP >> 1)
+constexpr unsigned kInterruptRounds = 100;
+constexpr auto kPatience = std::chrono::seconds(10);
+
+std::atomic<unsigned> g_raised{0};  // rounds vCPU 0 has raised
+std::atomic<unsigned> g_taken{0};   // rounds vCPU 1 has taken with VSEIP set
+std::atomic<bool> g_receiver_ready{false};
+std::atomic<bool> g_gave_up{false};
+std::atomic<unsigned> g_vseip_left_after_claim{0};
+Clock::time_point g_raised_at{};  // vCPU 0's hart only
+
+void reset_interrupt_rounds() {
+    g_raised = 0;
+    g_taken = 0;
+    g_receiver_ready = false;
+    g_gave_up = false;
+    g_vseip_left_after_claim = 0;
+}
+
+// vCPU 0 at boot: routes kDeviceIrq to vCPU 1's context (the line stays low).
+void route_device_irq_to_vcpu1(Vm& vm) {
+    vm.plic.write(4 * kDeviceIrq, 4, 1);                             // priority 1
+    vm.plic.write(0x2000 + 0x80 * 1, 4, uint64_t{1} << kDeviceIrq);  // enabled for context 1
+}
+
+// vCPU 1's guest handler, run when it sees VSEIP: claim, the device drops its
+// line, complete. Its own claim must clear its own VSEIP at once.
+void take_device_interrupt(Vcpu& vcpu) {
+    Vm& vm = *vcpu.vm;
+    const auto id = static_cast<uint32_t>(vm.plic.read(kClaimContext1, 4));
+    vm.plic.set_source_level(id, false);
+    vm.plic.write(kClaimContext1, 4, id);
+    if ((fake::hart[Csr::hvip] & irq::kVseip) != 0) g_vseip_left_after_claim.fetch_add(1);
+}
+
+// vCPU 0: raises the next round once vCPU 1 has taken the last one (and, when
+// `receiver_suspended`, once vCPU 1 is suspended); shuts the VM down when all
+// are taken or one was not taken in time.
+void raise_rounds_step(Vcpu& vcpu, bool receiver_suspended) {
+    Vm& vm = *vcpu.vm;
+    if (vcpu.regs.sepc == guest::kKernelEntry) {
+        vcpu.regs.sepc += 0x1000;
+        route_device_irq_to_vcpu1(vm);
+        sbi(vcpu, sbi::kEidHsm, kHsmStart, 1, kSecondaryEntry, 0);
+        return;
+    }
+    const unsigned raised = g_raised.load();
+    if (g_taken.load() == kInterruptRounds || g_gave_up.load()) {
+        sbi(vcpu, sbi::kEidSrst, sbi::kSrstSystemReset, sbi::kResetShutdown, 0);
+        return;
+    }
+    const bool receiver_waits = receiver_suspended
+                                    ? vm.vcpus[1].hsm_state.load() == HsmState::kSuspended
+                                    : g_receiver_ready.load();
+    if (g_taken.load() == raised && receiver_waits) {
+        g_raised_at = Clock::now();
+        g_raised.store(raised + 1);
+        vm.plic.set_source_level(kDeviceIrq, true);
+    } else if (raised != 0 && g_taken.load() != raised && Clock::now() - g_raised_at > kPatience) {
+        g_gave_up.store(true);
+    }
+    sbi(vcpu, sbi::kEidBase, sbi::kBaseGetSpecVersion);
+}
+
+void running_receiver_step(Vcpu& vcpu) {
+    if (vcpu.id == 0) {
+        raise_rounds_step(vcpu, false);
+        return;
+    }
+    if (vcpu.regs.sepc == kSecondaryEntry) {
+        vcpu.regs.sepc += 0x1000;
+        g_receiver_ready.store(true);
+    }
+    if ((fake::hart[Csr::hvip] & irq::kVseip) != 0) {
+        take_device_interrupt(vcpu);
+        g_taken.fetch_add(1);
+    }
+    sbi(vcpu, sbi::kEidBase, sbi::kBaseGetSpecVersion);
+}
+
+TEST_F(LifecycleThreads, ADeviceInterruptRaisedOnAnotherHartReachesTheRunningVcpu) {
+    reset_interrupt_rounds();
+    start_machine(2, running_receiver_step);
+    join_machine();
+    EXPECT_FALSE(g_gave_up.load()) << "VSEIP never came for round " << g_raised.load();
+    EXPECT_EQ(g_taken.load(), kInterruptRounds);
+    EXPECT_EQ(g_vseip_left_after_claim.load(), 0u);
+}
+
+// vCPU 1 suspends (HSM, retentive) with the guest's SEIE set, round after
+// round; the raise must end each suspend with VSEIP set.
+void suspended_receiver_step(Vcpu& vcpu) {
+    if (vcpu.id == 0) {
+        raise_rounds_step(vcpu, true);
+        return;
+    }
+    if (vcpu.regs.sepc == kSecondaryEntry) {
+        vcpu.regs.sepc += 0x1000;
+        fake::hart[Csr::vsie] = kGuestSeie;
+    } else if ((fake::hart[Csr::hvip] & irq::kVseip) != 0) {
+        // Back from the suspend, which only VSEIP (or the VM's stop) ends.
+        take_device_interrupt(vcpu);
+        g_taken.fetch_add(1);
+    }
+    sbi(vcpu, sbi::kEidHsm, kHsmSuspend, 0);
+}
+
+TEST_F(LifecycleThreads, ADeviceInterruptWakesASuspendedVcpu) {
+    reset_interrupt_rounds();
+    start_machine(2, suspended_receiver_step);
+    join_machine();
+    EXPECT_FALSE(g_gave_up.load()) << "the suspended vCPU slept through round " << g_raised.load();
+    EXPECT_EQ(g_taken.load(), kInterruptRounds);
+    EXPECT_EQ(g_vseip_left_after_claim.load(), 0u);
+}
+
+// vCPU 0 raises the line while vCPU 1 is stopped (no request can reach it),
+// then starts it: vCPU 1 must enter with VSEIP already set.
+std::atomic<int> g_entered_with_vseip{-1};
+
+void started_receiver_step(Vcpu& vcpu) {
+    Vm& vm = *vcpu.vm;
+    if (vcpu.id == 0 && vcpu.regs.sepc == guest::kKernelEntry) {
+        vcpu.regs.sepc += 0x1000;
+        route_device_irq_to_vcpu1(vm);
+        vm.plic.set_source_level(kDeviceIrq, true);
+        sbi(vcpu, sbi::kEidHsm, kHsmStart, 1, kSecondaryEntry, 0);
+        return;
+    }
+    if (vcpu.id == 1 && vcpu.regs.sepc == kSecondaryEntry) {
+        vcpu.regs.sepc += 0x1000;
+        g_entered_with_vseip.store((fake::hart[Csr::hvip] & irq::kVseip) != 0 ? 1 : 0);
+        sbi(vcpu, sbi::kEidSrst, sbi::kSrstSystemReset, sbi::kResetShutdown, 0);
+        return;
+    }
+    sbi(vcpu, sbi::kEidBase, sbi::kBaseGetSpecVersion);
+}
+
+TEST_F(LifecycleThreads, AVcpuStartedWhileItsPlicOutputIsHighEntersWithVseip) {
+    g_entered_with_vseip = -1;
+    start_machine(2, started_receiver_step);
+    join_machine();
+    EXPECT_EQ(g_entered_with_vseip.load(), 1) << "1: VSEIP at entry, 0: not, -1: never entered";
 }
 
 }  // namespace

@@ -9,8 +9,15 @@
 
 namespace halyard::arch {
 
+// hip reads as on the hart: its VSSIP, VSTIP and VSEIP include hvip's (the
+// H extension makes hip.VSEIP the OR of hvip.VSEIP and the other VS-level
+// external sources, VSTIP likewise, and hip.VSSIP an alias of hvip.VSSIP),
+// plus whatever a test put in hip itself for those other sources.
 template <Csr kCsr>
 inline uint64_t csr_read() {
+    if constexpr (kCsr == Csr::hip)
+        return fake::hart[Csr::hip] |
+               (fake::hart[Csr::hvip] & (irq::kVssip | irq::kVstip | irq::kVseip));
     return fake::hart[kCsr];
 }
 template <Csr kCsr>
