@@ -299,7 +299,7 @@ class FastAccess {
 
 // Finishes an access the fast path takes, on `device` at `offset`: counts
 // the exit, performs the access, writes the loaded register and moves sepc
-// past the instruction. Inlined into one function per device, so that the
+// past the instruction. Always inlined, so that for the VM's own devices the
 // device's read or write is inlined too.
 template <typename Device>
 [[gnu::always_inline]] inline FastExit finish_fast_access(Vcpu& vcpu, FastAccess access,
@@ -322,7 +322,7 @@ template <typename Device>
 }
 
 // An access to one of the VM's own devices (VmDevices), found without the
-// bus: one function per device.
+// bus and inlined, with the device's model, into try_fast_device_access.
 template <typename VmDevice>
 [[gnu::always_inline]] inline FastExit fast_vm_device_access(Vcpu& vcpu, FastAccess access,
                                                              uint64_t gpa, uint64_t sepc) {
@@ -348,9 +348,10 @@ struct BusDevice {
 // or nothing (the full path refuses it).
 [[gnu::noinline]] FastExit fast_bus_access(Vcpu& vcpu, FastAccess access, uint64_t gpa,
                                            uint64_t sepc) {
+    // As the full path finds it: the region holding the first byte.
     const uint64_t width = access.width();
-    const MmioRegion* region = vcpu.vm->bus.find(gpa, width);
-    if (region == nullptr || (gpa & (width - 1)) != 0) [[unlikely]]
+    const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
+    if (region == nullptr || !region->contains(gpa, width) || (gpa & (width - 1)) != 0) [[unlikely]]
         return FastExit::kFullExit;
     BusDevice device{*region};
     return finish_fast_access(vcpu, access, sepc, region->reason, device, gpa - region->base);
@@ -358,8 +359,11 @@ struct BusDevice {
 
 }  // namespace
 
-// Ordered so that little is live across the call it makes: the instruction is
-// read (HLVX, a call) first; the device access is then a tail call.
+// Flattened: the VM's own devices' models are inlined here (a device only on
+// the bus is a tail call). The instruction is read (HLVX, a call) before the
+// device is looked up, so that little is live across that call. Every model
+// on this path is paid for by every device exit's frame: a model's rare and
+// register-hungry parts belong out of line (noinline), as Plic::notify_each.
 [[gnu::flatten]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.

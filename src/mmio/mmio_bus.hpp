@@ -67,6 +67,7 @@ class MmioBus {
     void reset_devices() const {
         for (unsigned i = 0; i < count_; ++i) regions_[i].reset(regions_[i].device);
     }
+    bool empty() const { return count_ == 0; }
     // Whether any device claims `address` at all (even if the width overruns it).
     bool claims(uint64_t address) const { return find(address, 1) != nullptr; }
 

@@ -23,9 +23,10 @@ void uart_irq_changed(void* vm, bool level) {
 
 Vm::Vm() : uart(console), plic(Plic::kMaxSources, Plic::kMaxContexts, plic_output_changed, this) {}
 
-void Vm::attach_devices() {
-    VmDevices::attach(*this);
+bool Vm::attach_devices() {
+    if (!VmDevices::attach(*this)) return false;
     uart.connect_irq(uart_irq_changed, this);
+    return true;
 }
 
 }  // namespace halyard

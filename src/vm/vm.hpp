@@ -47,8 +47,9 @@ class Vm {
     Vm& operator=(const Vm&) = delete;
 
     // Registers the VM's devices (VmDevices, src/vm/vm_devices.hpp) on its
-    // MMIO bus and wires their interrupts. Called once, on an empty bus.
-    void attach_devices();
+    // MMIO bus and wires their interrupts. False unless the bus was empty and
+    // took every device.
+    [[nodiscard]] bool attach_devices();
     Vcpu& vcpu(unsigned i) { return vcpus[i]; }
     // Exit statistics on or off for every vCPU (the Halyard SBI extension).
     void set_exit_counting(bool on) {

@@ -13,6 +13,8 @@
 // the exit reason its accesses are counted as.
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "halyard/exit_reason.hpp"
 #include "halyard/guest_layout.hpp"
@@ -26,6 +28,7 @@ struct VmDevice {
     static constexpr uint64_t kBase = kBaseAddress;
     static constexpr uint64_t kSize = kWindowSize;
     static constexpr ExitReason kReason = kExitReason;
+    using Model = std::remove_cvref_t<decltype(std::declval<Vm&>().*kMember)>;
     static_assert(kSize != 0 && kSize - 1 <= ~kBase, "the window must not wrap past 2^64");
 
     static auto& of(Vm& vm) { return vm.*kMember; }
@@ -47,11 +50,26 @@ struct VmDeviceList {
         (f.template operator()<Devices>(), ...);
     }
 
-    // Puts every device on the VM's (empty) bus, in this order.
-    static void attach(Vm& vm) {
+    // Puts every device on the VM's bus, in this order; false if the bus
+    // already held a region (the fast path, which does not search the bus,
+    // would then not find what the full path finds) or refused one.
+    static bool attach(Vm& vm) {
+        if (!vm.bus.empty()) return false;
+        bool attached = true;
         for_each([&]<typename Device>() {
-            vm.bus.attach(Device::kBase, Device::kSize, Device::kReason, Device::of(vm));
+            attached =
+                vm.bus.attach(Device::kBase, Device::kSize, Device::kReason, Device::of(vm)) &&
+                attached;
         });
+        return attached;
+    }
+
+    // Whether the last device of the list is a `Model`.
+    template <typename Model>
+    static constexpr bool last_is() {
+        bool last = false;
+        ((last = std::is_same_v<typename Devices::Model, Model>), ...);
+        return last;
     }
 
     // on_match.template operator()<Device>() for the first device whose
@@ -74,9 +92,13 @@ struct VmDeviceList {
     }
 };
 
-// The UART first: a running guest's console makes most device exits.
+// The UART first: a running guest's console makes most device exits. The
+// PLIC last: the bus resets devices in this order (MmioBus::reset_devices),
+// and a source must drop its line before the PLIC's reset pends every line
+// still high, or a rebooted guest would find a stale request.
 using VmDevices =
     VmDeviceList<VmDevice<&Vm::uart, guest::kUartBase, Uart16550::kSize, ExitReason::kMmioUart>,
                  VmDevice<&Vm::plic, guest::kPlicBase, Plic::kSize, ExitReason::kMmioPlic>>;
+static_assert(VmDevices::last_is<Plic>(), "interrupt sources come before the PLIC");
 
 }  // namespace halyard

@@ -253,7 +253,10 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
         return Error::kOutOfMemory;
     }
     vm.console = VmConsole(host_console_backend_for(vm));
-    vm.attach_devices();
+    if (!vm.attach_devices()) {
+        log("error: %s: its devices do not fit its MMIO bus", vm.name);
+        return Error::kCapacity;
+    }
     vm.image = spec.image;
     vm.vcpu_count = spec.vcpus;
     for (unsigned i = 0; i < spec.vcpus; ++i) {

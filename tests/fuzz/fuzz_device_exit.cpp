@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::strcpy(vm.name, i == 0 ? "vm0" : "vm1");
         vm.index = i;
         vm.console = VmConsole(ConsoleBackend{discard, no_input, nullptr});
-        vm.attach_devices();
+        FUZZ_CHECK(vm.attach_devices());
         vm.vcpu_count = 1;
         vm.vcpus[0].vm = &vm;
         vm.vcpus[0].hsm_state.store(HsmState::kStarted);

@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vm->ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram.get())};
     std::strcpy(vm->name, "vm0");
     vm->console = VmConsole(ConsoleBackend{Console::put, Console::get, &console});
-    vm->attach_devices();
+    FUZZ_CHECK(vm->attach_devices());
     vm->vcpu_count = kVcpus;
     for (unsigned i = 0; i < kVcpus; ++i) {
         vm->vcpus[i].vm = vm.get();

@@ -116,7 +116,7 @@ class LifecycleThreads : public ::testing::Test {
         dtb_.assign(64, 0);
         vm_.ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram_.data())};
         std::strcpy(vm_.name, "vm0");
-        vm_.attach_devices();
+        ASSERT_TRUE(vm_.attach_devices());
         vm_.image.kernel = kernel_;
         vm_.image.dtb = dtb_;
         vm_.vcpu_count = vcpus;

@@ -36,7 +36,7 @@ class VmFixture : public ::testing::Test {
         vm_.ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram_.data())};
         std::strcpy(vm_.name, "vm0");
         vm_.console = VmConsole(ConsoleBackend{put, get, this});
-        vm_.attach_devices();
+        EXPECT_TRUE(vm_.attach_devices());
         vm_.vcpu_count = 1;
         vm_.vcpus[0].vm = &vm_;
         vm_.state.store(VmState::kRunning);
