@@ -12,24 +12,30 @@
  *     VmCpuRegisters of the vCPU that exited (arch::current_vcpu_registers());
  *     the guest's gp and tp are saved and restored with the other registers.
  *
- * Every exit takes the fast path first: it saves only the registers compiled
+ * Every exit takes a fast path first: it saves only the registers compiled
  * code may change (VCPU_EXIT_SAVED_GPRS, and tp; the image is built never to
- * touch VCPU_RESERVED_GPRS, see vm_cpu_registers_offsets.h), switches to this hart's
- * stack (VmCpuRegisters::hyp_stack_top) and calls
- * halyard_vmexit_fast(regs, scause, sepc) (src/exit/vmexit_entry.cpp).
- *   - It returns 0 when it handled the exit (the frequent SBI calls and
- *     device accesses) without touching the registers that were not saved:
- *     those still hold the guest's values, as the calling convention
- *     preserved them. It set sepc itself; the saved registers are reloaded
- *     and the guest resumes.
- *   - Anything else returns nonzero, having changed none of the guest's
- *     registers; it fills in regs->sepc and regs->trap (scause, and for a
- *     guest-page fault stval, htval and htinst; see try_fast_exit for the
- *     one exit it may decline after doing work). The rest of the
- *     guest's registers (VCPU_RESERVED_GPRS, VCPU_CALLEE_SAVED_GPRS) are saved too, and
- *     halyard_vmexit(regs) returns the VmCpuRegisters to run next; the entry
- *     path then restores everything and sret's (hstatus.SPV and
- *     sstatus.SPP, set by the trap, select VS-mode or VU-mode). */
+ * touch VCPU_RESERVED_GPRS, see vm_cpu_registers_offsets.h) and switches to
+ * this hart's stack (VmCpuRegisters::hyp_stack_top). Then, by scause:
+ *   - An SBI call goes to halyard_vmexit_sbi (src/exit/vmexit_entry.cpp)
+ *     with the guest's a0-a7 untouched: they are the C calling convention's
+ *     argument registers, so the call's IDs arrive as arguments. It answers
+ *     in a0/a1, which the guest resumes with (the sepc CSR is past the
+ *     ecall), or with a positive a0 (no SBI error is positive) for a call
+ *     the full exit takes; the trap vector then fills in regs->sepc and
+ *     regs->trap.scause.
+ *   - Every other exit goes to halyard_vmexit_fast(regs, scause, sepc).
+ *     It returns 0 when it handled the exit (device accesses, host timer
+ *     interrupts and IPIs); it set sepc itself and the guest resumes.
+ *     Anything else returns nonzero with regs->sepc and regs->trap filled in
+ *     (scause, and for a guest-page fault stval, htval and htinst; see
+ *     try_fast_exit for the one exit it may decline after doing work).
+ * Either way the fast path changes no guest register it did not save (the
+ * calling convention preserves those, or nothing touches them), and a
+ * declined exit has changed none. The full exit saves the rest of the guest's
+ * registers (VCPU_RESERVED_GPRS, VCPU_CALLEE_SAVED_GPRS) and halyard_vmexit(regs)
+ * returns the VmCpuRegisters to run next; the entry path then restores
+ * everything and sret's (hstatus.SPV and sstatus.SPP, set by the trap, select
+ * VS-mode or VU-mode). */
 
 #include "halyard/vm_cpu_registers_offsets.h"
 
@@ -51,12 +57,22 @@ halyard_trap_vector:
     csrrw   tp, sscratch, tp          /* tp = the vCPU's registers, or 0 */
     beqz    tp, host_trap_entry
     for_each_gpr sd, tp, VCPU_EXIT_SAVED_GPRS
-    csrr    t0, sscratch              /* the guest's tp */
+    csrrw   t0, sscratch, zero        /* the guest's tp; Halyard runs */
     sd      t0, GPR(4)(tp)
-    csrw    sscratch, zero            /* Halyard runs */
     ld      sp, VCPU_REGS_HYP_STACK_TOP(tp)
+    csrr    t0, scause
+    li      t1, VCPU_EXIT_CAUSE_SBI_CALL
+    bne     t0, t1, fast_exit
+    call    halyard_vmexit_sbi        /* a0-a7 as the guest left them */
+    bgtz    a0, sbi_full_exit
+    csrw    sscratch, tp              /* the guest runs again, */
+    for_each_gpr ld, tp, VCPU_SBI_PRESERVED_GPRS  /* with the answer in a0/a1 */
+    ld      tp, GPR(4)(tp)
+    sret
+
+fast_exit:
     mv      a0, tp
-    csrr    a1, scause
+    mv      a1, t0                    /* scause */
     csrr    a2, sepc
     call    halyard_vmexit_fast
     bnez    a0, full_exit
@@ -65,6 +81,11 @@ halyard_trap_vector:
     ld      tp, GPR(4)(tp)
     sret
 
+sbi_full_exit:
+    csrr    t0, sepc
+    sd      t0, VCPU_REGS_SEPC(tp)
+    li      t0, VCPU_EXIT_CAUSE_SBI_CALL
+    sd      t0, VCPU_REGS_SCAUSE(tp)
 full_exit:
     for_each_gpr sd, tp, VCPU_RESERVED_GPRS
     for_each_gpr sd, tp, VCPU_CALLEE_SAVED_GPRS

@@ -105,6 +105,11 @@ constexpr uint32_t gpr_mask(std::initializer_list<unsigned> registers) {
     return mask;
 }
 inline constexpr uint32_t kExitSavedGprs = gpr_mask({VCPU_EXIT_SAVED_GPRS});
+// An SBI call's answer comes back from C++ in a0 and a1 (the calling
+// convention's two return registers), which the SBI calling convention makes
+// its a0 (error) and a1 (value); it preserves every other register.
+static_assert(gpr_mask({VCPU_SBI_RESULT_GPRS}) == gpr_mask({kA0, kA1}));
+static_assert((gpr_mask({VCPU_SBI_PRESERVED_GPRS}) & gpr_mask({kA0, kA1})) == 0);
 inline constexpr uint32_t kReservedGprs = gpr_mask({VCPU_RESERVED_GPRS});
 inline constexpr uint32_t kCalleeSavedGprs = gpr_mask({VCPU_CALLEE_SAVED_GPRS});
 inline constexpr uint32_t kFastPathGprs = kExitSavedGprs | gpr_mask({kZero, kTp});

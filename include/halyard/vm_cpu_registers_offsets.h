@@ -14,12 +14,20 @@
 #define VCPU_REGS_HYP_STACK_TOP 296
 #define VCPU_REGS_SIZE 400
 
+/* scause of an environment call from VS-mode, an SBI call: the trap vector
+ * sends it down its own path (checked against trap_cause.hpp). */
+#define VCPU_EXIT_CAUSE_SBI_CALL 10
+
 /* The guest registers the trap vector saves on every exit, before it calls
  * into C++: every register the C++ calling convention lets a callee change
  * (ra, t0-t6, a0-a7) that compiled code in the image uses, and sp, which the
  * exit path replaces with Halyard's stack. tp arrives through sscratch and is
- * saved on its own. */
-#define VCPU_EXIT_SAVED_GPRS 1, 2, 5, 6, 10, 11, 12, 13, 14, 15, 16, 17
+ * saved on its own. In two groups: an SBI call the fast path answers returns
+ * its result in a0 and a1 (VCPU_SBI_RESULT_GPRS), so only the others are
+ * reloaded after it. */
+#define VCPU_SBI_RESULT_GPRS 10, 11
+#define VCPU_SBI_PRESERVED_GPRS 1, 2, 5, 6, 12, 13, 14, 15, 16, 17
+#define VCPU_EXIT_SAVED_GPRS VCPU_SBI_RESULT_GPRS, VCPU_SBI_PRESERVED_GPRS
 /* Registers no compiled code in the image uses (t2-t6): arch/riscv64 builds
  * it with -ffixed-xN for each, and tools/lib/check-reserved-registers fails
  * the link if any code outside trap_vector.S names one. So they hold the

@@ -6,6 +6,7 @@
 // kept out of line so that their register needs do not slow the hot path.
 
 #include "exit/exit_action.hpp"
+#include "halyard/sbi.hpp"
 #include "vm/vcpu.hpp"
 
 namespace halyard {
@@ -16,7 +17,32 @@ ExitAction handle_sbi_call(Vcpu& vcpu);
 // saves no more than the one taken needs. try_fast_sbi_call may be inlined:
 // it only compares, and ends in a tail call to one out-of-line answer per
 // extension.
-FastExit try_fast_sbi_call(Vcpu& vcpu);
+// An SBI call's answer as the trap vector takes it back from C++: the error
+// in the low half (a0) and the value in the high half (a1). An integer
+// rather than a struct of two words, which GCC 12 keeps in a stack slot
+// across the inlined calls that produce it.
+using SbiAnswer = unsigned __int128;
+constexpr SbiAnswer sbi_answer(int64_t error, uint64_t value) {
+    return SbiAnswer{value} << 64 | static_cast<uint64_t>(error);
+}
+constexpr int64_t sbi_answer_error(SbiAnswer answer) {
+    return static_cast<int64_t>(static_cast<uint64_t>(answer));
+}
+constexpr uint64_t sbi_answer_value(SbiAnswer answer) {
+    return static_cast<uint64_t>(answer >> 64);
+}
+
+// The error try_fast_sbi_call answers a call it leaves to the full exit with.
+// No SBI call answers a positive error, so the trap vector tells it from an
+// answer with one bgtz.
+inline constexpr int64_t kSbiFullExit = 1;
+static_assert(kSbiFullExit > sbi::kSuccess);
+
+// An SBI call: a7 = eid and a6 = fid, the rest in vcpu.regs (sbi_arg). Returns
+// the answer for the guest's a0/a1 with the sepc CSR past the ecall, or
+// kSbiFullExit as the error, having changed nothing, for a call the full exit
+// takes (halyard_vmexit_sbi in vmexit_entry.cpp).
+SbiAnswer try_fast_sbi_call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
 [[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
 [[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);

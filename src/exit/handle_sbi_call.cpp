@@ -13,26 +13,26 @@ namespace {
 
 // Out of line, one per fast extension: try_fast_sbi_call then needs no frame
 // of its own. Flattened: the extension's call and what it calls are inlined
-// here, so that a call like BASE's is a leaf with no frame, and its result
-// is stored in the guest's a0/a1 without a spilled SbiResult between (the fast
-// extensions' call() is therefore not noinline, unlike the others'). The
-// guest's pc comes back from regs.sepc, which halyard_vmexit_fast stored.
+// here, so that a call like BASE's is a leaf with no frame and its result goes
+// straight to the trap vector in a0/a1 (the fast extensions' call() is
+// therefore not noinline, unlike the others'). The guest's pc is read from the
+// sepc CSR before the call, which a host trap inside it would overwrite.
 template <typename Extension>
-[[gnu::noinline, gnu::flatten]] FastExit answer_fast(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
+[[gnu::noinline, gnu::flatten]] SbiAnswer answer_fast(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
+    const uint64_t pc = arch::csr_read<Csr::sepc>();
     count_exit(vcpu, Extension::kReason);
-    SbiFastExtensions::answer<Extension>(vcpu, eid, fid);
-    arch::csr_write<Csr::sepc>(vcpu.regs.sepc + 4);  // ecall has no compressed form
-    return FastExit::kDone;
+    const auto [error, value] = Extension::call(vcpu, eid, fid);
+    const SbiAnswer answer = sbi_answer(error, value);
+    arch::csr_write<Csr::sepc>(pc + 4);  // ecall has no compressed form
+    return answer;
 }
 
 }  // namespace
 
-FastExit try_fast_sbi_call(Vcpu& vcpu) {
-    const uint64_t eid = vcpu.regs.gpr[kA7];
-    const uint64_t fid = vcpu.regs.gpr[kA6];
+SbiAnswer try_fast_sbi_call(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
     return SbiFastExtensions::visit(
         eid, [&]<typename Extension>() { return answer_fast<Extension>(vcpu, eid, fid); },
-        FastExit::kFullExit);
+        sbi_answer(kSbiFullExit, 0));
 }
 
 ExitAction handle_sbi_call(Vcpu& vcpu) {

@@ -7,11 +7,10 @@
 
 namespace halyard {
 
-// Registration: the exit reasons with a fast path here (most frequent first),
-// one case per exit reason in vmexit_handler.
+// Registration: the exit reasons with a fast path here (most frequent first;
+// SBI calls have their own, try_fast_sbi_call), one case per exit reason in
+// vmexit_handler.
 FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc) {
-    if (scause == cause_code(Exception::kEcallFromVs)) [[likely]]
-        return try_fast_sbi_call(vcpu);
     if (scause == cause_code(Exception::kLoadGuestPageFault) ||
         scause == cause_code(Exception::kStoreGuestPageFault))
         return try_fast_device_access(vcpu, sepc);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What arch/riscv64/trap_vector.S does with a VM exit, for host tests: the
-// fast path first (halyard_vmexit_fast), then, if it declines, the full
-// handler. It checks the fast path's contract on the way: the registers the
-// trap vector has not saved when it calls the fast path (gp, s0-s11 and the
-// reserved t2-t6) hold junk in VmCpuRegisters then, so the fast path must
-// neither read nor write them; when it declines, it must have left the
-// guest's registers as they were.
+// fast path first (halyard_vmexit_sbi for an SBI call, halyard_vmexit_fast
+// for any other exit), then, if it declines, the full handler. It checks the fast path's contract
+// on the way: the registers the trap vector has not saved when it calls the fast path (gp, s0-s11
+// and the reserved t2-t6) hold junk in VmCpuRegisters then, so the fast path must neither read nor
+// write them; when it declines, it must have left the guest's registers as they were.
 
 #include <array>
 #include <cstdint>
@@ -14,12 +13,16 @@
 #include <cstring>
 
 #include "arch/fake_hart_state.hpp"
+#include "exit/exit_handlers.hpp"
 #include "exit/vmexit_handler.hpp"
 #include "halyard/csr_numbers.hpp"
+#include "halyard/trap_cause.hpp"
 #include "vm/vcpu.hpp"
 
 extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
                                         uint64_t sepc);
+extern "C" halyard::SbiAnswer halyard_vmexit_sbi(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                                                 uint64_t, uint64_t fid, uint64_t eid);
 
 namespace halyard::testing {
 
@@ -32,12 +35,38 @@ inline constexpr uint64_t kUnsavedRegisterJunk = 0xdead'5afe'0bad'f00dull;
 // is where the guest resumes. Aborts if the fast path breaks its contract.
 inline FastExit run_fast_path(Vcpu& vcpu) {
     VmCpuRegisters& regs = vcpu.regs;
-    const std::array<uint64_t, 32> guest = std::to_array(regs.gpr);
+    std::array<uint64_t, 32> guest = std::to_array(regs.gpr);
     for (unsigned n = 1; n < 32; ++n)
         if ((kFastPathGprs >> n & 1) == 0) regs.gpr[n] = kUnsavedRegisterJunk;
     fake::hart[Csr::sepc] = regs.sepc;
     const uint64_t sepc = regs.sepc;
-    const uint64_t result = halyard_vmexit_fast(&regs, regs.trap.scause, sepc);
+    const uint64_t scause = regs.trap.scause;
+    uint64_t result = 0;
+    if (scause == cause_code(Exception::kEcallFromVs)) {
+        // Only tp names the vCPU, and regs.sepc and regs.trap are stale.
+        fake::hart.current_registers = &regs;
+        regs.sepc = kUnsavedRegisterJunk;
+        regs.trap.scause = kUnsavedRegisterJunk;
+        const SbiAnswer answer =
+            halyard_vmexit_sbi(regs.gpr[kA0], regs.gpr[kA1], regs.gpr[kA2], regs.gpr[kA3],
+                               regs.gpr[kA4], regs.gpr[kA5], regs.gpr[kA6], regs.gpr[kA7]);
+        // The answer goes to the guest's a0/a1 from registers: a write to
+        // their slots would be lost.
+        if (regs.gpr[kA0] != guest[kA0] || regs.gpr[kA1] != guest[kA1]) std::abort();
+        if (sbi_answer_error(answer) == kSbiFullExit) {
+            result = 1;
+            regs.sepc = fake::hart[Csr::sepc];  // as the trap vector fills them in
+            regs.trap.scause = scause;
+        } else {
+            if (sbi_answer_error(answer) > 0) std::abort();  // would be taken as declined
+            regs.gpr[kA0] = static_cast<uint64_t>(sbi_answer_error(answer));
+            regs.gpr[kA1] = sbi_answer_value(answer);
+            guest[kA0] = regs.gpr[kA0];
+            guest[kA1] = regs.gpr[kA1];
+        }
+    } else {
+        result = halyard_vmexit_fast(&regs, scause, sepc);
+    }
     for (unsigned n = 1; n < 32; ++n) {
         if ((kFastPathGprs >> n & 1) != 0) continue;
         if (regs.gpr[n] != kUnsavedRegisterJunk) std::abort();  // written by the fast path

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arch/fake_hart_state.hpp"
+#include "exit_path.hpp"
 #include "halyard/guest_layout.hpp"
 #include "halyard/sbi.hpp"
 #include "halyard/trap_cause.hpp"
@@ -28,8 +29,6 @@
 #include "vm/vm_setup.hpp"
 
 extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs);
-extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
-                                        uint64_t sepc);
 
 namespace halyard::testing {
 namespace {
@@ -93,10 +92,7 @@ void sbi(Vcpu& vcpu, uint64_t eid, uint64_t fid, uint64_t a0 = 0, uint64_t a1 = 
             g_step(vcpu);
         }
         // As arch/riscv64/trap_vector.S: the fast path first, then the full exit.
-        fake::hart[Csr::sepc] = regs.sepc;
-        if (halyard_vmexit_fast(&regs, regs.trap.scause, regs.sepc) == 0)
-            regs.sepc = fake::hart[Csr::sepc];
-        else
+        if (run_fast_path(vcpu) == FastExit::kFullExit)
             halyard_vmexit(&regs);  // returns only to resume this vCPU
         std::this_thread::yield();
     }
