@@ -18,12 +18,14 @@
  * this hart's stack (VmCpuRegisters::hyp_stack_top). Then, by scause:
  *   - An SBI call goes to halyard_vmexit_sbi (src/exit/vmexit_entry.cpp)
  *     with the guest's a0-a7 untouched: they are the C calling convention's
- *     argument registers, so the call's IDs arrive as arguments. It answers
- *     in a0/a1, which the guest resumes with (the sepc CSR is past the
- *     ecall), or with a positive a0 (no SBI error is positive) for a call
- *     the full exit takes; the trap vector then fills in regs->sepc and
- *     regs->trap.scause.
- *   - Every other exit goes to halyard_vmexit_fast(regs, scause, sepc).
+ *     argument registers, so the call and its arguments arrive as arguments,
+ *     and a0 and a1 are not saved. It answers in a0/a1, which the guest
+ *     resumes with (the sepc CSR is past the ecall), or with a positive a0
+ *     (no SBI error is positive) for a call the full exit takes, having
+ *     saved the guest's a0 and a1 itself; the trap vector then fills in
+ *     regs->sepc and regs->trap.scause.
+ *   - Every other exit saves a0 and a1 and goes to
+ *     halyard_vmexit_fast(regs, scause, sepc).
  *     It returns 0 when it handled the exit (device accesses, host timer
  *     interrupts and IPIs); it set sepc itself and the guest resumes.
  *     Anything else returns nonzero with regs->sepc and regs->trap filled in
@@ -56,7 +58,7 @@
 halyard_trap_vector:
     csrrw   tp, sscratch, tp          /* tp = the vCPU's registers, or 0 */
     beqz    tp, host_trap_entry
-    for_each_gpr sd, tp, VCPU_EXIT_SAVED_GPRS
+    for_each_gpr sd, tp, VCPU_SBI_PRESERVED_GPRS
     csrrw   t0, sscratch, zero        /* the guest's tp; Halyard runs */
     sd      t0, GPR(4)(tp)
     ld      sp, VCPU_REGS_HYP_STACK_TOP(tp)
@@ -71,6 +73,7 @@ halyard_trap_vector:
     sret
 
 fast_exit:
+    for_each_gpr sd, tp, VCPU_SBI_RESULT_GPRS
     mv      a0, tp
     mv      a1, t0                    /* scause */
     csrr    a2, sepc

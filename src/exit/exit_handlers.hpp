@@ -38,11 +38,14 @@ constexpr uint64_t sbi_answer_value(SbiAnswer answer) {
 inline constexpr int64_t kSbiFullExit = 1;
 static_assert(kSbiFullExit > sbi::kSuccess);
 
-// An SBI call: a7 = eid and a6 = fid, the rest in vcpu.regs (sbi_arg). Returns
-// the answer for the guest's a0/a1 with the sepc CSR past the ecall, or
-// kSbiFullExit as the error, having changed nothing, for a call the full exit
-// takes (halyard_vmexit_sbi in vmexit_entry.cpp).
-SbiAnswer try_fast_sbi_call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+// An SBI call, with the guest's a0-a5, a6 (fid) and a7 (eid) as the trap
+// vector left them and the vCPU's registers in tp, where the guest's a0 and a1
+// are not saved. Returns the answer for the guest's a0/a1 with the sepc CSR
+// past the ecall; or, for a call the full exit takes, kSbiFullExit as the
+// error, with a0 and a1 stored in VmCpuRegisters and nothing else changed
+// (halyard_vmexit_sbi in vmexit_entry.cpp).
+SbiAnswer try_fast_sbi_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                            uint64_t a5, uint64_t fid, uint64_t eid);
 [[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
 [[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);

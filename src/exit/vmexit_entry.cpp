@@ -3,7 +3,6 @@
 // this hart's stack with the exiting vCPU's registers. Resuming the guest is
 // the common case and stays short; every other outcome goes to the lifecycle.
 
-#include "arch/hart.hpp"
 #include "exit/exit_handlers.hpp"
 #include "exit/vmexit_handler.hpp"
 #include "halyard/trap_cause.hpp"
@@ -22,16 +21,14 @@ namespace {
 
 static_assert(VCPU_EXIT_CAUSE_SBI_CALL == halyard::cause_code(halyard::Exception::kEcallFromVs));
 
-// An SBI call's fast path (trap_vector.S). a0-a7 still hold the guest's a0-a7,
-// so the function and extension IDs arrive as the seventh and eighth
-// arguments (the others are read from regs, where the trap vector saved them)
-// and the vCPU's registers in tp. The answer goes back in a0/a1, which become
-// the guest's; kSbiFullExit as the error sends the call to halyard_vmexit
-// with nothing changed.
-extern "C" halyard::SbiAnswer halyard_vmexit_sbi(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-                                                 uint64_t, uint64_t fid, uint64_t eid) {
-    using namespace halyard;
-    return try_fast_sbi_call(Vcpu::from_registers(arch::current_vcpu_registers()), eid, fid);
+// An SBI call's fast path (trap_vector.S): a0-a7 still hold the guest's
+// a0-a7, which arrive here as arguments, and tp the vCPU's registers. The
+// answer goes back in a0/a1, which become the guest's; kSbiFullExit as the
+// error sends the call to halyard_vmexit.
+extern "C" halyard::SbiAnswer halyard_vmexit_sbi(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                                 uint64_t a4, uint64_t a5, uint64_t fid,
+                                                 uint64_t eid) {
+    return halyard::try_fast_sbi_call(a0, a1, a2, a3, a4, a5, fid, eid);
 }
 
 // Every other exit's fast path (trap_vector.S): 0 when the exit is done and the guest resumes

@@ -17,7 +17,7 @@ struct SbiBase {
     static constexpr ExitReason kReason = ExitReason::kSbiBase;
     static constexpr uint64_t kImplVersion = (0u << 16) | (1u << 8) | 0u;  // Halyard 0.1.0
     static bool handles(uint64_t eid) { return eid == sbi::kEidBase; }
-    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 
     // The firmware's answers, read once at boot (they are M-mode CSRs).
     static void set_machine_ids(const MachineIds& ids);

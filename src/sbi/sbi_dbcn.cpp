@@ -42,12 +42,12 @@ SbiResult read(Vcpu& vcpu, uint64_t length, uint64_t base) {
 
 }  // namespace
 
-SbiResult SbiDbcn::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+SbiResult SbiDbcn::call(Vcpu& vcpu, const SbiCall& ecall) {
     // On RV64 the address is base_lo alone; base_hi must be zero.
-    const uint64_t length = sbi_arg(vcpu, 0);
-    const uint64_t base_lo = sbi_arg(vcpu, 1);
-    const uint64_t base_hi = sbi_arg(vcpu, 2);
-    switch (fid) {
+    const uint64_t length = ecall.arg(0);
+    const uint64_t base_lo = ecall.arg(1);
+    const uint64_t base_hi = ecall.arg(2);
+    switch (ecall.fid) {
         case sbi::kDbcnWrite:
             if (base_hi != 0) return SbiResult::error_code(sbi::kErrInvalidParam);
             return write(vcpu, length, base_lo);
@@ -55,7 +55,7 @@ SbiResult SbiDbcn::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
             if (base_hi != 0) return SbiResult::error_code(sbi::kErrInvalidParam);
             return read(vcpu, length, base_lo);
         case sbi::kDbcnWriteByte:
-            vcpu.vm->console.put(static_cast<char>(sbi_arg(vcpu, 0) & 0xFF));
+            vcpu.vm->console.put(static_cast<char>(ecall.arg(0) & 0xFF));
             return SbiResult::success();
         default: return SbiResult::error_code(sbi::kErrNotSupported);
     }

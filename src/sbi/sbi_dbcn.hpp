@@ -10,7 +10,7 @@ namespace halyard {
 struct SbiDbcn {
     static constexpr ExitReason kReason = ExitReason::kSbiDbcn;
     static bool handles(uint64_t eid) { return eid == sbi::kEidDbcn; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

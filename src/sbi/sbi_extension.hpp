@@ -4,7 +4,7 @@
 // with:
 //   static constexpr ExitReason kReason;          // how its calls are counted
 //   static bool handles(uint64_t eid);            // the EID(s) it implements
-//   static SbiResult call(Vcpu&, uint64_t eid, uint64_t fid);  // arguments in a0..a5
+//   static SbiResult call(Vcpu&, const SbiCall&); // one call
 // and one line in sbi_extensions.hpp. Nothing else changes to add one.
 
 #include <cstdint>
@@ -28,9 +28,22 @@ struct SbiResult {
     static SbiResult legacy(const Vcpu& vcpu, int64_t a0) { return {a0, vcpu.regs.gpr[kA1]}; }
 };
 
-// Argument registers of the current call.
-inline uint64_t sbi_arg(const Vcpu& vcpu, unsigned n) {
-    return vcpu.regs.gpr[kA0 + n];
-}
+// One SBI call as the guest made it: the extension and function IDs (a7, a6)
+// and the six argument registers (a0-a5). The exit fast path builds it from
+// the registers themselves (the guest's a0 and a1 are not in VmCpuRegisters
+// then), the full exit from VmCpuRegisters.
+struct SbiCall {
+    uint64_t eid;
+    uint64_t fid;
+    uint64_t args[6];
+
+    uint64_t arg(unsigned n) const { return args[n]; }
+    static SbiCall from_registers(const VmCpuRegisters& regs) {
+        return {regs.gpr[kA7],
+                regs.gpr[kA6],
+                {regs.gpr[kA0], regs.gpr[kA1], regs.gpr[kA2], regs.gpr[kA3], regs.gpr[kA4],
+                 regs.gpr[kA5]}};
+    }
+};
 
 }  // namespace halyard

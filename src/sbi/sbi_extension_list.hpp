@@ -13,33 +13,34 @@ template <typename... Extensions>
 struct SbiExtensionList {
     static bool implements(uint64_t eid) { return (Extensions::handles(eid) || ...); }
 
-    // Runs the call if some extension implements `eid`, counts it under that
-    // extension's exit reason and puts its result in the guest's a0 and a1;
-    // false if none does.
+    // Runs the call if some extension implements its EID, counts it under
+    // that extension's exit reason and puts its result in the guest's a0 and
+    // a1; false if none does.
     template <typename Count>
-    static bool dispatch(Vcpu& vcpu, uint64_t eid, uint64_t fid, Count count) {
+    static bool dispatch(Vcpu& vcpu, const SbiCall& ecall, Count count) {
         return visit(
-            eid,
+            ecall.eid,
             [&]<typename Extension>() {
                 count(Extension::kReason);
-                answer_out_of_line<Extension>(vcpu, eid, fid);
+                answer_out_of_line<Extension>(vcpu, ecall);
                 return true;
             },
-            false);
+            [] { return false; });
     }
 
     // on_match.template operator()<E>() for the first extension E that
-    // implements `eid`, or `none` if none does: for a caller that wants each
-    // extension's path on its own (the exit fast path makes them tail calls).
-    template <typename Result, typename OnMatch>
-    static Result visit(uint64_t eid, OnMatch on_match, Result none) {
-        return visit_from<Result, OnMatch, Extensions...>(eid, on_match, none);
+    // implements `eid`, or on_none() if none does: for a caller that wants
+    // each extension's path on its own (the exit fast path makes them tail
+    // calls).
+    template <typename OnMatch, typename OnNone>
+    static auto visit(uint64_t eid, OnMatch on_match, OnNone on_none) {
+        return visit_from<OnMatch, OnNone, Extensions...>(eid, on_match, on_none);
     }
 
     // Extension's call, its result in the guest's a0 and a1.
     template <typename Extension>
-    static void answer(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
-        const SbiResult result = Extension::call(vcpu, eid, fid);
+    static void answer(Vcpu& vcpu, const SbiCall& ecall) {
+        const SbiResult result = Extension::call(vcpu, ecall);
         vcpu.regs.gpr[kA0] = static_cast<uint64_t>(result.error);
         vcpu.regs.gpr[kA1] = result.value;
     }
@@ -50,17 +51,17 @@ struct SbiExtensionList {
     // their call() is not noinline; inlined into dispatch as well, every call
     // would make the full exit path's frame as large as the largest of them.
     template <typename Extension>
-    [[gnu::noinline]] static void answer_out_of_line(Vcpu& vcpu, uint64_t eid, uint64_t fid) {
-        answer<Extension>(vcpu, eid, fid);
+    [[gnu::noinline]] static void answer_out_of_line(Vcpu& vcpu, const SbiCall& ecall) {
+        answer<Extension>(vcpu, ecall);
     }
 
-    template <typename Result, typename OnMatch, typename First, typename... Rest>
-    static Result visit_from(uint64_t eid, OnMatch& on_match, Result none) {
+    template <typename OnMatch, typename OnNone, typename First, typename... Rest>
+    static auto visit_from(uint64_t eid, OnMatch& on_match, OnNone& on_none) {
         if (First::handles(eid)) return on_match.template operator()<First>();
         if constexpr (sizeof...(Rest) > 0)
-            return visit_from<Result, OnMatch, Rest...>(eid, on_match, none);
+            return visit_from<OnMatch, OnNone, Rest...>(eid, on_match, on_none);
         else
-            return none;
+            return on_none();
     }
 };
 

@@ -25,9 +25,9 @@ using SbiExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence, SbiH
 // Those whose calls the exit fast path answers (src/exit/handle_sbi_call.cpp):
 // the ones a running kernel makes all the time. Each call of theirs must
 // return (never end the vCPU's run), answer no positive error (the trap vector
-// takes one as "declined") and may use no guest register but a0-a7, nor
-// regs.sepc or regs.trap (the fast path leaves them stale; the guest resumes
-// past the ecall at the sepc CSR).
+// takes one as "declined") and read the guest's registers only through its
+// SbiCall: on the fast path VmCpuRegisters has neither the guest's a0 and a1
+// nor its sepc and scause (the guest resumes past the ecall at the sepc CSR).
 using SbiFastExtensions = SbiExtensionList<SbiBase, SbiTime, SbiIpi, SbiRfence>;
 
 }  // namespace halyard

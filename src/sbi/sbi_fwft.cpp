@@ -75,11 +75,11 @@ SbiResult set(Vcpu& vcpu, uint32_t feature, uint64_t value, uint64_t flags) {
 
 }  // namespace
 
-SbiResult SbiFwft::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+SbiResult SbiFwft::call(Vcpu& vcpu, const SbiCall& ecall) {
     // `feature` is a uint32_t argument: the upper half of a0 is not part of it.
-    const auto feature = static_cast<uint32_t>(sbi_arg(vcpu, 0));
-    switch (fid) {
-        case sbi::kFwftSet: return set(vcpu, feature, sbi_arg(vcpu, 1), sbi_arg(vcpu, 2));
+    const auto feature = static_cast<uint32_t>(ecall.arg(0));
+    switch (ecall.fid) {
+        case sbi::kFwftSet: return set(vcpu, feature, ecall.arg(1), ecall.arg(2));
         case sbi::kFwftGet: return get(vcpu, feature);
         default: return SbiResult::error_code(sbi::kErrNotSupported);
     }

@@ -16,7 +16,7 @@ namespace halyard {
 struct SbiFwft {
     static constexpr ExitReason kReason = ExitReason::kSbiFwft;
     static bool handles(uint64_t eid) { return eid == sbi::kEidFwft; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

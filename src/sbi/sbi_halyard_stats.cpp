@@ -5,14 +5,14 @@
 
 namespace halyard {
 
-SbiResult SbiHalyardStats::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+SbiResult SbiHalyardStats::call(Vcpu& vcpu, const SbiCall& ecall) {
     Vm& vm = *vcpu.vm;
-    switch (fid) {
+    switch (ecall.fid) {
         case sbi::kStatsStart: vm.set_exit_counting(true); return SbiResult::success();
         case sbi::kStatsStop: vm.set_exit_counting(false); return SbiResult::success();
         case sbi::kStatsReset: vm_reset_exit_counts(vm); return SbiResult::success();
         case sbi::kStatsRead: {
-            uint64_t index = sbi_arg(vcpu, 0);
+            uint64_t index = ecall.arg(0);
             if (index >= kExitReasonCount) return SbiResult::error_code(sbi::kErrInvalidParam);
             return SbiResult::success(vm_exit_count(vm, static_cast<unsigned>(index)));
         }

@@ -22,7 +22,7 @@ namespace halyard {
 struct SbiHalyardStats {
     static constexpr ExitReason kReason = ExitReason::kSbiHalyard;
     static bool handles(uint64_t eid) { return eid == sbi::kEidHalyard; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

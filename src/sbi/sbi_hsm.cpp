@@ -13,17 +13,17 @@ enum HsmFid : uint64_t { kHartStart = 0, kHartStop = 1, kHartGetStatus = 2, kHar
 constexpr uint32_t kSuspendRetentive = 0x00000000;
 constexpr uint32_t kSuspendNonRetentive = 0x80000000;
 
-SbiResult suspend(Vcpu& vcpu) {
-    const auto type = static_cast<uint32_t>(sbi_arg(vcpu, 0));
+SbiResult suspend(Vcpu& vcpu, const SbiCall& ecall) {
+    const auto type = static_cast<uint32_t>(ecall.arg(0));
     if (type == kSuspendRetentive) {
         suspend_current_vcpu(vcpu, true, 0, 0);
         return SbiResult::success();
     }
     if (type == kSuspendNonRetentive) {
-        const uint64_t resume_pc = sbi_arg(vcpu, 1);
+        const uint64_t resume_pc = ecall.arg(1);
         if (!vcpu.vm->ram.contains(resume_pc, 4))
             return SbiResult::error_code(sbi::kErrInvalidAddress);
-        const uint64_t opaque = sbi_arg(vcpu, 2);
+        const uint64_t opaque = ecall.arg(2);
         suspend_current_vcpu(vcpu, false, resume_pc, opaque);
         // The vCPU resumes at resume_pc with a0 and a1 already set.
         return SbiResult::legacy(vcpu, static_cast<int64_t>(vcpu.regs.gpr[kA0]));
@@ -34,23 +34,23 @@ SbiResult suspend(Vcpu& vcpu) {
 
 }  // namespace
 
-SbiResult SbiHsm::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+SbiResult SbiHsm::call(Vcpu& vcpu, const SbiCall& ecall) {
     Vm& vm = *vcpu.vm;
-    const uint64_t hart_id = sbi_arg(vcpu, 0);
-    switch (fid) {
+    const uint64_t hart_id = ecall.arg(0);
+    switch (ecall.fid) {
         case kHartStart: {
             if (hart_id >= vm.vcpu_count) return SbiResult::error_code(sbi::kErrInvalidParam);
-            const uint64_t start_address = sbi_arg(vcpu, 1);
+            const uint64_t start_address = ecall.arg(1);
             if (!vm.ram.contains(start_address, 4))
                 return SbiResult::error_code(sbi::kErrInvalidAddress);
-            const int64_t error = start_vcpu(vm.vcpus[hart_id], start_address, sbi_arg(vcpu, 2));
+            const int64_t error = start_vcpu(vm.vcpus[hart_id], start_address, ecall.arg(2));
             return error == sbi::kSuccess ? SbiResult::success() : SbiResult::error_code(error);
         }
         case kHartStop: stop_current_vcpu(vcpu);
         case kHartGetStatus:
             if (hart_id >= vm.vcpu_count) return SbiResult::error_code(sbi::kErrInvalidParam);
             return SbiResult::success(static_cast<uint64_t>(vm.vcpus[hart_id].hsm_state.load()));
-        case kHartSuspend: return suspend(vcpu);
+        case kHartSuspend: return suspend(vcpu, ecall);
         default: return SbiResult::error_code(sbi::kErrNotSupported);
     }
 }

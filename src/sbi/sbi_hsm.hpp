@@ -11,7 +11,7 @@ namespace halyard {
 struct SbiHsm {
     static constexpr ExitReason kReason = ExitReason::kSbiHsm;
     static bool handles(uint64_t eid) { return eid == sbi::kEidHsm; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

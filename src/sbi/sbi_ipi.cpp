@@ -6,10 +6,10 @@
 
 namespace halyard {
 
-SbiResult SbiIpi::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
-    if (fid != 0) return SbiResult::error_code(sbi::kErrNotSupported);
+SbiResult SbiIpi::call(Vcpu& vcpu, const SbiCall& ecall) {
+    if (ecall.fid != 0) return SbiResult::error_code(sbi::kErrNotSupported);
     const bool valid = for_each_vcpu_in_hart_mask(
-        *vcpu.vm, sbi_arg(vcpu, 0), sbi_arg(vcpu, 1),
+        *vcpu.vm, ecall.arg(0), ecall.arg(1),
         [&](Vcpu& target) { post_vcpu_request(vcpu, target, kRequestSoftwareInterrupt); });
     return valid ? SbiResult::success() : SbiResult::error_code(sbi::kErrInvalidParam);
 }

@@ -10,7 +10,7 @@ namespace halyard {
 struct SbiIpi {
     static constexpr ExitReason kReason = ExitReason::kSbiIpi;
     static bool handles(uint64_t eid) { return eid == sbi::kEidIpi; }
-    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

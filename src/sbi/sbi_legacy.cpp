@@ -7,13 +7,13 @@
 
 namespace halyard {
 
-SbiResult SbiLegacy::call(Vcpu& vcpu, uint64_t eid, uint64_t) {
-    switch (eid) {
+SbiResult SbiLegacy::call(Vcpu& vcpu, const SbiCall& ecall) {
+    switch (ecall.eid) {
         case sbi::kEidLegacySetTimer:
-            vcpu_set_timer(vcpu, sbi_arg(vcpu, 0));
+            vcpu_set_timer(vcpu, ecall.arg(0));
             return SbiResult::legacy(vcpu, 0);
         case sbi::kEidLegacyConsolePutchar:
-            vcpu.vm->console.put(static_cast<char>(sbi_arg(vcpu, 0)));
+            vcpu.vm->console.put(static_cast<char>(ecall.arg(0)));
             return SbiResult::legacy(vcpu, 0);
         case sbi::kEidLegacyConsoleGetchar:
             return SbiResult::legacy(vcpu, vcpu.vm->read_console_input());

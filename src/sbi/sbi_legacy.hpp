@@ -14,7 +14,7 @@ struct SbiLegacy {
         return eid == sbi::kEidLegacySetTimer || eid == sbi::kEidLegacyConsolePutchar ||
                eid == sbi::kEidLegacyConsoleGetchar || eid == sbi::kEidLegacyShutdown;
     }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

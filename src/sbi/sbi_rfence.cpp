@@ -15,16 +15,16 @@ enum RfenceFid : uint64_t {
 
 }  // namespace
 
-SbiResult SbiRfence::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
+SbiResult SbiRfence::call(Vcpu& vcpu, const SbiCall& ecall) {
     uint32_t request = 0;
-    switch (fid) {
+    switch (ecall.fid) {
         case kRemoteFenceI: request = kRequestFenceI; break;
         case kRemoteSfenceVma:
         case kRemoteSfenceVmaAsid: request = kRequestFlushGuestTlb; break;
         default: return SbiResult::error_code(sbi::kErrNotSupported);  // hfence.* (3 to 6)
     }
     Vm& vm = *vcpu.vm;
-    const uint64_t mask = sbi_arg(vcpu, 0), base = sbi_arg(vcpu, 1);
+    const uint64_t mask = ecall.arg(0), base = ecall.arg(1);
     if (!for_each_vcpu_in_hart_mask(
             vm, mask, base, [&](Vcpu& target) { post_vcpu_request(vcpu, target, request); }))
         return SbiResult::error_code(sbi::kErrInvalidParam);

@@ -12,7 +12,7 @@ namespace halyard {
 struct SbiRfence {
     static constexpr ExitReason kReason = ExitReason::kSbiRfence;
     static bool handles(uint64_t eid) { return eid == sbi::kEidRfence; }
-    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

@@ -11,11 +11,11 @@ constexpr uint32_t kReasonSystemFailure = 1;
 
 }  // namespace
 
-SbiResult SbiSrst::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
-    if (fid != sbi::kSrstSystemReset) return SbiResult::error_code(sbi::kErrNotSupported);
+SbiResult SbiSrst::call(Vcpu& vcpu, const SbiCall& ecall) {
+    if (ecall.fid != sbi::kSrstSystemReset) return SbiResult::error_code(sbi::kErrNotSupported);
     // Both parameters are 32 bits wide; the upper register half is ignored.
-    const uint32_t type = static_cast<uint32_t>(sbi_arg(vcpu, 0));
-    const uint32_t reason = static_cast<uint32_t>(sbi_arg(vcpu, 1));
+    const uint32_t type = static_cast<uint32_t>(ecall.arg(0));
+    const uint32_t reason = static_cast<uint32_t>(ecall.arg(1));
     // Reserved and vendor-specific reasons and types are not implemented:
     // the spec answers those with INVALID_PARAM.
     if (reason != kReasonNone && reason != kReasonSystemFailure)

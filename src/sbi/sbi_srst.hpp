@@ -10,7 +10,7 @@ namespace halyard {
 struct SbiSrst {
     static constexpr ExitReason kReason = ExitReason::kSbiSrst;
     static bool handles(uint64_t eid) { return eid == sbi::kEidSrst; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

@@ -14,7 +14,7 @@ namespace halyard {
 struct SbiSusp {
     static constexpr ExitReason kReason = ExitReason::kSbiSusp;
     static bool handles(uint64_t eid) { return eid == sbi::kEidSusp; }
-    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    [[gnu::noinline]] static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

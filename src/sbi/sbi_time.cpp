@@ -5,9 +5,9 @@
 
 namespace halyard {
 
-SbiResult SbiTime::call(Vcpu& vcpu, uint64_t, uint64_t fid) {
-    if (fid != 0) return SbiResult::error_code(sbi::kErrNotSupported);
-    vcpu_set_timer(vcpu, sbi_arg(vcpu, 0));
+SbiResult SbiTime::call(Vcpu& vcpu, const SbiCall& ecall) {
+    if (ecall.fid != 0) return SbiResult::error_code(sbi::kErrNotSupported);
+    vcpu_set_timer(vcpu, ecall.arg(0));
     return SbiResult::success();
 }
 

@@ -9,7 +9,7 @@ namespace halyard {
 struct SbiTime {
     static constexpr ExitReason kReason = ExitReason::kSbiTime;
     static bool handles(uint64_t eid) { return eid == sbi::kEidTime; }
-    static SbiResult call(Vcpu& vcpu, uint64_t eid, uint64_t fid);
+    static SbiResult call(Vcpu& vcpu, const SbiCall& ecall);
 };
 
 }  // namespace halyard

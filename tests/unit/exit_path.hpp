@@ -43,21 +43,28 @@ inline FastExit run_fast_path(Vcpu& vcpu) {
     const uint64_t scause = regs.trap.scause;
     uint64_t result = 0;
     if (scause == cause_code(Exception::kEcallFromVs)) {
-        // Only tp names the vCPU, and regs.sepc and regs.trap are stale.
+        // Only tp names the vCPU; regs.sepc and regs.trap are stale, and the
+        // guest's a0 and a1 are in registers alone.
         fake::hart.current_registers = &regs;
         regs.sepc = kUnsavedRegisterJunk;
         regs.trap.scause = kUnsavedRegisterJunk;
+        regs.gpr[kA0] = kUnsavedRegisterJunk;
+        regs.gpr[kA1] = kUnsavedRegisterJunk;
         const SbiAnswer answer =
-            halyard_vmexit_sbi(regs.gpr[kA0], regs.gpr[kA1], regs.gpr[kA2], regs.gpr[kA3],
-                               regs.gpr[kA4], regs.gpr[kA5], regs.gpr[kA6], regs.gpr[kA7]);
-        // The answer goes to the guest's a0/a1 from registers: a write to
-        // their slots would be lost.
-        if (regs.gpr[kA0] != guest[kA0] || regs.gpr[kA1] != guest[kA1]) std::abort();
+            halyard_vmexit_sbi(guest[kA0], guest[kA1], regs.gpr[kA2], regs.gpr[kA3], regs.gpr[kA4],
+                               regs.gpr[kA5], regs.gpr[kA6], regs.gpr[kA7]);
         if (sbi_answer_error(answer) == kSbiFullExit) {
+            // It must have saved the guest's a0 and a1, as the full exit
+            // reads them from regs.
+            if (regs.gpr[kA0] != guest[kA0] || regs.gpr[kA1] != guest[kA1]) std::abort();
             result = 1;
             regs.sepc = fake::hart[Csr::sepc];  // as the trap vector fills them in
             regs.trap.scause = scause;
         } else {
+            // The answer goes to a0/a1 from registers: a write to their
+            // slots would be lost.
+            if (regs.gpr[kA0] != kUnsavedRegisterJunk || regs.gpr[kA1] != kUnsavedRegisterJunk)
+                std::abort();
             if (sbi_answer_error(answer) > 0) std::abort();  // would be taken as declined
             regs.gpr[kA0] = static_cast<uint64_t>(sbi_answer_error(answer));
             regs.gpr[kA1] = sbi_answer_value(answer);

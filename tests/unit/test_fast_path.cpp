@@ -11,6 +11,7 @@
 #include "arch/hart.hpp"
 #include "halyard/sbi.hpp"
 #include "htinst_transform.hpp"
+#include "sbi/sbi_base.hpp"
 #include "vm/vcpu_requests.hpp"
 #include "vm/vm_devices.hpp"
 #include "vm_fixture.hpp"
@@ -94,6 +95,32 @@ TEST_F(FastPath, TheCallsARunningKernelMakesFinishThere) {
     EXPECT_EQ(sbi_error(), sbi::kErrNotSupported);
     ASSERT_EQ(fast_sbi_call(sbi::kEidIpi, 0, 1, 5), FastExit::kDone);  // no hart 5
     EXPECT_EQ(sbi_error(), sbi::kErrInvalidParam);
+}
+
+// BASE answers from a table on both paths; both must agree for every
+// function ID, and none past the last must index it.
+TEST_F(FastPath, BaseAnswersAsTheFullExitDoes) {
+    SbiBase::set_machine_ids({0x489, 0x8000000000000007ull, 0x20181004});
+    for (uint64_t fid :
+         {0ull, 1ull, 2ull, 3ull, 4ull, 5ull, 6ull, 7ull, 8ull, 1ull << 32, 1ull << 63, ~0ull}) {
+        ASSERT_EQ(fast_sbi_call(sbi::kEidBase, fid, sbi::kEidTime), FastExit::kDone);
+        const int64_t fast_error = sbi_error();
+        const uint64_t fast_value = sbi_value();
+        prepare_sbi_call(sbi::kEidBase, fid, sbi::kEidTime);
+        ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+        EXPECT_EQ(fast_error, sbi_error()) << fid;
+        EXPECT_EQ(fast_value, sbi_value()) << fid;
+        if (fid > sbi::kBaseGetMimpid) {
+            EXPECT_EQ(fast_error, sbi::kErrNotSupported) << fid;
+            EXPECT_EQ(fast_value, 0u) << fid;
+        } else {
+            EXPECT_EQ(fast_error, sbi::kSuccess) << fid;
+        }
+    }
+    fast_sbi_call(sbi::kEidBase, sbi::kBaseGetMarchid);
+    EXPECT_EQ(sbi_value(), 0x8000000000000007ull);
+    fast_sbi_call(sbi::kEidBase, sbi::kBaseProbeExtension, sbi::kEidTime);
+    EXPECT_EQ(sbi_value(), 1u);
 }
 
 TEST_F(FastPath, EveryOtherCallIsLeftToTheFullExit) {

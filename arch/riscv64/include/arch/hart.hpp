@@ -53,12 +53,14 @@ inline void install_trap_vector() {
     asm volatile("csrw sscratch, zero" ::: "memory");
 }
 
-// The vCPU whose exit this hart is handling (nullptr before the first one):
-// the trap vector leaves its VmCpuRegisters in tp.
+// tp, as a global register variable: the trap vector leaves the exiting
+// vCPU's VmCpuRegisters there, and the psABI never gives tp to compiled code
+// for anything else. Declared so, tp is used in place, with no copy.
+register VmCpuRegisters* tp_vcpu_registers asm("tp");
+
+// The vCPU whose exit this hart is handling (nullptr before the first one).
 inline VmCpuRegisters* current_vcpu_registers() {
-    VmCpuRegisters* regs;
-    asm volatile("mv %0, tp" : "=r"(regs));
-    return regs;
+    return tp_vcpu_registers;
 }
 
 inline void wait_for_interrupt() {
