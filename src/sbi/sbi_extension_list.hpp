@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "lib/first_match.hpp"
 #include "sbi/sbi_extension.hpp"
 
 namespace halyard {
@@ -34,7 +35,8 @@ struct SbiExtensionList {
     // calls).
     template <typename OnMatch, typename OnNone>
     static auto visit(uint64_t eid, OnMatch on_match, OnNone on_none) {
-        return visit_from<OnMatch, OnNone, Extensions...>(eid, on_match, on_none);
+        auto handles = [eid]<typename Extension>() { return Extension::handles(eid); };
+        return visit_first_match<Extensions...>(handles, on_match, on_none);
     }
 
     // Extension's call, its result in the guest's a0 and a1.
@@ -53,15 +55,6 @@ struct SbiExtensionList {
     template <typename Extension>
     [[gnu::noinline]] static void answer_out_of_line(Vcpu& vcpu, const SbiCall& ecall) {
         answer<Extension>(vcpu, ecall);
-    }
-
-    template <typename OnMatch, typename OnNone, typename First, typename... Rest>
-    static auto visit_from(uint64_t eid, OnMatch& on_match, OnNone& on_none) {
-        if (First::handles(eid)) return on_match.template operator()<First>();
-        if constexpr (sizeof...(Rest) > 0)
-            return visit_from<OnMatch, OnNone, Rest...>(eid, on_match, on_none);
-        else
-            return on_none();
     }
 };
 

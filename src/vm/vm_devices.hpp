@@ -18,6 +18,7 @@
 
 #include "halyard/exit_reason.hpp"
 #include "halyard/guest_layout.hpp"
+#include "lib/first_match.hpp"
 #include "vm/vm.hpp"
 
 namespace halyard {
@@ -76,19 +77,8 @@ struct VmDeviceList {
     // window holds `address` (the bus's order), or on_none() if none does.
     template <typename OnMatch, typename OnNone>
     [[gnu::always_inline]] static auto visit(uint64_t address, OnMatch on_match, OnNone on_none) {
-        return visit_from<OnMatch, OnNone, Devices...>(address, on_match, on_none);
-    }
-
-  private:
-    template <typename OnMatch, typename OnNone, typename First, typename... Rest>
-    [[gnu::always_inline]] static auto visit_from(uint64_t address, OnMatch& on_match,
-                                                  OnNone& on_none) {
-        if (First::contains(address, 1)) return on_match.template operator()<First>();
-        if constexpr (sizeof...(Rest) == 0) {
-            return on_none();
-        } else {
-            return visit_from<OnMatch, OnNone, Rest...>(address, on_match, on_none);
-        }
+        auto holds = [address]<typename Device>() { return Device::contains(address, 1); };
+        return visit_first_match<Devices...>(holds, on_match, on_none);
     }
 };
 
