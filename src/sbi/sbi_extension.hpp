@@ -14,6 +14,8 @@
 
 namespace halyard {
 
+struct SbiCall;
+
 // What an extension's call() returns: the a0/a1 pair of the SBI calling
 // convention, nothing else. Two words, so it comes back in registers. A call
 // that ends the vCPU's run (hart_stop, a shutdown or reboot) does not return:
@@ -25,7 +27,13 @@ struct SbiResult {
     static SbiResult success(uint64_t value = 0) { return {sbi::kSuccess, value}; }
     static SbiResult error_code(int64_t code) { return {code, 0}; }
     // Legacy (v0.1) calls return one value in a0 and leave a1 alone.
-    static SbiResult legacy(const Vcpu& vcpu, int64_t a0) { return {a0, vcpu.regs.gpr[kA1]}; }
+    static SbiResult legacy(const SbiCall& ecall, int64_t a0);
+    // For a call after which the vCPU resumes elsewhere with a0 and a1 set by
+    // the lifecycle (a non-retentive suspend): those, unchanged. Full exit
+    // only: on the fast path VmCpuRegisters does not hold the guest's a0/a1.
+    static SbiResult registers_as_set(const Vcpu& vcpu) {
+        return {static_cast<int64_t>(vcpu.regs.gpr[kA0]), vcpu.regs.gpr[kA1]};
+    }
 };
 
 // One SBI call as the guest made it: the extension and function IDs (a7, a6)
@@ -45,5 +53,9 @@ struct SbiCall {
                  regs.gpr[kA5]}};
     }
 };
+
+inline SbiResult SbiResult::legacy(const SbiCall& ecall, int64_t a0) {
+    return {a0, ecall.arg(1)};
+}
 
 }  // namespace halyard

@@ -26,7 +26,7 @@ SbiResult suspend(Vcpu& vcpu, const SbiCall& ecall) {
         const uint64_t opaque = ecall.arg(2);
         suspend_current_vcpu(vcpu, false, resume_pc, opaque);
         // The vCPU resumes at resume_pc with a0 and a1 already set.
-        return SbiResult::legacy(vcpu, static_cast<int64_t>(vcpu.regs.gpr[kA0]));
+        return SbiResult::registers_as_set(vcpu);
     }
     // Reserved or platform-specific types: none are implemented.
     return SbiResult::error_code(sbi::kErrInvalidParam);

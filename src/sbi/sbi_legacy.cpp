@@ -11,12 +11,12 @@ SbiResult SbiLegacy::call(Vcpu& vcpu, const SbiCall& ecall) {
     switch (ecall.eid) {
         case sbi::kEidLegacySetTimer:
             vcpu_set_timer(vcpu, ecall.arg(0));
-            return SbiResult::legacy(vcpu, 0);
+            return SbiResult::legacy(ecall, 0);
         case sbi::kEidLegacyConsolePutchar:
             vcpu.vm->console.put(static_cast<char>(ecall.arg(0)));
-            return SbiResult::legacy(vcpu, 0);
+            return SbiResult::legacy(ecall, 0);
         case sbi::kEidLegacyConsoleGetchar:
-            return SbiResult::legacy(vcpu, vcpu.vm->read_console_input());
+            return SbiResult::legacy(ecall, vcpu.vm->read_console_input());
         default: shutdown_vm_from(vcpu);  // kEidLegacyShutdown
     }
 }

@@ -23,7 +23,7 @@ SbiResult SbiSusp::call(Vcpu& vcpu, const SbiCall& ecall) {
     if (!only_running_vcpu(vcpu)) return SbiResult::error_code(sbi::kErrDenied);
     suspend_current_vcpu(vcpu, false, resume_pc, ecall.arg(2));
     // Resumed at resume_pc with a0 and a1 already set.
-    return SbiResult::legacy(vcpu, static_cast<int64_t>(vcpu.regs.gpr[kA0]));
+    return SbiResult::registers_as_set(vcpu);
 }
 
 }  // namespace halyard
