@@ -11,12 +11,6 @@
 
 namespace halyard {
 
-ExitAction handle_sbi_call(Vcpu& vcpu);
-// The fast-path halves (see try_fast_exit in vmexit_handler.hpp).
-// Out of line, so that each keeps its own (few) registers: the exit path
-// saves no more than the one taken needs. try_fast_sbi_call may be inlined:
-// it only compares, and ends in a tail call to one out-of-line answer per
-// extension.
 // An SBI call's answer as the trap vector takes it back from C++: the error
 // in the low half (a0) and the value in the high half (a1). An integer
 // rather than a struct of two words, which GCC 12 keeps in a stack slot
@@ -38,6 +32,13 @@ constexpr uint64_t sbi_answer_value(SbiAnswer answer) {
 inline constexpr int64_t kSbiFullExit = 1;
 static_assert(kSbiFullExit > sbi::kSuccess);
 
+ExitAction handle_sbi_call(Vcpu& vcpu);
+// The fast-path halves (see try_fast_exit in vmexit_handler.hpp).
+// Out of line, so that each keeps its own (few) registers: the exit path
+// saves no more than the one taken needs. try_fast_sbi_call may be inlined:
+// it only compares, and ends in a tail call to one out-of-line answer per
+// extension.
+//
 // An SBI call, with the guest's a0-a5, a6 (fid) and a7 (eid) as the trap
 // vector left them and the vCPU's registers in tp, where the guest's a0 and a1
 // are not saved. Returns the answer for the guest's a0/a1 with the sepc CSR
