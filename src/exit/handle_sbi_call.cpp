@@ -57,15 +57,14 @@ SbiAnswer try_fast_sbi_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, 
 ExitAction handle_sbi_call(Vcpu& vcpu) {
     VmCpuRegisters& regs = vcpu.regs;
     const SbiCall ecall = SbiCall::from_registers(regs);
-    const uint64_t eid = ecall.eid;
-    const uint64_t fid = ecall.fid;
     regs.sepc += 4;  // ecall has no compressed form
 
     if (!SbiExtensions::dispatch(vcpu, ecall,
                                  [&](ExitReason reason) { count_exit(vcpu, reason); })) {
         count_exit(vcpu, ExitReason::kSbiUnsupported);
         guest_log(vcpu, "SBI call to unknown extension 0x%llx (function %llu): not supported",
-                  static_cast<unsigned long long>(eid), static_cast<unsigned long long>(fid));
+                  static_cast<unsigned long long>(ecall.eid),
+                  static_cast<unsigned long long>(ecall.fid));
         regs.gpr[kA0] = static_cast<uint64_t>(sbi::kErrNotSupported);
         regs.gpr[kA1] = 0;
     }

@@ -21,8 +21,8 @@ FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc);
 
 // Every exit: the trap vector has saved all the guest's registers, and
 // regs.sepc and regs.trap.scause are set (by try_fast_exit, or for an SBI
-// call by the trap vector) (and, for load and
-// store guest-page faults, regs.trap's stval, htval and htinst).
+// call by the trap vector), and for load and store guest-page faults
+// regs.trap's stval, htval and htinst.
 ExitAction vmexit_handler(Vcpu& vcpu);
 
 }  // namespace halyard

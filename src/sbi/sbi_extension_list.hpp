@@ -39,22 +39,17 @@ struct SbiExtensionList {
         return visit_first_match<Extensions...>(handles, on_match, on_none);
     }
 
-    // Extension's call, its result in the guest's a0 and a1.
+  private:
+    // Extension's call, its result in the guest's a0 and a1; out of line:
+    // the exit fast path flattens the extensions it answers into itself
+    // (src/exit/handle_sbi_call.cpp), so their call() is not noinline; inlined
+    // into dispatch as well, every call would make the full exit path's frame
+    // as large as the largest of them.
     template <typename Extension>
-    static void answer(Vcpu& vcpu, const SbiCall& ecall) {
+    [[gnu::noinline]] static void answer_out_of_line(Vcpu& vcpu, const SbiCall& ecall) {
         const SbiResult result = Extension::call(vcpu, ecall);
         vcpu.regs.gpr[kA0] = static_cast<uint64_t>(result.error);
         vcpu.regs.gpr[kA1] = result.value;
-    }
-
-  private:
-    // answer() for dispatch, out of line: the exit fast path flattens the
-    // extensions it answers into itself (src/exit/handle_sbi_call.cpp), so
-    // their call() is not noinline; inlined into dispatch as well, every call
-    // would make the full exit path's frame as large as the largest of them.
-    template <typename Extension>
-    [[gnu::noinline]] static void answer_out_of_line(Vcpu& vcpu, const SbiCall& ecall) {
-        answer<Extension>(vcpu, ecall);
     }
 };
 
