@@ -29,6 +29,7 @@ namespace halyard {
 class Plic {
   public:
     static constexpr uint64_t kSize = 0x4000000;  // MMIO window size a VM maps
+    static constexpr unsigned kReadBits = 32;     // what read() returns fits 32 bits
     static constexpr unsigned kMaxSources =
         capacity::kPlicSources;  // interrupt ids 1..63 (0 means "none")
     static constexpr unsigned kMaxContexts = capacity::kPlicContexts;

@@ -32,11 +32,13 @@ namespace halyard {
 class Uart16550 {
   public:
     static constexpr uint64_t kSize = 0x100;  // MMIO window size a VM maps
+    static constexpr unsigned kReadBits = 8;  // what read() returns fits a byte
 
     explicit Uart16550(VmConsole& console);
 
     // `offset` is within the window. The registers are one byte wide: a wider
     // access reads the addressed register zero-extended, or writes its low byte.
+    // So every value read is below 2^kReadBits.
     uint64_t read(uint64_t offset, unsigned width) EXCLUDES(lock_);
     void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 

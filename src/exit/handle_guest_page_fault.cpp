@@ -62,8 +62,9 @@ MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, uint32_t readab
         if (decoded.status != DecodeStatus::kNotLoadStore) [[likely]]
             return MmioDecodeSource::kHtinst;
     }
-    uint32_t insn = 0;
-    if (!arch::read_guest_instruction(pc, insn)) return MmioDecodeSource::kCount;
+    uint64_t raw = 0;
+    if (!arch::read_guest_instruction(pc, raw)) return MmioDecodeSource::kCount;
+    const auto insn = static_cast<uint32_t>(raw);
     decoded = decode_raw_instruction(insn);
     if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]] {
         decoded.addr_offset =
@@ -87,6 +88,16 @@ bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded) {
     const unsigned shift = 64 - 8 * width;
     const uint64_t top = value << shift;
     return sign_extend ? static_cast<uint64_t>(static_cast<int64_t>(top) >> shift) : top >> shift;
+}
+
+// extend() for a device whose reads return at most kReadBits bits: a load
+// wider than that gets the value as it stands (its top bit is clear, so
+// extending either way changes nothing).
+template <unsigned kReadBits>
+[[gnu::always_inline]] inline uint64_t extend_read(uint64_t value, unsigned width,
+                                                   bool sign_extend) {
+    if (8 * width > kReadBits) return value;
+    return extend(value, width, sign_extend);
 }
 
 // Whether a refused access raises a store/AMO access fault rather than a
@@ -200,36 +211,39 @@ uint64_t fault_gpa(const TrapCsrs& trap) {
     return (trap.htval << 2) | (trap.stval & 3);
 }
 
-// A device access the fast path emulates, as the 32-bit LOAD or STORE that
-// performs it (what htinst holds: for a compressed instruction, its 32-bit
-// equivalent; here with bits 1:0 = 11), and above bit 32 its length and where
-// it was decoded from. One word, so that it takes one register: GCC spreads
-// the fields of a DecodeResult over callee-saved registers, which every exit
-// would then save and restore.
+// A device access the fast path emulates, in the form htinst gives a
+// transformed load or store: the 32-bit LOAD or STORE that performs it, with
+// bit 1 telling the original's length (1: 32 bits, 0: a compressed one) and
+// bit 0 set; a raw 32-bit instruction is already in this form. Above bit 32,
+// where it was decoded from. One word, so that it takes one register: GCC
+// spreads the fields of a DecodeResult over callee-saved registers, which
+// every exit would then save and restore.
 class FastAccess {
   public:
     static FastAccess none() { return FastAccess(0); }
-    // `insn` must be a LOAD (funct3 0-6) or STORE (funct3 0-3) with bits 1:0
-    // = 11. none() if the fast path cannot finish it: the direction is not
-    // that of the fault, or its register was not saved.
-    [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint32_t insn, unsigned length,
+    // `form` must be a LOAD (funct3 0-6) or STORE (funct3 0-3) in the form
+    // above, zero-extended. none() if the fast path cannot finish it: the
+    // direction is not that of the fault, or its register was not saved.
+    [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint64_t form,
                                                 MmioDecodeSource source) {
-        const FastAccess access(insn | uint64_t{length} << kLengthShift |
-                                (source == MmioDecodeSource::kHtinst ? kFromHtinst : 0));
+        const FastAccess access(form | (source == MmioDecodeSource::kHtinst ? kFromHtinst : 0));
         if (access.is_store() != is_store_fault(vcpu) || ((kFastPathGprs >> access.reg()) & 1) == 0)
             return none();
         return access;
     }
-    // The 32-bit form of what a decoder found, as `of` takes it.
+    // The form of what a decoder found, as `of` takes it.
     static uint32_t form_of(const MmioAccess& access) {
         const uint32_t log2_width = access.width == 1   ? 0
                                     : access.width == 2 ? 1
                                     : access.width == 4 ? 2
                                                         : 3;
-        if (access.is_store) return kOpcodeStore | log2_width << 12 | uint32_t{access.reg} << 20;
+        const uint32_t length_bit = access.insn_length == 4 ? 2 : 0;
+        if (access.is_store)
+            return (kOpcodeStore ^ 2 ^ length_bit) | log2_width << 12 | uint32_t{access.reg} << 20;
         // LBU/LHU/LWU are funct3 4-6; LD (3) has nothing to extend.
         const uint32_t unsigned_bit = !access.sign_extend && access.width < 8 ? 4 : 0;
-        return kOpcodeLoad | uint32_t{access.reg} << 7 | (log2_width | unsigned_bit) << 12;
+        return (kOpcodeLoad ^ 2 ^ length_bit) | uint32_t{access.reg} << 7 |
+               (log2_width | unsigned_bit) << 12;
     }
 
     bool valid() const { return bits_ != 0; }
@@ -238,16 +252,18 @@ class FastAccess {
         return static_cast<unsigned>(bits_ >> (is_store() ? 20 : 7)) & 31;  // rs2 or rd
     }
     unsigned width() const { return 1u << (funct3() & 3); }
-    bool sign_extend() const { return !is_store() && funct3() < 3; }  // LB, LH, LW
-    unsigned insn_length() const { return static_cast<unsigned>(bits_ >> kLengthShift) & 0xff; }
+    // Bits of an address that must be zero for the access to be aligned.
+    uint64_t alignment_mask() const { return (uint64_t{1} << (funct3() & 3)) - 1; }
+    // LB, LH and LW; LD is full width, stores and LBU/LHU/LWU zero-extend.
+    bool sign_extend() const { return !is_store() && funct3() < 3; }
+    unsigned insn_length() const { return (bits_ & 2) != 0 ? 4 : 2; }
     MmioDecodeSource source() const {
         return (bits_ & kFromHtinst) != 0 ? MmioDecodeSource::kHtinst
                                           : MmioDecodeSource::kGuestMemory;
     }
 
   private:
-    static constexpr unsigned kLengthShift = 32;
-    static constexpr uint64_t kFromHtinst = 1ull << 40;
+    static constexpr uint64_t kFromHtinst = 1ull << 32;
 
     explicit FastAccess(uint64_t bits) : bits_(bits) {}
     unsigned funct3() const { return static_cast<unsigned>(bits_ >> 12) & 7; }
@@ -264,8 +280,7 @@ class FastAccess {
     if (source == MmioDecodeSource::kCount || decoded.status != DecodeStatus::kOk ||
         decoded.addr_offset != 0)
         return FastAccess::none();
-    return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), decoded.access.insn_length,
-                          source);
+    return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), source);
 }
 
 // fetch_and_decode for the fast path: the faulting access if the fast path
@@ -279,21 +294,22 @@ class FastAccess {
         if (is_htinst_pseudoinstruction(htinst)) [[unlikely]]
             return FastAccess::none();
         // A transformed (bit 0) integer load or store, whose bit 1 tells the
-        // original's size, with bits 63:32 and the Addr. Offset (19:15) zero.
+        // original's size, with bits 63:32 and the Addr. Offset (19:15) zero:
+        // the fast path's form as it stands.
         constexpr uint64_t kMustBeZero = 0xFFFF'FFFF'000F'8000;
         const uint32_t insn = static_cast<uint32_t>(htinst) | 3;
         if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn)) [[likely]]
-            return FastAccess::of(vcpu, insn, (htinst & 2) != 0 ? 4 : 2, MmioDecodeSource::kHtinst);
+            return FastAccess::of(vcpu, htinst, MmioDecodeSource::kHtinst);
         return fetch_fast_access_slowly(vcpu, pc);
     }
-    uint32_t insn = 0;
+    uint64_t insn = 0;  // zero-extended: as it stands, a FastAccess form
     if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
         return FastAccess::none();
     // A multi-byte access at a page start may be a later part of a split one.
     const bool byte_or_mid_page =
         ((insn >> 12) & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
-    if (is_integer_load_store(insn) && byte_or_mid_page) [[likely]]
-        return FastAccess::of(vcpu, insn, 4, MmioDecodeSource::kGuestMemory);
+    if (is_integer_load_store(static_cast<uint32_t>(insn)) && byte_or_mid_page) [[likely]]
+        return FastAccess::of(vcpu, insn, MmioDecodeSource::kGuestMemory);
     return fetch_fast_access_slowly(vcpu, pc);
 }
 
@@ -305,8 +321,7 @@ template <typename Device>
 [[gnu::always_inline]] inline FastExit finish_fast_access(Vcpu& vcpu, FastAccess access,
                                                           uint64_t sepc, ExitReason reason,
                                                           Device& device, uint64_t offset) {
-    count_exit(vcpu, reason);
-    count_mmio_decode(vcpu, access.source());
+    count_device_exit(vcpu, reason, access.source());
     // sepc is written after the device: any trap into HS-mode it took (one
     // Halyard recovers from, like a guest read with HLVX) overwrote it.
     const uint64_t next_pc = sepc + access.insn_length();
@@ -315,7 +330,8 @@ template <typename Device>
     } else {
         const uint64_t value = device.read(offset, access.width());
         if (const unsigned reg = access.reg(); reg != 0)
-            vcpu.regs.gpr[reg] = extend(value, access.width(), access.sign_extend());
+            vcpu.regs.gpr[reg] =
+                extend_read<Device::kReadBits>(value, access.width(), access.sign_extend());
     }
     arch::csr_write<Csr::sepc>(next_pc);
     return FastExit::kDone;
@@ -326,15 +342,19 @@ template <typename Device>
 template <typename VmDevice>
 [[gnu::always_inline]] inline FastExit fast_vm_device_access(Vcpu& vcpu, FastAccess access,
                                                              uint64_t gpa, uint64_t sepc) {
-    const uint64_t width = access.width();
-    if (!VmDevice::contains(gpa, width) || (gpa & (width - 1)) != 0) [[unlikely]]
+    // The window holds gpa (VmDevices::visit found it there), and an aligned
+    // access that starts in it ends in it (VmDevice: windows are multiples of
+    // 8 bytes, at multiples of 8).
+    const uint64_t offset = gpa - VmDevice::kBase;
+    if ((offset & access.alignment_mask()) != 0) [[unlikely]]
         return FastExit::kFullExit;
     return finish_fast_access(vcpu, access, sepc, VmDevice::kReason, VmDevice::of(*vcpu.vm),
-                              gpa - VmDevice::kBase);
+                              offset);
 }
 
 // A bus region as finish_fast_access calls a device.
 struct BusDevice {
+    static constexpr unsigned kReadBits = 64;  // a read may return anything
     const MmioRegion& region;
     uint64_t read(uint64_t offset, unsigned width) const {
         return region.read(region.device, offset, width);

@@ -25,6 +25,13 @@ inline void count_mmio_decode(Vcpu& vcpu, MmioDecodeSource source) {
     add_exit_count(vcpu, vcpu.mmio_decodes[static_cast<unsigned>(source)]);
 }
 
+// Both of a device access's counts, the step read once.
+inline void count_device_exit(Vcpu& vcpu, ExitReason reason, MmioDecodeSource source) {
+    const uint64_t step = vcpu.exit_count_step.load(std::memory_order_relaxed);
+    vcpu.exits[static_cast<unsigned>(reason)].fetch_add(step, std::memory_order_relaxed);
+    vcpu.mmio_decodes[static_cast<unsigned>(source)].fetch_add(step, std::memory_order_relaxed);
+}
+
 inline void count_full_exit(Vcpu& vcpu) {
     add_exit_count(vcpu, vcpu.full_exits);
 }

@@ -31,6 +31,9 @@ struct VmDevice {
     static constexpr ExitReason kReason = kExitReason;
     using Model = std::remove_cvref_t<decltype(std::declval<Vm&>().*kMember)>;
     static_assert(kSize != 0 && kSize - 1 <= ~kBase, "the window must not wrap past 2^64");
+    // So that an aligned access (of at most 8 bytes) that starts in the
+    // window ends in it: the fast path checks only where it starts.
+    static_assert(kBase % 8 == 0 && kSize % 8 == 0, "windows of whole, aligned doublewords");
 
     static auto& of(Vm& vm) { return vm.*kMember; }
     // Whether [address, address + width) lies inside the window (one

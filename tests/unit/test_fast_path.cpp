@@ -58,7 +58,7 @@ class FastPath : public VmFixture {
 // device reads guest memory today; a DMA-style one would.
 struct GuestMemoryReadingDevice {
     uint64_t read(uint64_t, unsigned) {
-        uint32_t insn = 0;
+        uint64_t insn = 0;
         (void)arch::read_guest_instruction(0x1000, insn);  // not mapped: HLVX faults
         return 0x5a;
     }

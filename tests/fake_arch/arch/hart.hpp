@@ -30,7 +30,7 @@ inline bool guest_read_faulted(uint64_t guest_va) {
     return false;
 }
 
-inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
+inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out) {
     ++fake::hart.guest_instruction_reads;
     auto& memory = fake::hart.guest_instruction_memory;
     auto low = memory.find(guest_va);
@@ -39,7 +39,7 @@ inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
     if ((out & 3) != 3) return true;
     auto high = memory.find(guest_va + 2);
     if (high == memory.end()) return guest_read_faulted(guest_va + 2);
-    out |= uint32_t{high->second} << 16;
+    out |= uint64_t{high->second} << 16;
     return true;
 }
 

@@ -32,12 +32,11 @@ namespace halyard::arch {
     halyard_enter_guest(&regs);
 }
 
-// Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it;
-// false if the guest's mappings do not allow it.
-inline bool read_guest_instruction(uint64_t guest_va, uint32_t& out) {
-    const uint64_t insn = halyard_read_guest_instruction(guest_va);
-    out = static_cast<uint32_t>(insn);
-    return insn != ~0ull;
+// Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it,
+// zero-extended; false if the guest's mappings do not allow it.
+inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out) {
+    out = halyard_read_guest_instruction(guest_va);
+    return out != ~0ull;
 }
 
 // Polls the Zkr entropy source once (seed CSR, read with a write as Zkr
