@@ -223,12 +223,24 @@ class FastAccess {
     static FastAccess none() { return FastAccess(0); }
     // `form` must be a LOAD (funct3 0-6) or STORE (funct3 0-3) in the form
     // above, zero-extended. none() if the fast path cannot finish it: the
-    // direction is not that of the fault, or its register was not saved.
+    // direction is not that of the fault (QEMU 7.2 reports an AMO's fault as
+    // a load's), or its register was not saved.
     [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint64_t form,
                                                 MmioDecodeSource source) {
+        if (((form >> 5) & 1) != ((vcpu.regs.trap.scause >> 1) & 1)) return none();
+        return of_fault_direction(form, source);
+    }
+    // The major opcode (LOAD or STORE) of the fault's direction: scause is
+    // 21 (load) or 23 (store), told apart by bit 1, as LOAD (0x03) and STORE
+    // (0x23) are by bit 5.
+    static uint64_t opcode_of_fault(const Vcpu& vcpu) {
+        return kOpcodeLoad | (vcpu.regs.trap.scause & 2) << 4;
+    }
+    // `of` for a form already known to be in the fault's direction.
+    [[gnu::always_inline]] static FastAccess of_fault_direction(uint64_t form,
+                                                                MmioDecodeSource source) {
         const FastAccess access(form | (source == MmioDecodeSource::kHtinst ? kFromHtinst : 0));
-        if (access.is_store() != is_store_fault(vcpu) || ((kFastPathGprs >> access.reg()) & 1) == 0)
-            return none();
+        if (((kFastPathGprs >> access.reg()) & 1) == 0) return none();
         return access;
     }
     // The form of what a decoder found, as `of` takes it.
@@ -305,11 +317,16 @@ class FastAccess {
     uint64_t insn = 0;  // zero-extended: as it stands, a FastAccess form
     if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
         return FastAccess::none();
-    // A multi-byte access at a page start may be a later part of a split one.
+    // A 32-bit integer load or store (is_integer_load_store) in the fault's
+    // direction; and, since a multi-byte access at a page start may be a
+    // later part of a split one, a byte access or one mid-page.
+    const uint64_t opcode = FastAccess::opcode_of_fault(vcpu);
+    const uint64_t funct3 = (insn >> 12) & 7;
+    const bool exists = opcode == kOpcodeStore ? funct3 < 4 : funct3 != 7;
     const bool byte_or_mid_page =
-        ((insn >> 12) & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
-    if (is_integer_load_store(static_cast<uint32_t>(insn)) && byte_or_mid_page) [[likely]]
-        return FastAccess::of(vcpu, insn, MmioDecodeSource::kGuestMemory);
+        (funct3 & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
+    if ((insn & 0x7F) == opcode && exists && byte_or_mid_page) [[likely]]
+        return FastAccess::of_fault_direction(insn, MmioDecodeSource::kGuestMemory);
     return fetch_fast_access_slowly(vcpu, pc);
 }
 
