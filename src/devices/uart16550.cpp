@@ -138,6 +138,11 @@ void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
 }
 
 uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned width) {
+    // LSR before the table the switch becomes: a console driver reads it
+    // before every byte it writes (Linux's 8250 does), and on every exit's
+    // fast path the table costs a dozen instructions.
+    if (offset == kLsr) [[likely]]
+        return read_lsr();
     const bool dlab = (lcr_ & kLcrDlab) != 0;
     switch (offset) {
         case kRbrThr: return dlab ? dll_ : read_rbr();
@@ -156,6 +161,11 @@ void Uart16550::write_register(uint64_t offset, [[maybe_unused]] unsigned width,
     if (offset >= kRegisterCount) return;
     const auto byte = static_cast<uint8_t>(value);
     const bool dlab = (lcr_ & kLcrDlab) != 0;
+    // THR before the table, as LSR in read_register: every byte written.
+    if (offset == kRbrThr && !dlab) [[likely]] {
+        write_thr(byte);
+        return;
+    }
     switch (offset) {
         case kRbrThr:
             if (dlab) {
@@ -202,8 +212,9 @@ bool Uart16550::interrupt_pending() {
 // Register reads pull console input one byte at a time, only once the guest
 // has consumed what the receiver holds: bytes the guest has not asked for
 // stay with the console, where the VM's SBI console calls can still read them.
+// (The console is asked before loopback is: it rarely may have input.)
 inline void Uart16550::pull_input_if_empty() {
-    if (rx_count_ == 0 && !loopback() && console_.may_have_input()) pull_one_byte();
+    if (rx_count_ == 0 && console_.may_have_input() && !loopback()) pull_one_byte();
 }
 
 void Uart16550::pull_one_byte() {
