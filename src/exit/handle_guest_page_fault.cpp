@@ -264,18 +264,22 @@ class FastAccess {
         return static_cast<unsigned>(bits_ >> (is_store() ? 20 : 7)) & 31;  // rs2 or rd
     }
     unsigned width() const { return 1u << (funct3() & 3); }
-    // Bits of an address that must be zero for the access to be aligned.
-    uint64_t alignment_mask() const { return (uint64_t{1} << (funct3() & 3)) - 1; }
+    // Whether the access is naturally aligned at `address`.
+    bool aligned(uint64_t address) const {
+        const unsigned log2_width = funct3() & 3;
+        return (address >> log2_width) << log2_width == address;
+    }
     // LB, LH and LW; LD is full width, stores and LBU/LHU/LWU zero-extend.
     bool sign_extend() const { return !is_store() && funct3() < 3; }
-    unsigned insn_length() const { return (bits_ & 2) != 0 ? 4 : 2; }
+    unsigned insn_length() const { return 2 + static_cast<unsigned>(bits_ & 2); }
     MmioDecodeSource source() const {
         return (bits_ & kFromHtinst) != 0 ? MmioDecodeSource::kHtinst
                                           : MmioDecodeSource::kGuestMemory;
     }
 
   private:
-    static constexpr uint64_t kFromHtinst = 1ull << 32;
+    // Bit 35: shifted down to bit 3, it is the kHtinst counter's offset.
+    static constexpr uint64_t kFromHtinst = 1ull << 35;
 
     explicit FastAccess(uint64_t bits) : bits_(bits) {}
     unsigned funct3() const { return static_cast<unsigned>(bits_ >> 12) & 7; }
@@ -363,7 +367,7 @@ template <typename VmDevice>
     // access that starts in it ends in it (VmDevice: windows are multiples of
     // 8 bytes, at multiples of 8).
     const uint64_t offset = gpa - VmDevice::kBase;
-    if ((offset & access.alignment_mask()) != 0) [[unlikely]]
+    if (!access.aligned(offset)) [[unlikely]]
         return FastExit::kFullExit;
     return finish_fast_access(vcpu, access, sepc, VmDevice::kReason, VmDevice::of(*vcpu.vm),
                               offset);

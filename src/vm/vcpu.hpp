@@ -41,7 +41,7 @@ enum VcpuRequest : uint32_t {
 // Where the exit path found the instruction of a trapped device access
 // (src/exit/handle_guest_page_fault.cpp): the transformed instruction the
 // hart wrote to htinst, or the instruction read from guest memory at sepc.
-enum class MmioDecodeSource : uint8_t { kHtinst, kGuestMemory, kCount };
+enum class MmioDecodeSource : uint8_t { kGuestMemory, kHtinst, kCount };
 inline constexpr unsigned kMmioDecodeSourceCount = static_cast<unsigned>(MmioDecodeSource::kCount);
 
 struct Vcpu {
