@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device-access exits through the whole exit path as the trap vector takes
 // them (tests/unit/exit_path.hpp): the fast path first, the full handler if
-// it declines. Random load/store guest-page faults on the UART, the PLIC and
-// around them, by random instructions (raw in guest memory, or missing there,
-// or as htinst values) with random registers. The trap-vector model aborts
-// if the fast path writes a register the trap vector has not saved, or
-// changes the guest's registers and then declines; here every exit must
-// resume past its instruction or at the guest's trap vector with an
-// exception injected, or stop the VM only when the instruction could not be
-// read. A twin VM takes every exit on the full path alone: the two must end
-// each exit with the same registers, sepc and injected exception, which is
-// what makes the fast path a pure shortcut (its decoders and checks are its
-// own).
+// it declines. Random load/store guest-page faults on the UART, the PLIC, a
+// device on the bus alone and around them, by random instructions (raw in
+// guest memory, or missing there, or as htinst values) with random
+// registers. The trap-vector model aborts if the fast path writes a register
+// the trap vector has not saved, or changes the guest's registers and then
+// declines; here every exit must resume past its instruction or at the
+// guest's trap vector with an exception injected, or stop the VM only when
+// the instruction could not be read. A twin VM takes every exit on the full
+// path alone: the two must end each exit with the same registers, sepc,
+// injected exception and exit counts, which is what makes the fast path a
+// pure shortcut (its decoders and checks are its own).
 
 #include <array>
 #include <cstring>
@@ -38,16 +38,30 @@ int no_input(void*) {
     return -1;
 }
 
+// A device on the bus alone (as unit tests attach), which the fast path
+// reaches through the bus: its reads fill all 64 bits, whatever the width.
+constexpr uint64_t kBusDeviceBase = 0x2000'0000;
+constexpr uint64_t kBusDeviceSize = 0x1000;
+struct WideValueDevice {
+    uint64_t read(uint64_t offset, unsigned width) const {
+        return 0xF0E1'D2C3'B4A5'9687 ^ (offset * 0x0101'0101'0101'0101) ^ width;
+    }
+    void write(uint64_t, unsigned, uint64_t) {}
+    void reset() {}
+};
+
 // Where the access goes: mostly the devices' registers, sometimes just past
 // them or nowhere.
 uint64_t fault_address(fuzz::Input& in) {
-    switch (in.take<uint8_t>() % 6) {
+    switch (in.take<uint8_t>() % 8) {
         case 0: return guest::kUartBase + in.below(16);
         case 1: return guest::kPlicBase + 0x200000 + in.below(0x2010);  // thresholds, claims
         case 2: return guest::kPlicBase + in.below(0x2100);  // priorities, pending, enables
         case 3: return guest::kPlicBase + Plic::kSize - in.below(8);
         case 4: return in.edgy_u64();
-        default: return guest::kUartBase + Uart16550::kSize - in.below(8);
+        case 5: return guest::kUartBase + Uart16550::kSize - in.below(8);
+        case 6: return kBusDeviceBase + kBusDeviceSize - 8 + in.below(16);  // and past it
+        default: return kBusDeviceBase + in.below(kBusDeviceSize);
     }
 }
 
@@ -71,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     constexpr unsigned kVms = 2;  // [0] fast path first, [1] full path only
     auto ram = std::make_unique<uint8_t[]>(kRamSize * kVms);
     auto vms = std::make_unique<Vm[]>(kVms);
+    static WideValueDevice bus_device;  // stateless: one for both VMs
     for (unsigned i = 0; i < kVms; ++i) {
         Vm& vm = vms[i];
         vm.ram = GuestRam{guest::kRamBase, kRamSize,
@@ -79,6 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         vm.index = i;
         vm.console = VmConsole(ConsoleBackend{discard, no_input, nullptr});
         FUZZ_CHECK(vm.attach_devices());
+        FUZZ_CHECK(
+            vm.bus.attach(kBusDeviceBase, kBusDeviceSize, ExitReason::kMmioUart, bus_device));
         vm.vcpu_count = 1;
         vm.vcpus[0].vm = &vm;
         vm.vcpus[0].hsm_state.store(HsmState::kStarted);
@@ -133,6 +150,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         FUZZ_CHECK(outcome_of(twin) == fast);
+        // Counted alike too: the exit's reason and where its instruction was found.
+        for (unsigned r = 0; r < kExitReasonCount; ++r)
+            FUZZ_CHECK(vcpu.exits[r].load() == twin.exits[r].load());
+        for (unsigned d = 0; d < kMmioDecodeSourceCount; ++d)
+            FUZZ_CHECK(vcpu.mmio_decodes[d].load() == twin.mmio_decodes[d].load());
         FUZZ_CHECK(action == ExitAction::kResume);
         const uint64_t pc = vcpu.regs.sepc;
         FUZZ_CHECK(pc == kPc + 2 || pc == kPc + 4 || pc == kVstvec);

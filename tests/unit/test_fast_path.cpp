@@ -289,6 +289,97 @@ TEST_F(FastPath, FaultsItCannotFinishAreLeftToTheFullExit) {
         EXPECT_EQ(vcpu().exits[r].load(), 0u) << "nothing counted, reason " << r;
 }
 
+// LOAD funct3 7 (LDU on RV128) and STORE funct3 4-7 (SQ on RV128, then
+// unused) are not RV64 loads or stores: a hart raises illegal instruction for
+// them, so one is at sepc only when the guest rewrote it after the fault. The
+// full path refuses it with an access fault; the fast path must not take it
+// as the access its low funct3 bits would name (an LD, or an SB/SH/SW/SD).
+TEST_F(FastPath, ReservedLoadAndStoreEncodingsAreRefusedAsOnTheFullPath) {
+    constexpr uint32_t kFunct3 = 7u << 12;
+    constexpr uint32_t kLduA0Rbr = 0x0002B503 | kFunct3;  // ld a0, 0(t0) with funct3 7
+    vm_.uart.write(2, 1, 0x01);                           // FCR: FIFOs on
+    vm_.uart.write(4, 1, 0x10);                           // MCR: loopback
+    vm_.uart.write(0, 1, 'q');                            // THR: loops back into the FIFO
+    reg(kA0) = 0x1234;
+    ASSERT_EQ(fast_access(false, kUart, kLduA0Rbr, kUart), FastExit::kFullExit);
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kLoadAccessFault, kUart);
+    EXPECT_EQ(reg(kA0), 0x1234u);
+    EXPECT_EQ(vm_.uart.read(5, 1) & 1, 1u) << "RBR not read: the byte is still there";
+    vm_.uart.write(4, 1, 0x00);  // MCR: loopback off
+
+    for (uint32_t funct3 = 4; funct3 < 8; ++funct3) {
+        SCOPED_TRACE(funct3);
+        // sb a1, offset(t0) with that funct3, at SCR (offset 7, where a byte
+        // access is aligned) and THR (offset 0, where any access is).
+        for (const uint32_t offset : {7u, 0u}) {
+            const uint32_t insn = (kSbA1Scr & ~(kFunct3 | 31u << 7)) | funct3 << 12 | offset << 7;
+            vm_.uart.write(7, 1, 0x11);
+            reg(kA1) = 'w';
+            ASSERT_EQ(fast_access(true, kUart + offset, insn, kUart), FastExit::kFullExit);
+            ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+            expect_injected(Exception::kStoreAccessFault, kUart + offset);
+            EXPECT_EQ(vm_.uart.read(7, 1), 0x11u) << "SCR untouched";
+            EXPECT_EQ(output_, "") << "nothing transmitted";
+        }
+    }
+}
+
+// A device on the bus alone (unit tests attach their own) may return more
+// than a load's width: the fast path, like the full one, keeps the load's
+// bytes and sign- or zero-extends them, for every integer load width.
+struct WideValueDevice {
+    static constexpr uint64_t kValue = 0xF0E1'D2C3'B4A5'9687;
+    uint64_t read(uint64_t, unsigned) { return kValue; }
+    void write(uint64_t, unsigned, uint64_t) {}
+    void reset() {}
+};
+
+TEST_F(FastPath, ABusDevicesReadIsExtendedFromTheLoadsWidth) {
+    constexpr uint64_t kBase = 0x20000000;
+    WideValueDevice device;
+    ASSERT_TRUE(vm_.bus.attach(kBase, 0x1000, ExitReason::kMmioUart, device));
+    struct Load {
+        uint32_t funct3;
+        uint64_t value;
+    };
+    constexpr Load kLoads[] = {
+        {0, 0xFFFF'FFFF'FFFF'FF87},  // LB
+        {1, 0xFFFF'FFFF'FFFF'9687},  // LH
+        {2, 0xFFFF'FFFF'B4A5'9687},  // LW
+        {3, 0xF0E1'D2C3'B4A5'9687},  // LD
+        {4, 0x87},                   // LBU
+        {5, 0x9687},                 // LHU
+        {6, 0xB4A5'9687},            // LWU
+    };
+    for (const Load& load : kLoads) {
+        SCOPED_TRACE(load.funct3);
+        const uint32_t insn = 0x00828503 | load.funct3 << 12;  // lb a0, 8(t0) by funct3
+        reg(kA0) = 0;
+        ASSERT_EQ(fast_access(false, kBase + 8, insn, kBase), FastExit::kDone);
+        EXPECT_EQ(reg(kA0), load.value);
+        EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+        // The full path alone, from the same state.
+        reg(kA0) = 0;
+        prepare_guest_page_fault(false, kBase + 8, kBase + 8, insn, 0);
+        ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+        EXPECT_EQ(reg(kA0), load.value);
+    }
+}
+
+// The fast path tells where it found the instruction by a flag above the
+// instruction's 32 bits: a raw instruction whose top bit is set (a negative
+// offset) is still counted as read from guest memory.
+TEST_F(FastPath, ARawInstructionWithItsTopBitSetIsCountedAsFromGuestMemory) {
+    constexpr uint32_t kLbuA0Minus3 = 0xFFD2C503;  // lbu a0, -3(t0)
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Minus3, kUart + 8), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
+              1u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kHtinst)].load(), 0u);
+}
+
 // Compressed loads and stores name x8..x15 (rd'/rs2'/rs1'): s0 and s1 are
 // among them and are not saved when the fast path runs. The base register is
 // read only for an access at the start of a page (split-access offset).
