@@ -47,8 +47,8 @@ ExitAction handle_sbi_call(Vcpu& vcpu);
 // (halyard_vmexit_sbi in vmexit_entry.cpp).
 SbiAnswer try_fast_sbi_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                             uint64_t a5, uint64_t fid, uint64_t eid);
-// A load or store guest-page fault only: regs.trap.scause must be 21 or 23
-// (try_fast_exit's dispatch), as its bit 1 is taken for the direction.
+// A load or store guest-page fault only (scause 21 or 23: try_fast_exit's
+// dispatch).
 [[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
 [[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
 [[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);

@@ -227,14 +227,8 @@ class FastAccess {
     // a load's), or its register was not saved.
     [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint64_t form,
                                                 MmioDecodeSource source) {
-        if (((form >> 5) & 1) != ((vcpu.regs.trap.scause >> 1) & 1)) return none();
+        if (FastAccess(form).is_store() != is_store_fault(vcpu)) return none();
         return of_fault_direction(form, source);
-    }
-    // The major opcode (LOAD or STORE) of the fault's direction: scause is
-    // 21 (load) or 23 (store), told apart by bit 1, as LOAD (0x03) and STORE
-    // (0x23) are by bit 5.
-    static uint64_t opcode_of_fault(const Vcpu& vcpu) {
-        return kOpcodeLoad | (vcpu.regs.trap.scause & 2) << 4;
     }
     // `of` for a form already known to be in the fault's direction.
     [[gnu::always_inline]] static FastAccess of_fault_direction(uint64_t form,
@@ -321,15 +315,13 @@ class FastAccess {
     uint64_t insn = 0;  // zero-extended: as it stands, a FastAccess form
     if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
         return FastAccess::none();
-    // A 32-bit integer load or store (is_integer_load_store) in the fault's
-    // direction; and, since a multi-byte access at a page start may be a
-    // later part of a split one, a byte access or one mid-page.
-    const uint64_t opcode = FastAccess::opcode_of_fault(vcpu);
-    const uint64_t funct3 = (insn >> 12) & 7;
-    const bool exists = opcode == kOpcodeStore ? funct3 < 4 : funct3 != 7;
+    // A 32-bit integer load or store in the fault's direction; and, since a
+    // multi-byte access at a page start may be a later part of a split one, a
+    // byte access or one mid-page.
     const bool byte_or_mid_page =
-        (funct3 & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
-    if ((insn & 0x7F) == opcode && exists && byte_or_mid_page) [[likely]]
+        ((insn >> 12) & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
+    if (is_integer_load_store(static_cast<uint32_t>(insn), is_store_fault(vcpu)) &&
+        byte_or_mid_page) [[likely]]
         return FastAccess::of_fault_direction(insn, MmioDecodeSource::kGuestMemory);
     return fetch_fast_access_slowly(vcpu, pc);
 }
@@ -390,9 +382,9 @@ struct BusDevice {
 [[gnu::noinline]] FastExit fast_bus_access(Vcpu& vcpu, FastAccess access, uint64_t gpa,
                                            uint64_t sepc) {
     // As the full path finds it: the region holding the first byte.
-    const uint64_t width = access.width();
     const MmioRegion* region = vcpu.vm->bus.find(gpa, 1);
-    if (region == nullptr || !region->contains(gpa, width) || (gpa & (width - 1)) != 0) [[unlikely]]
+    if (region == nullptr || !region->contains(gpa, access.width()) || !access.aligned(gpa))
+        [[unlikely]]
         return FastExit::kFullExit;
     BusDevice device{*region};
     return finish_fast_access(vcpu, access, sepc, region->reason, device, gpa - region->base);

@@ -21,10 +21,14 @@ inline constexpr uint32_t kOpcodeLoad = 0x03, kOpcodeStore = 0x23;
 // The 32-bit integer loads and stores: LOAD with funct3 0-6 (LB, LH, LW, LD,
 // LBU, LHU, LWU; 7 is reserved on RV64) and STORE with funct3 0-3 (SB to SD).
 // `insn` has bits 1:0 = 11. The forms decoded inline here, and those the
-// exit fast path takes as they stand.
+// exit fast path takes as they stand. This form takes one direction only (a
+// STORE if `store`, else a LOAD): the exit fast path knows it from the trap.
+constexpr bool is_integer_load_store(uint32_t insn, bool store) {
+    const uint32_t funct3 = (insn >> 12) & 7;
+    return (insn & 0x7F) == (store ? kOpcodeStore : kOpcodeLoad) && funct3 < (store ? 4u : 7u);
+}
 constexpr bool is_integer_load_store(uint32_t insn) {
-    const uint32_t opcode = insn & 0x7F, funct3 = (insn >> 12) & 7;
-    return (opcode == kOpcodeLoad && funct3 != 7) || (opcode == kOpcodeStore && funct3 < 4);
+    return is_integer_load_store(insn, false) || is_integer_load_store(insn, true);
 }
 
 // The access an integer load or store (is_integer_load_store) makes.
