@@ -15,7 +15,6 @@ constexpr uint64_t kIer = 1;
 constexpr uint64_t kIirFcr = 2;
 constexpr uint64_t kLcr = 3;
 constexpr uint64_t kMcr = 4;
-constexpr uint64_t kLsr = 5;
 constexpr uint64_t kMsr = 6;
 constexpr uint64_t kScr = 7;
 constexpr uint64_t kRegisterCount = 8;
@@ -51,11 +50,6 @@ constexpr uint8_t kMcrOut2 = 0x08;
 constexpr uint8_t kMcrLoop = 0x10;
 constexpr uint8_t kMcrMask = 0x1f;  // bits 7:5 are always zero on a 16550
 
-constexpr uint8_t kLsrDataReady = 0x01;
-constexpr uint8_t kLsrOverrun = 0x02;
-constexpr uint8_t kLsrThrEmpty = 0x20;
-constexpr uint8_t kLsrTransmitterEmpty = 0x40;
-
 constexpr uint8_t kMsrDeltaCts = 0x01;
 constexpr uint8_t kMsrDeltaDsr = 0x02;
 constexpr uint8_t kMsrTrailingRi = 0x04;
@@ -89,6 +83,22 @@ inline uint8_t Uart16550::interrupt_id() const {
     return kIirNone;
 }
 
+inline void Uart16550::set_rx_count(unsigned count) {
+    rx_count_ = static_cast<uint8_t>(count);
+    publish_line_status();
+}
+
+inline void Uart16550::set_overrun(bool overrun) {
+    overrun_ = overrun;
+    publish_line_status();
+}
+
+inline void Uart16550::publish_line_status() {
+    const auto line_status =
+        static_cast<uint8_t>((rx_count_ > 0 ? kLsrDataReady : 0) | (overrun_ ? kLsrOverrun : 0));
+    line_status_.store(line_status, std::memory_order_relaxed);
+}
+
 // Tells the interrupt controller about level changes only.
 inline void Uart16550::update_irq_line() {
     const bool level = interrupt_id() != kIirNone;
@@ -111,12 +121,14 @@ void Uart16550::reset_locked() {
     clear_rx();
     ier_ = fcr_ = lcr_ = mcr_ = scr_ = dll_ = dlm_ = 0;
     msr_deltas_ = 0;
-    overrun_ = false;
+    set_overrun(false);
     thre_pending_ = false;
     update_irq_line();
 }
 
 uint64_t Uart16550::read(uint64_t offset, unsigned width) {
+    if (uint64_t value = 0; read_without_lock(offset, value)) [[likely]]
+        return value;
     SpinLockGuard guard(lock_);
     const uint64_t value = read_register(offset, width);
     update_irq_line();
@@ -138,11 +150,6 @@ void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
 }
 
 uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned width) {
-    // LSR before the table the switch becomes: a console driver reads it
-    // before every byte it writes (Linux's 8250 does), and on every exit's
-    // fast path the table costs a dozen instructions.
-    if (offset == kLsr) [[likely]]
-        return read_lsr();
     const bool dlab = (lcr_ & kLcrDlab) != 0;
     switch (offset) {
         case kRbrThr: return dlab ? dll_ : read_rbr();
@@ -233,7 +240,7 @@ int Uart16550::pop_received_byte() {
     if (rx_count_ == 0) return -1;
     const uint8_t byte = rx_[rx_head_];
     rx_head_ = static_cast<uint8_t>((rx_head_ + 1) % kFifoDepth);
-    --rx_count_;
+    set_rx_count(rx_count_ - 1u);
     return byte;
 }
 
@@ -265,7 +272,7 @@ uint8_t Uart16550::read_lsr() {
     uint8_t lsr = kLsrThrEmpty | kLsrTransmitterEmpty;
     if (rx_count_ > 0) lsr |= kLsrDataReady;
     if (overrun_) lsr |= kLsrOverrun;
-    overrun_ = false;
+    if (overrun_) set_overrun(false);
     return lsr;
 }
 
@@ -346,7 +353,7 @@ unsigned Uart16550::rx_trigger_level() const {
 
 void Uart16550::receive(uint8_t byte) {
     if (rx_count_ == rx_capacity()) {
-        overrun_ = true;  // LSR.OE is set as soon as it happens
+        set_overrun(true);  // LSR.OE is set as soon as it happens
         // A 16450 holding register is overwritten by the new character; a full
         // FIFO keeps its contents and the character in the shift register is
         // lost ("overwritten, but not transferred to the FIFO").
@@ -354,11 +361,12 @@ void Uart16550::receive(uint8_t byte) {
         return;
     }
     rx_[(rx_head_ + rx_count_) % kFifoDepth] = byte;
-    ++rx_count_;
+    set_rx_count(rx_count_ + 1u);
 }
 
 void Uart16550::clear_rx() {
-    rx_head_ = rx_count_ = 0;
+    rx_head_ = 0;
+    set_rx_count(0);
 }
 
 uint8_t Uart16550::modem_inputs() const {

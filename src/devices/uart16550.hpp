@@ -19,9 +19,15 @@
 // Concurrency: every vCPU of the VM may access the UART at once, and console
 // input arrives from the console hart: one lock guards all of its state. The
 // interrupt line is driven (the PLIC called) with the lock held, so the PLIC's
-// lock nests inside this one and levels reach it in order.
+// lock nests inside this one and levels reach it in order. One exception: an
+// LSR read that would change nothing is answered without the lock, from a copy
+// of LSR's two varying bits published whenever they change (line_status_; the
+// argument is at Uart16550::read_without_lock). A console
+// driver reads LSR before every byte it writes, and a polling one (U-Boot at
+// its prompt) reads little else.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "console/vm_console.hpp"
@@ -40,6 +46,11 @@ class Uart16550 {
     // access reads the addressed register zero-extended, or writes its low byte.
     // So every value read is below 2^kReadBits.
     uint64_t read(uint64_t offset, unsigned width) EXCLUDES(lock_);
+    // read() without the lock, for the reads that change nothing (an LSR read,
+    // while there is no overrun to clear and no console input to pull in):
+    // true and `value` set if it is one. read() tries it first; the exit fast
+    // path calls it on its own, so that the rest of read() is not in its way.
+    [[gnu::always_inline]] bool read_without_lock(uint64_t offset, uint64_t& value) const;
     void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
     void reset() EXCLUDES(lock_);       // power-on state; the console is untouched
@@ -57,6 +68,12 @@ class Uart16550 {
 
   private:
     static constexpr unsigned kFifoDepth = 16;
+    // What read_without_lock needs of the register map (the rest is in the .cpp).
+    static constexpr uint64_t kLsr = 5;
+    static constexpr uint8_t kLsrDataReady = 0x01;
+    static constexpr uint8_t kLsrOverrun = 0x02;
+    static constexpr uint8_t kLsrThrEmpty = 0x20;
+    static constexpr uint8_t kLsrTransmitterEmpty = 0x40;
 
     void reset_locked() REQUIRES(lock_);
     int pop_received_byte() REQUIRES(lock_);
@@ -65,6 +82,11 @@ class Uart16550 {
     uint64_t read_register(uint64_t offset, unsigned width) REQUIRES(lock_);
     void write_register(uint64_t offset, unsigned width, uint64_t value) REQUIRES(lock_);
     [[gnu::always_inline]] void update_irq_line() REQUIRES(lock_);
+    // The only ways rx_count_ and overrun_ change: each publishes them to
+    // line_status_.
+    void set_rx_count(unsigned count) REQUIRES(lock_);
+    void set_overrun(bool overrun) REQUIRES(lock_);
+    void publish_line_status() REQUIRES(lock_);
     uint8_t read_rbr() REQUIRES(lock_);
     uint8_t read_iir() REQUIRES(lock_);
     uint8_t read_lsr() REQUIRES(lock_);
@@ -90,7 +112,7 @@ class Uart16550 {
 
     std::array<uint8_t, kFifoDepth> rx_ GUARDED_BY(lock_){};
     uint8_t rx_head_ GUARDED_BY(lock_) = 0;
-    uint8_t rx_count_ GUARDED_BY(lock_) = 0;
+    uint8_t rx_count_ GUARDED_BY(lock_) = 0;  // changed only by set_rx_count
 
     uint8_t ier_ GUARDED_BY(lock_) = 0;
     // FIFO enable and receive trigger bits as last programmed; FCR itself is
@@ -102,11 +124,36 @@ class Uart16550 {
     uint8_t dll_ GUARDED_BY(lock_) = 0;
     uint8_t dlm_ GUARDED_BY(lock_) = 0;
     uint8_t msr_deltas_ GUARDED_BY(lock_) = 0;     // MSR bits 3:0, cleared when MSR is read
-    bool overrun_ GUARDED_BY(lock_) = false;       // LSR.OE, cleared when LSR is read
+    bool overrun_ GUARDED_BY(lock_) = false;       // LSR.OE; changed only by set_overrun
     bool thre_pending_ GUARDED_BY(lock_) = false;  // THR-empty interrupt latched, see write_ier()
     IrqLineFn irq_line_ GUARDED_BY(lock_) = nullptr;
     void* irq_cookie_ GUARDED_BY(lock_) = nullptr;
     bool irq_level_ GUARDED_BY(lock_) = false;
+    // LSR.DR and LSR.OE (rx_count_ > 0 and overrun_) as of their last change:
+    // written only with lock_ held (publish_line_status), read without it
+    // (read_without_lock).
+    std::atomic<uint8_t> line_status_{0};
 };
+
+// An LSR read changes nothing while there is no overrun to clear (LSR.OE)
+// and no console input to pull in (pull_input_if_empty): the receiver holds a
+// byte (LSR.DR), or the console announces its input (poll_input brings it in
+// under the lock). Such a read is answered from line_status_: DR and OE change
+// only under the lock and are published as they change, so it holds LSR as a
+// locked read at that moment would find it. The console flag is read a moment
+// apart from it; input arriving is seen by nothing until it is pulled in, so a
+// read that missed it is a read from just before it came.
+// Relaxed loads suffice: whatever makes the guest's read come after a change
+// (its own earlier access, another vCPU's through the guest's own
+// synchronization, or the interrupt that told it) orders the change's store
+// before the load.
+inline bool Uart16550::read_without_lock(uint64_t offset, uint64_t& value) const {
+    if (offset != kLsr) return false;
+    const uint8_t line_status = line_status_.load(std::memory_order_relaxed);
+    if ((line_status & kLsrOverrun) != 0) return false;
+    if ((line_status & kLsrDataReady) == 0 && console_.may_have_input()) return false;
+    value = line_status | kLsrThrEmpty | kLsrTransmitterEmpty;
+    return true;
+}
 
 }  // namespace halyard

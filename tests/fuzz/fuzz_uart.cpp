@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The 16550A UART model under random MMIO sequences (offsets, widths,
-// values), console input arriving at any time, polls and resets: the
+// values), console input arriving at any time, announced or not (while it is
+// announced, LSR reads that change nothing skip the lock), polls and resets: the
 // interrupt line it reports always matches interrupt_pending(), the
 // transmitter always reads empty, IIR, LSR, IER and MCR only ever show bits a
 // 16550A has, and console input reaches the guest in order, never invented
 // and never dropped by an overrun (only loopback can overrun the receiver;
 // a reset or an FCR clear may drop what the FIFO holds).
 
+#include <atomic>
 #include <deque>
 
 #include "devices/uart16550.hpp"
@@ -69,7 +71,11 @@ bool valid_iir(uint8_t iir) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Input in(data, size);
     Harness h;
-    VmConsole console(ConsoleBackend{Harness::put, Harness::get, &h});
+    // While false, the console announces its input (poll_input brings it)
+    // and register reads do not ask for it: LSR reads that change nothing are
+    // then answered without the UART's lock (Uart16550::read_without_lock).
+    std::atomic<bool> unannounced{true};
+    VmConsole console(ConsoleBackend{Harness::put, Harness::get, &h, &unannounced});
     Uart16550 uart(console);
     uart.connect_irq(Harness::irq, &h);
     constexpr unsigned kWidths[] = {1, 2, 4, 8};
@@ -111,6 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             }
             case 7:
                 if ((op & 0x70) == 0x70) uart.reset();
+                if ((op & 0x70) == 0x60) unannounced = !unannounced;
                 break;
         }
         FUZZ_CHECK(h.line == uart.interrupt_pending());

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "console/vm_console.hpp"
 #include "devices/uart16550.hpp"
@@ -41,7 +44,8 @@ class Uart16550Test : public testing::Test {
     void type(std::string_view text) { input.insert(input.end(), text.begin(), text.end()); }
     std::string drain_rbr() {
         std::string s;
-        while ((rd(kLsr) & kLsrDr) != 0) s += static_cast<char>(rd(kRbr));
+        // Bounded: a model whose LSR.DR stayed set would otherwise never stop.
+        while ((rd(kLsr) & kLsrDr) != 0 && s.size() < 64) s += static_cast<char>(rd(kRbr));
         return s;
     }
 
@@ -725,6 +729,128 @@ TEST_F(Uart16550Test, IirPollingSeesConsoleInput) {
     EXPECT_EQ(rd(kIir) & 0x0f, kIirRda);
     EXPECT_EQ(rd(kRbr), 'x');
     EXPECT_EQ(rd(kIir) & 0x0f, kIirNone);
+}
+
+// With a console that announces its input, an LSR read with nothing to clear
+// or pull in is answered without the lock, from bits the model publishes as
+// they change. Each way the receiver's fill level or LSR.OE changes must show
+// in the very next LSR read: a change that did not publish would leave a stale
+// DR or OE here.
+TEST_F(Uart16550Test, LsrReadsWithoutTheLockFollowEveryReceiverChange) {
+    std::atomic<bool> unannounced{false};
+    VmConsole announcing{ConsoleBackend{&put, &get, this, &unannounced}};
+    Uart16550 device{announcing};
+    auto lsr = [&] { return static_cast<uint8_t>(device.read(kLsr, 1)); };
+    auto reg = [&](uint64_t offset) { return static_cast<uint8_t>(device.read(offset, 1)); };
+    auto set = [&](uint64_t offset, uint8_t value) { device.write(offset, 1, value); };
+    constexpr uint8_t kIdle = kLsrThre | kLsrTemt;
+
+    EXPECT_EQ(lsr(), kIdle);
+    type("ab");
+    EXPECT_EQ(lsr(), kIdle);  // announced input waits for poll_input
+    device.poll_input();      // received: 16450 mode holds one byte
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    EXPECT_EQ(reg(kRbr), 'a');  // popped
+    EXPECT_EQ(lsr(), kIdle);
+    device.poll_input();
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    set(kFcr, 0x01);  // entering FIFO mode empties the receiver
+    EXPECT_EQ(lsr(), kIdle);
+
+    type("cde");
+    device.poll_input();
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    set(kFcr, 0x03);  // receive FIFO cleared
+    EXPECT_EQ(lsr(), kIdle);
+
+    set(kMcr, kMcrLoop);
+    for (int i = 0; i < 17; ++i) set(kThr, static_cast<uint8_t>('A' + i));  // one too many
+    EXPECT_EQ(lsr(), kIdle | kLsrDr | kLsrOe);  // overrun: read under the lock, which clears it
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(reg(kRbr), 'A' + i);
+    EXPECT_EQ(lsr(), kIdle);
+    set(kMcr, 0);
+
+    type("x");
+    device.poll_input();
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    EXPECT_EQ(device.take_received_byte(), 'x');  // the SBI console's read
+    EXPECT_EQ(lsr(), kIdle);
+
+    type("y");
+    device.poll_input();
+    EXPECT_EQ(lsr(), kIdle | kLsrDr);
+    device.reset();
+    EXPECT_EQ(lsr(), kIdle);
+    set(kMcr, kMcrLoop);
+    set(kThr, 'p');
+    set(kThr, 'q');  // 16450 mode again after the reset: overruns at once
+    device.reset();  // clears LSR.OE as well
+    EXPECT_EQ(lsr(), kIdle);
+}
+
+// The same under threads, as on the target: a console hart delivers input
+// with poll_input while one vCPU polls LSR and reads RBR when it shows data,
+// and another reads LSR and IIR and writes SCR all along. Every byte must
+// arrive once and in order: an LSR read that said "data" must be followed by
+// that data, and one that said "none" only delays it. Run under TSan in CI.
+TEST(Uart16550Threads, LsrReadsWithoutTheLockAgreeWithTheReceiver) {
+    constexpr int kBytes = 20000;
+    std::mutex input_lock;
+    std::deque<uint8_t> input;
+    struct Console {
+        std::mutex* lock;
+        std::deque<uint8_t>* queue;
+    } console{&input_lock, &input};
+    auto put = [](void*, char) {};
+    auto get = [](void* context) {
+        auto& c = *static_cast<Console*>(context);
+        const std::lock_guard<std::mutex> guard(*c.lock);
+        if (c.queue->empty()) return -1;
+        const int byte = c.queue->front();
+        c.queue->pop_front();
+        return byte;
+    };
+    std::atomic<bool> unannounced{false};
+    VmConsole announcing{ConsoleBackend{put, get, &console, &unannounced}};
+    Uart16550 device{announcing};
+    device.write(kFcr, 1, 0x01);  // FIFO mode
+
+    std::atomic<bool> done{false};
+    std::thread console_hart([&] {
+        for (int i = 0; i < kBytes; ++i) {
+            {
+                const std::lock_guard<std::mutex> guard(input_lock);
+                input.push_back(static_cast<uint8_t>(i));
+            }
+            device.poll_input();
+        }
+        while (!done.load()) device.poll_input();  // what is left once the FIFO has room
+    });
+    std::thread bystander([&] {
+        uint8_t scratch = 0;
+        while (!done.load()) {
+            EXPECT_EQ(device.read(kLsr, 1) & (kLsrThre | kLsrTemt | kLsrOe), kLsrThre | kLsrTemt);
+            (void)device.read(kIir, 1);
+            device.write(kScr, 1, scratch++);
+        }
+    });
+    int received = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (received < kBytes && std::chrono::steady_clock::now() < deadline) {
+        if ((device.read(kLsr, 1) & kLsrDr) == 0) continue;
+        const auto byte = static_cast<uint8_t>(device.read(kRbr, 1));
+        if (byte != static_cast<uint8_t>(received)) {
+            ADD_FAILURE() << "byte " << received << " read as " << int{byte};
+            break;
+        }
+        ++received;
+    }
+    done = true;
+    console_hart.join();
+    bystander.join();
+    EXPECT_EQ(received, kBytes);
+    EXPECT_EQ(device.read(kLsr, 1), kLsrThre | kLsrTemt);
 }
 
 }  // namespace
