@@ -5,41 +5,56 @@
     .option arch, +h
     .section .text, "ax"
 
-/* uint64_t halyard_read_guest_instruction(uint64_t guest_va)
+/* halyard_read_guest_instruction: a0 = guest_va in, the instruction out;
+ * called with `jal t0` (arch::read_guest_instruction), not the C calling
+ * convention, and changes only t1 and a1 besides: so the exit fast path,
+ * which reads the instruction of every device access, needs no frame of its
+ * own (no ra to save, and its live values stay in the other temporaries).
+ * Only while Halyard handles a guest's exit: hstatus.SPVP then holds the
+ * guest's privilege, which HLVX reads with, and the guest's sret needs
+ * hstatus.SPV = 1 and sstatus.SPP = SPVP.
  * Reads the guest instruction at guest_va through both translation stages
  * with execute permission (HLVX.HU): one halfword, and a second one only for
  * a 32-bit encoding (bits 1:0 = 11), since the next one may not be mapped.
  * Returns the instruction zero-extended, or ~0 if a read faulted: the host
- * trap path (halyard_host_trap) then resumes at the fixup.
- * That trap was taken from HS-mode, so its sret left sstatus.SPP and
- * hstatus.SPV describing HS-mode: the fixup restores both (saved in a1/a2,
- * which the host trap path preserves), or the next guest entry would not
- * return to the guest's mode. (a1 and a2, not temporaries: Halyard reserves
- * t2-t6 for the guest's values, see vm_cpu_registers_offsets.h.) */
+ * trap path (halyard_host_trap), which preserves every register, then
+ * resumes at the fixup.
+ * That trap came from HS-mode, so its sret left hstatus.SPV = 0 and
+ * sstatus.SPP = U; SPVP, which a trap from V=0 leaves alone, still holds the
+ * guest's privilege. The fixup puts SPV and SPP back as the guest's exit left
+ * them, or the next guest entry would not return to the guest's mode.
+ * (Halyard reserves t2-t6 for the guest's values, see
+ * vm_cpu_registers_offsets.h.) */
+#define HSTATUS_SPV (1 << 7)
+#define HSTATUS_SPVP (1 << 8)
+#define SSTATUS_SPP (1 << 8)
     .globl halyard_read_guest_instruction
     .globl halyard_guest_read_fault_site_low
     .globl halyard_guest_read_fault_site_high
     .globl halyard_guest_read_fixup
 halyard_read_guest_instruction:
-    csrr    a1, sstatus
-    csrr    a2, hstatus
 halyard_guest_read_fault_site_low:
-    hlvx.hu t0, (a0)
-    andi    t1, t0, 3
+    hlvx.hu a1, (a0)
+    andi    t1, a1, 3
     addi    t1, t1, -3
     bnez    t1, 1f
     addi    a0, a0, 2
 halyard_guest_read_fault_site_high:
     hlvx.hu t1, (a0)
     slli    t1, t1, 16
-    or      t0, t0, t1
-1:  mv      a0, t0
-    ret
+    or      a1, a1, t1
+1:  mv      a0, a1
+    jr      t0
 halyard_guest_read_fixup:
-    csrw    sstatus, a1
-    csrw    hstatus, a2
+    li      a0, HSTATUS_SPV
+    csrs    hstatus, a0
+    li      a0, SSTATUS_SPP
+    csrc    sstatus, a0
+    csrr    a0, hstatus
+    andi    a0, a0, HSTATUS_SPVP   /* the same bit as SSTATUS_SPP */
+    csrs    sstatus, a0
     li      a0, -1
-    ret
+    jr      t0
 
 /* uint64_t halyard_read_seed_csr(void)
  * Polls the Zkr entropy source once. Zkr requires a read-write access

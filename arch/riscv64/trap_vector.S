@@ -25,7 +25,7 @@
  *     saved the guest's a0 and a1 itself; the trap vector then fills in
  *     regs->sepc and regs->trap.scause.
  *   - Every other exit saves a0 and a1 and goes to
- *     halyard_vmexit_fast(regs, scause, sepc).
+ *     halyard_vmexit_fast(regs, sepc, scause).
  *     It returns 0 when it handled the exit (device accesses, host timer
  *     interrupts and IPIs); it set sepc itself and the guest resumes.
  *     Anything else returns nonzero with regs->sepc and regs->trap filled in
@@ -75,8 +75,8 @@ halyard_trap_vector:
 fast_exit:
     for_each_gpr sd, tp, VCPU_SBI_RESULT_GPRS
     mv      a0, tp
-    mv      a1, t0                    /* scause */
-    csrr    a2, sepc
+    csrr    a1, sepc
+    mv      a2, t0                    /* scause */
     call    halyard_vmexit_fast
     bnez    a0, full_exit
     csrw    sscratch, tp              /* the guest runs again */

@@ -227,14 +227,17 @@ class FastAccess {
     // a load's), or its register was not saved.
     [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint64_t form,
                                                 MmioDecodeSource source) {
-        if (FastAccess(form).is_store() != is_store_fault(vcpu)) return none();
-        return of_fault_direction(form, source);
+        const bool store = is_store_fault(vcpu);
+        if (FastAccess(form).is_store() != store) return none();
+        return of_fault_direction(form, source, store);
     }
-    // `of` for a form already known to be in the fault's direction.
+    // `of` for a form already known to be in the fault's direction, `store`.
     [[gnu::always_inline]] static FastAccess of_fault_direction(uint64_t form,
-                                                                MmioDecodeSource source) {
+                                                                MmioDecodeSource source,
+                                                                bool store) {
         const FastAccess access(form | (source == MmioDecodeSource::kHtinst ? kFromHtinst : 0));
-        if (((kFastPathGprs >> access.reg()) & 1) == 0) return none();
+        const unsigned reg = static_cast<unsigned>(form >> (store ? 20 : 7)) & 31;  // rs2 or rd
+        if (((kFastPathGprs >> reg) & 1) == 0) return none();
         return access;
     }
     // The form of what a decoder found, as `of` takes it.
@@ -293,16 +296,16 @@ class FastAccess {
     return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), source);
 }
 
-// fetch_and_decode for the fast path: the faulting access if the fast path
-// can finish it, from htinst or else from guest memory. Takes the 32-bit
-// loads and stores at once (the forms device drivers use, Linux's readl() and
-// writel() among them) and leaves the rest to fetch_fast_access_slowly, out
-// of line, so that the decoders' registers are not the fast path's to save.
+// fetch_and_decode for the fast path: the faulting access, from htinst or
+// else from guest memory, if it is one the fast path takes in its stride: the
+// 32-bit loads and stores (the forms device drivers use, Linux's readl() and
+// writel() among them). none() for the rest (and for an instruction that
+// could not be read), which fetch_fast_access_slowly then decodes, out of
+// line, so that the decoders' registers are not the fast path's to save.
+// (A pseudoinstruction in htinst, bit 0 clear, is among the rest.)
 [[gnu::always_inline]] inline FastAccess fetch_fast_access(const Vcpu& vcpu, uint64_t pc,
                                                            uint64_t htinst) {
     if (htinst != 0) {
-        if (is_htinst_pseudoinstruction(htinst)) [[unlikely]]
-            return FastAccess::none();
         // A transformed (bit 0) integer load or store, whose bit 1 tells the
         // original's size, with bits 63:32 and the Addr. Offset (19:15) zero:
         // the fast path's form as it stands.
@@ -310,20 +313,29 @@ class FastAccess {
         const uint32_t insn = static_cast<uint32_t>(htinst) | 3;
         if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn)) [[likely]]
             return FastAccess::of(vcpu, htinst, MmioDecodeSource::kHtinst);
-        return fetch_fast_access_slowly(vcpu, pc);
-    }
-    uint64_t insn = 0;  // zero-extended: as it stands, a FastAccess form
-    if (!arch::read_guest_instruction(pc, insn)) [[unlikely]]
         return FastAccess::none();
-    // A 32-bit integer load or store in the fault's direction; and, since a
-    // multi-byte access at a page start may be a later part of a split one, a
-    // byte access or one mid-page.
-    const bool byte_or_mid_page =
-        ((insn >> 12) & 3) == 0 || (vcpu.regs.trap.stval & kPageOffsetMask) != 0;
-    if (is_integer_load_store(static_cast<uint32_t>(insn), is_store_fault(vcpu)) &&
-        byte_or_mid_page) [[likely]]
-        return FastAccess::of_fault_direction(insn, MmioDecodeSource::kGuestMemory);
-    return fetch_fast_access_slowly(vcpu, pc);
+    }
+    // Zero-extended: as it stands, a FastAccess form. A read that faulted
+    // gives ~0, whose opcode bits (all ones) are no load or store: it is left
+    // to fetch_fast_access_slowly like any other such instruction.
+    uint64_t insn = 0;
+    (void)arch::read_guest_instruction(pc, insn);
+    // A multi-byte access at a page start may be a later part of a split one.
+    if ((insn & 0x3000) != 0 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]]
+        return FastAccess::none();
+    // A 32-bit integer load or store in the fault's direction.
+    const bool store = is_store_fault(vcpu);
+    if (is_integer_load_store(static_cast<uint32_t>(insn), store)) [[likely]]
+        return FastAccess::of_fault_direction(insn, MmioDecodeSource::kGuestMemory, store);
+    return FastAccess::none();
+}
+
+// Writes what a load read (at most kReadBits bits) to its register, extended
+// as the load says.
+template <unsigned kReadBits>
+[[gnu::always_inline]] inline void write_loaded(Vcpu& vcpu, FastAccess access, uint64_t value) {
+    if (const unsigned reg = access.reg(); reg != 0)
+        vcpu.regs.gpr[reg] = extend_read<kReadBits>(value, access.width(), access.sign_extend());
 }
 
 // Finishes an access the fast path takes, on `device` at `offset`: counts
@@ -341,10 +353,7 @@ template <typename Device>
     if (access.is_store()) {
         device.write(offset, access.width(), vcpu.regs.gpr[access.reg()]);
     } else {
-        const uint64_t value = device.read(offset, access.width());
-        if (const unsigned reg = access.reg(); reg != 0)
-            vcpu.regs.gpr[reg] =
-                extend_read<Device::kReadBits>(value, access.width(), access.sign_extend());
+        write_loaded<Device::kReadBits>(vcpu, access, device.read(offset, access.width()));
     }
     arch::csr_write<Csr::sepc>(next_pc);
     return FastExit::kDone;
@@ -390,13 +399,79 @@ struct BusDevice {
     return finish_fast_access(vcpu, access, sepc, region->reason, device, gpa - region->base);
 }
 
+// A load (`access` is one) the device `VmDevice` answers without its lock or
+// a call (its model's read_without_lock, if it has one), finished here; false
+// for any other, which fast_device_access then takes.
+template <typename VmDevice>
+[[gnu::always_inline]] inline bool fast_read_without_lock(Vcpu& vcpu, FastAccess access,
+                                                          uint64_t gpa, uint64_t sepc) {
+    if constexpr (requires(const typename VmDevice::Model& model, uint64_t value) {
+                      model.read_without_lock(uint64_t{0}, value);
+                  }) {
+        const uint64_t offset = gpa - VmDevice::kBase;
+        uint64_t value = 0;
+        if (!access.aligned(offset) || !VmDevice::of(*vcpu.vm).read_without_lock(offset, value))
+            return false;
+        count_device_exit(vcpu, VmDevice::kReason, access.source());
+        write_loaded<VmDevice::Model::kReadBits>(vcpu, access, value);
+        arch::csr_write<Csr::sepc>(sepc + access.insn_length());
+        return true;
+    } else {
+        return false;
+    }
+}
+
+// Every access try_fast_device_access does not finish itself. Flattened: the
+// VM's own devices' models are inlined here (a device only on the bus is a
+// tail call). Every model on this path is paid for by every device exit's
+// frame: a model's rare and register-hungry parts belong out of line
+// (noinline), as Plic::notify_each.
+[[gnu::noinline, gnu::flatten]] FastExit fast_device_access(Vcpu& vcpu, FastAccess access,
+                                                            uint64_t gpa, uint64_t sepc) {
+    return VmDevices::visit(
+        gpa,
+        [&]<typename VmDevice>() {
+            return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
+        },
+        [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
+}
+
+// The rest of a device exit once its access is known: a read the device
+// answers without its lock (the UART's LSR, which a console driver reads
+// before every byte) is finished here, where nothing else is in the way; any
+// other access goes on to fast_device_access (a tail call).
+[[gnu::always_inline]] inline FastExit emulate_fast_access(Vcpu& vcpu, FastAccess access) {
+    const uint64_t gpa = fault_gpa(vcpu.regs.trap);
+    const uint64_t sepc = vcpu.regs.sepc;
+    if (!access.is_store()) {
+        const bool done = VmDevices::visit(
+            gpa,
+            [&]<typename VmDevice>() {
+                return fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc);
+            },
+            [] { return false; });
+        if (done) return FastExit::kDone;
+    }
+    return fast_device_access(vcpu, access, gpa, sepc);
+}
+
+// try_fast_device_access for an access fetch_fast_access did not take.
+[[gnu::noinline, gnu::cold]] FastExit try_fast_device_access_slowly(Vcpu& vcpu) {
+    // A fault of the guest's own page-table walk (htinst names the walk's
+    // access, not the instruction's): handle_guest_page_fault's to refuse.
+    if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) return FastExit::kFullExit;
+    const FastAccess access = fetch_fast_access_slowly(vcpu, vcpu.regs.sepc);
+    if (!access.valid()) return FastExit::kFullExit;
+    return emulate_fast_access(vcpu, access);
+}
+
 }  // namespace
 
-// Flattened: the VM's own devices' models are inlined here (a device only on
-// the bus is a tail call). The instruction is read (HLVX, a call) before the
-// device is looked up, so that little is live across that call. Every model
-// on this path is paid for by every device exit's frame: a model's rare and
-// register-hungry parts belong out of line (noinline), as Plic::notify_each.
+// Makes no call that returns here (the instruction read is linked through t0,
+// see arch::read_guest_instruction; the rest are tail calls), so that it needs
+// no frame: a read answered without a lock costs no register saves at all.
+// Flattened, so that VmDevices::visit's lambdas are inlined; what it calls
+// out of line is noinline.
 [[gnu::flatten]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
@@ -405,14 +480,8 @@ struct BusDevice {
     trap.htinst = arch::csr_read<Csr::htinst>();
     const FastAccess access = fetch_fast_access(vcpu, sepc, trap.htinst);
     if (!access.valid()) [[unlikely]]
-        return FastExit::kFullExit;
-    const uint64_t gpa = fault_gpa(trap);
-    return VmDevices::visit(
-        gpa,
-        [&]<typename VmDevice>() {
-            return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
-        },
-        [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
+        return try_fast_device_access_slowly(vcpu);
+    return emulate_fast_access(vcpu, access);
 }
 
 ExitAction handle_guest_page_fault(Vcpu& vcpu) {

@@ -19,8 +19,8 @@
 #include "halyard/trap_cause.hpp"
 #include "vm/vcpu.hpp"
 
-extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t scause,
-                                        uint64_t sepc);
+extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t sepc,
+                                        uint64_t scause);
 extern "C" halyard::SbiAnswer halyard_vmexit_sbi(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
                                                  uint64_t, uint64_t fid, uint64_t eid);
 
@@ -71,7 +71,7 @@ inline FastExit run_fast_path(Vcpu& vcpu) {
             guest[kA1] = regs.gpr[kA1];
         }
     } else {
-        result = halyard_vmexit_fast(&regs, scause, sepc);
+        result = halyard_vmexit_fast(&regs, sepc, scause);
     }
     for (unsigned n = 1; n < 32; ++n) {
         if ((kFastPathGprs >> n & 1) != 0) continue;

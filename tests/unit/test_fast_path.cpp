@@ -5,6 +5,7 @@
 // has not saved registers and aborts if the fast path writes there.
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -196,6 +197,35 @@ TEST_F(FastPath, DeviceAccessesThroughSavedRegistersFinishThere) {
     EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
     EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
               2u);
+}
+
+// An LSR read that changes nothing (here: the console announces its input)
+// finishes before the rest of the fast path, without the UART's lock; one
+// that clears LSR.OE goes on to the locked read. Both count, write the
+// register (LB sign-extends as LBU does not; LSR's bit 7 is clear either
+// way) and move sepc like any other device exit.
+TEST_F(FastPath, LsrReadsFinishWithoutTheLockOrWithItWhenTheyChangeSomething) {
+    constexpr uint32_t kLbA1Lsr = 0x00528583;  // lb a1, 5(t0)
+    constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
+    std::atomic<bool> unannounced{false};
+    use_announcing_console(&unannounced);
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady);
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbA1Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA1), kLsrReady);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+
+    vm_.uart.write(4, 1, 0x10);  // MCR: loopback
+    reg(kA1) = 'x';
+    ASSERT_EQ(fast_access(true, kUart, kSbA1Thr, kUart), FastExit::kDone);
+    ASSERT_EQ(fast_access(true, kUart, kSbA1Thr, kUart), FastExit::kDone);  // overruns
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady | 0x03);  // OE | DR, and OE read clears it
+    ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady | 0x01);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 6u);
+    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
+              6u);
 }
 
 TEST_F(FastPath, TheInterruptControllersClaimAndCompleteFinishThere) {

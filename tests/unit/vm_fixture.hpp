@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csetjmp>
 #include <cstring>
 #include <deque>
@@ -118,6 +119,12 @@ class VmFixture : public ::testing::Test {
         EXPECT_EQ(fake::hart[Csr::vstval], tval);
         EXPECT_EQ(fake::hart[Csr::vsepc], kPc);
         EXPECT_EQ(vcpu().regs.sepc, kVstvec);
+    }
+
+    // The console as the target's: input is announced (pushed with
+    // Uart16550::poll_input) while `*unannounced` is false.
+    void use_announcing_console(const std::atomic<bool>* unannounced) {
+        vm_.console = VmConsole(ConsoleBackend{put, get, this, unannounced});
     }
 
     std::string output_;

@@ -10,9 +10,8 @@
 extern "C" {
 [[noreturn]] void halyard_enter_guest(halyard::VmCpuRegisters* regs);
 void halyard_trap_vector();
-// The instruction at a guest virtual address (HLVX), or ~0 when a read
-// faulted (the host trap path resumes at a fixup that returns ~0).
-uint64_t halyard_read_guest_instruction(uint64_t guest_va);
+// halyard_read_guest_instruction (hypervisor_insns.S) is not declared: it is
+// linked through t0, and only arch::read_guest_instruction calls it.
 // The Zkr seed CSR, or ~0 when HS-mode may not read it (the trap resumes at a
 // fixup).
 uint64_t halyard_read_seed_csr();
@@ -34,8 +33,17 @@ namespace halyard::arch {
 
 // Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it,
 // zero-extended; false if the guest's mappings do not allow it.
+// A call GCC does not see as one: it changes only the registers named, so a
+// caller need not save ra. ("memory" because the read may trap into
+// halyard_host_trap, and so that a caller reloads what it keeps in memory
+// rather than hold it in a register across the read.)
 inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out) {
-    out = halyard_read_guest_instruction(guest_va);
+    register uint64_t a0 asm("a0") = guest_va;
+    asm volatile("jal t0, halyard_read_guest_instruction"
+                 : "+r"(a0)
+                 :
+                 : "t0", "t1", "a1", "memory");
+    out = a0;
     return out != ~0ull;
 }
 
