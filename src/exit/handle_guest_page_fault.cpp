@@ -421,38 +421,33 @@ template <typename VmDevice>
     }
 }
 
-// Every access try_fast_device_access does not finish itself. Flattened: the
-// VM's own devices' models are inlined here (a device only on the bus is a
-// tail call). Every model on this path is paid for by every device exit's
-// frame: a model's rare and register-hungry parts belong out of line
-// (noinline), as Plic::notify_each.
+// Every access to `VmDevice` that try_fast_device_access does not finish
+// itself. One function per device, flattened: the device's model is inlined
+// here, and the frame is what that model's path needs, no more. A model's rare
+// and register-hungry parts belong out of line (noinline), as
+// Plic::notify_each.
+template <typename VmDevice>
 [[gnu::noinline, gnu::flatten]] FastExit fast_device_access(Vcpu& vcpu, FastAccess access,
                                                             uint64_t gpa, uint64_t sepc) {
-    return VmDevices::visit(
-        gpa,
-        [&]<typename VmDevice>() {
-            return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
-        },
-        [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
+    return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
 }
 
 // The rest of a device exit once its access is known: a read the device
 // answers without its lock (the UART's LSR, which a console driver reads
 // before every byte) is finished here, where nothing else is in the way; any
-// other access goes on to fast_device_access (a tail call).
+// other access goes on to its device's fast_device_access, or to
+// fast_bus_access (tail calls).
 [[gnu::always_inline]] inline FastExit emulate_fast_access(Vcpu& vcpu, FastAccess access) {
     const uint64_t gpa = fault_gpa(vcpu.regs.trap);
     const uint64_t sepc = vcpu.regs.sepc;
-    if (!access.is_store()) {
-        const bool done = VmDevices::visit(
-            gpa,
-            [&]<typename VmDevice>() {
-                return fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc);
-            },
-            [] { return false; });
-        if (done) return FastExit::kDone;
-    }
-    return fast_device_access(vcpu, access, gpa, sepc);
+    return VmDevices::visit(
+        gpa,
+        [&]<typename VmDevice>() {
+            if (!access.is_store() && fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc))
+                return FastExit::kDone;
+            return fast_device_access<VmDevice>(vcpu, access, gpa, sepc);
+        },
+        [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
 }
 
 // try_fast_device_access for an access fetch_fast_access did not take.
