@@ -36,10 +36,12 @@
 #include "guest/mmio.hpp"
 #include "guest/print.hpp"
 #include "guest/runtime.hpp"
+#include "guest/sv39.hpp"
 #include "guest/trap.hpp"
 #include "guest/uart.hpp"
 
 using namespace guest;
+using namespace guest::sv39;
 
 using Op = uint64_t (*)(uintptr_t addr, uint64_t value);
 
@@ -402,18 +404,10 @@ void run_form(Mode mode, const Form& f) {
 
 // ---- VS-stage page tables (Sv39) ----------------------------------------------------
 
-constexpr uint64_t kPteV = 1u << 0, kPteR = 1u << 1, kPteW = 1u << 2, kPteX = 1u << 3,
-                   kPteA = 1u << 6, kPteD = 1u << 7;
-constexpr uint64_t kLeafRw = kPteV | kPteR | kPteW | kPteA | kPteD;
-
 alignas(4096) uint64_t g_root[512];
 alignas(4096) uint64_t g_level1[512];
 alignas(4096) uint64_t g_level0[512];
 alignas(4096) uint8_t g_ram_page[4096];
-
-constexpr uint64_t pte(uint64_t pa, uint64_t flags) {
-    return (pa >> 12) << 10 | flags;
-}
 
 // Virtual addresses of the paged tests.
 constexpr uintptr_t kWalkIntoUart = 0xC000'0000;       // root[3]: next level is the UART's page
@@ -433,8 +427,7 @@ void build_page_tables() {
 }
 
 void paging(bool on) {
-    const uint64_t satp = on ? (uint64_t{8} << 60 | reinterpret_cast<uintptr_t>(g_root) >> 12) : 0;
-    asm volatile("csrw satp, %0\n sfence.vma" ::"r"(satp) : "memory");
+    sv39::use_root(on ? g_root : nullptr);
 }
 
 // ---- misaligned accesses --------------------------------------------------------------

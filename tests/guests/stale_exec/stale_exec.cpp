@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// stale_exec: a device access by an instruction whose page lost execute
+// permission in the guest's own page table after the hart cached the
+// translation. No SFENCE.VMA follows the change, so the hart may go on
+// fetching through the old translation (privileged spec: a PTE change is
+// only sure to be seen after SFENCE.VMA), and QEMU does: the load runs and
+// faults on the device (a G-stage fault). Halyard then needs the instruction:
+//   - from htinst (QEMU 10 writes it for a 32-bit load): the access is
+//     emulated; the return after it, fetched afresh after the exit, takes an
+//     instruction page fault, which this guest catches and reports;
+//   - from guest memory (QEMU 7.2 leaves htinst 0): Halyard reads it with
+//     HLVX, which walks the tables afresh (this address was never read with
+//     HLVX before), finds no execute permission and faults in HS-mode.
+//     Halyard must recover from its own trap and, unable to tell what the
+//     access was, stop this VM with a log line while its other VMs run on.
+// Natively the load and the return both run through the old translation.
+
+#include <stdint.h>
+
+#include "guest/check.hpp"
+#include "guest/print.hpp"
+#include "guest/runtime.hpp"
+#include "guest/sv39.hpp"
+#include "guest/trap.hpp"
+#include "guest/uart.hpp"
+
+using namespace guest;
+using namespace guest::sv39;
+
+namespace {
+
+Checks checks("stale_exec");
+
+constexpr uint64_t kCauseInsnPageFault = 12;
+constexpr uintptr_t kCodeVa = 0xC000'0000;    // root[3]: the code page below
+constexpr uint32_t kBeqzA0Ret = 0x00050463;   // beqz a0, 8 (to the ret)
+constexpr uint32_t kLbuA0A0Lsr = 0x00554503;  // lbu a0, 5(a0)
+constexpr uint32_t kRet = 0x00008067;         // jalr zero, 0(ra)
+constexpr uint64_t kLsrIdle = 0x60;           // THRE | TEMT
+
+alignas(4096) uint64_t g_root[512];
+alignas(4096) uint64_t g_level1[512];
+alignas(4096) uint64_t g_level0[512];
+alignas(4096) uint32_t g_code[1024];
+
+// LSR of the UART at `uart_base`, or 0 for a base of 0 (no access at all).
+using ReadLsr = uint64_t (*)(uintptr_t uart_base);
+
+void build_page_tables() {
+    g_root[0] = pte(0, kLeafRw);                    // devices where they are (printing)
+    g_root[2] = pte(0x8000'0000, kLeafRw | kPteX);  // RAM where it is
+    g_root[3] = pte(reinterpret_cast<uintptr_t>(g_level1), kPteV);
+    g_level1[0] = pte(reinterpret_cast<uintptr_t>(g_level0), kPteV);
+    g_level0[0] = pte(reinterpret_cast<uintptr_t>(g_code), kPteV | kPteR | kPteX | kPteA);
+}
+
+}  // namespace
+
+void guest_main() {
+    g_code[0] = kBeqzA0Ret;
+    g_code[1] = kLbuA0A0Lsr;
+    g_code[2] = kRet;
+    asm volatile("fence.i" ::: "memory");
+    build_page_tables();
+    use_root(g_root);
+    const auto read_lsr = reinterpret_cast<ReadLsr>(kCodeVa);
+    checks.prefix();
+    print("running the page, then calling it again through its stale translation");
+    newline();
+
+    // From the end of that line's last exit to the load, nothing may exit
+    // (QEMU drops the guest's cached translations on each switch into
+    // Halyard). The first call runs the page without touching the UART, so
+    // the hart caches the translation and Halyard never reads the page.
+    // Then execute permission goes, no SFENCE.VMA follows, and the page is
+    // called again to read LSR.
+    const uint64_t warm = read_lsr(0);
+    expect_trap(Resume::kReturnAddress);
+    g_level0[0] = 0;
+    asm volatile("" ::: "memory");
+    const uint64_t stale = read_lsr(uart::kBase);
+    const TrapRecord trap = take_trap();
+    use_root(nullptr);
+    checks.check_eq(warm, 0, "the first call, which reads nothing");
+    checks.prefix();
+    if (trap.taken) {
+        print("the load was done; then ");
+        print(cause_name(trap.scause));
+        print(" at ");
+        print_hex(trap.sepc);
+    } else {
+        print("no trap: the old translation served the load and the return");
+    }
+    newline();
+    checks.check_eq(stale & kLsrIdle, kLsrIdle, "LSR read through the stale translation");
+    if (trap.taken) {
+        checks.check_eq(trap.scause, kCauseInsnPageFault, "the return's fetch faults");
+        checks.check_eq(trap.sepc, kCodeVa + 8, "at the return");
+    }
+    checks.finish();
+}
