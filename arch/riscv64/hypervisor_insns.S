@@ -7,7 +7,8 @@
 
 /* halyard_read_guest_instruction: a0 = guest_va in, the instruction out;
  * called with `jal t0` (arch::read_guest_instruction), not the C calling
- * convention, and changes only t1 and a1 besides: so the exit fast path,
+ * convention, and changes only t1 and a1 besides (after a fault: the trap's
+ * scause and the address that faulted): so the exit fast path,
  * which reads the instruction of every device access, needs no frame of its
  * own (no ra to save, and its live values stay in the other temporaries).
  * Only while Halyard handles a guest's exit: hstatus.SPVP then holds the
@@ -46,13 +47,15 @@ halyard_guest_read_fault_site_high:
 1:  mv      a0, a1
     jr      t0
 halyard_guest_read_fixup:
+    mv      t1, a0                 /* the address the HLVX read */
     li      a0, HSTATUS_SPV
     csrs    hstatus, a0
     li      a0, SSTATUS_SPP
     csrc    sstatus, a0
-    csrr    a0, hstatus
-    andi    a0, a0, HSTATUS_SPVP   /* the same bit as SSTATUS_SPP */
-    csrs    sstatus, a0
+    csrr    a1, hstatus
+    andi    a1, a1, HSTATUS_SPVP   /* the same bit as SSTATUS_SPP */
+    csrs    sstatus, a1
+    csrr    a1, scause             /* the HLVX's: the host trap path took no other */
     li      a0, -1
     jr      t0
 

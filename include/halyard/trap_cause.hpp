@@ -31,6 +31,14 @@ enum class Exception : uint64_t {
     kStoreGuestPageFault = 23,
 };
 
+// A guest-memory read with HLVX that faulted: the trap's scause (a load
+// page, access or guest-page fault) and the guest virtual address it faulted
+// at.
+struct GuestReadFault {
+    uint64_t cause = 0;
+    uint64_t address = 0;
+};
+
 enum class Interrupt : uint64_t {
     kSupervisorSoftware = 1,
     kVirtualSupervisorSoftware = 2,

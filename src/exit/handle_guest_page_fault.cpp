@@ -50,12 +50,13 @@ constexpr uint8_t kOffsetUnknown = 0xFF;
 // htinst 0; QEMU 10 fills it: docs/htinst.md). A nonzero value we do not
 // recognise counts as zero (hypervisor.adoc: software "may safely treat an
 // unrecognized value in a trap instruction register the same as zero").
-// Returns where the instruction came from, or kCount if it could not be read.
+// Returns where the instruction came from, or kCount if it could not be read
+// (what the read met then in `*fault`, if given).
 // A multi-byte access at a page start whose base register is not among
 // `readable_gprs` (the fast path has only kFastPathGprs in vcpu.regs) gets
 // addr_offset kOffsetUnknown.
 MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, uint32_t readable_gprs,
-                                  DecodeResult& decoded) {
+                                  DecodeResult& decoded, GuestReadFault* fault = nullptr) {
     const uint64_t htinst = vcpu.regs.trap.htinst;
     if (htinst != 0) {
         decoded = decode_htinst(htinst);
@@ -63,7 +64,7 @@ MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, uint32_t readab
             return MmioDecodeSource::kHtinst;
     }
     uint64_t raw = 0;
-    if (!arch::read_guest_instruction(pc, raw)) return MmioDecodeSource::kCount;
+    if (!arch::read_guest_instruction(pc, raw, fault)) return MmioDecodeSource::kCount;
     const auto insn = static_cast<uint32_t>(raw);
     decoded = decode_raw_instruction(insn);
     if (decoded.access.width > 1 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]] {
@@ -74,9 +75,10 @@ MmioDecodeSource fetch_and_decode(const Vcpu& vcpu, uint64_t pc, uint32_t readab
 }
 
 // The full exit path's fetch: all registers are in vcpu.regs; counts where
-// the instruction came from. False if it could not be read.
-bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded) {
-    const MmioDecodeSource source = fetch_and_decode(vcpu, vcpu.regs.sepc, kAllGprs, decoded);
+// the instruction came from. False if it could not be read (why in `*fault`).
+bool fetch_decode_and_count(Vcpu& vcpu, DecodeResult& decoded, GuestReadFault* fault = nullptr) {
+    const MmioDecodeSource source =
+        fetch_and_decode(vcpu, vcpu.regs.sepc, kAllGprs, decoded, fault);
     if (source == MmioDecodeSource::kCount) return false;
     count_mmio_decode(vcpu, source);
     return true;
@@ -139,18 +141,53 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
     return inject_access_fault(vcpu, store, gpa, "nothing is mapped there");
 }
 
+// The instruction of a device access could not be read: the guest's page
+// tables no longer let it be fetched (changed after the hart cached the
+// translation it ran through; without SFENCE.VMA the hart may use either).
+// Answered as a hart that fetched through the new translation would have:
+// with the fetch's fault, which the guest's kernel handles as any other (its
+// access has not happened). The read is a load (HLVX), so its fault is a
+// load's; an address with no RAM behind it is an instruction access fault,
+// as for any fetch from there (handle_instruction_guest_page_fault).
+ExitAction refuse_unreadable_instruction(Vcpu& vcpu, uint64_t gpa, const GuestReadFault& fault) {
+    Exception fetch_fault;
+    switch (fault.cause) {
+        case cause_code(Exception::kLoadPageFault):
+            fetch_fault = Exception::kInstructionPageFault;
+            break;
+        case cause_code(Exception::kLoadAccessFault):
+        case cause_code(Exception::kLoadGuestPageFault):
+            fetch_fault = Exception::kInstructionAccessFault;
+            break;
+        default:
+            guest_log(vcpu,
+                      "cannot read the instruction at pc 0x%llx that accessed 0x%llx (scause "
+                      "%llu); stopping the VM",
+                      static_cast<unsigned long long>(vcpu.regs.sepc),
+                      static_cast<unsigned long long>(gpa),
+                      static_cast<unsigned long long>(fault.cause));
+            return ExitAction::kStopVm;
+    }
+    guest_log(vcpu,
+              "cannot read the instruction at pc 0x%llx that accessed 0x%llx (scause %llu at "
+              "0x%llx); injecting %s fault",
+              static_cast<unsigned long long>(vcpu.regs.sepc), static_cast<unsigned long long>(gpa),
+              static_cast<unsigned long long>(fault.cause),
+              static_cast<unsigned long long>(fault.address),
+              fetch_fault == Exception::kInstructionPageFault ? "instruction page"
+                                                              : "instruction access");
+    inject_exception(vcpu, fetch_fault, fault.address);
+    return ExitAction::kResume;
+}
+
 // A device access that cannot be emulated: answered as hardware would.
 // `decoded` by value (it fits a register), so that the hot path need not keep
 // it in memory.
 [[gnu::noinline, gnu::cold]] ExitAction refuse_device_access(Vcpu& vcpu, bool fetched,
-                                                             DecodeResult decoded, uint64_t gpa) {
+                                                             DecodeResult decoded, uint64_t gpa,
+                                                             const GuestReadFault& fault) {
     const bool store = is_store_fault(vcpu);
-    if (!fetched) {
-        guest_log(
-            vcpu, "cannot read the instruction at pc 0x%llx that accessed 0x%llx; stopping the VM",
-            static_cast<unsigned long long>(vcpu.regs.sepc), static_cast<unsigned long long>(gpa));
-        return ExitAction::kStopVm;
-    }
+    if (!fetched) return refuse_unreadable_instruction(vcpu, gpa, fault);
     const MmioAccess& access = decoded.access;
     switch (decoded.status) {
         case DecodeStatus::kFloatingPoint:
@@ -488,9 +525,10 @@ ExitAction handle_guest_page_fault(Vcpu& vcpu) {
     count_exit(vcpu, region->reason);
 
     DecodeResult decoded{};
-    const bool fetched = fetch_decode_and_count(vcpu, decoded);
+    GuestReadFault fault{};
+    const bool fetched = fetch_decode_and_count(vcpu, decoded, &fault);
     if (!fetched || !emulable(vcpu, decoded, *region, gpa)) [[unlikely]]
-        return refuse_device_access(vcpu, fetched, decoded, gpa);
+        return refuse_device_access(vcpu, fetched, decoded, gpa, fault);
     emulate(vcpu, *region, gpa, decoded.access);
     vcpu.regs.sepc += decoded.access.insn_length;
     return ExitAction::kResume;

@@ -410,7 +410,49 @@ TEST_F(VmExit, StoreFaultWithALoadInstructionIsRefused) {
     expect_injected(Exception::kStoreAccessFault, kUart);
 }
 
-TEST_F(VmExit, UnreadableInstructionStopsTheVm) {
+// The guest's page tables no longer let the instruction be fetched (changed
+// without SFENCE.VMA after the hart cached the old translation): the guest
+// gets the fault a fetch through the new one meets, at the instruction; what
+// the read (HLVX, a load) met says which. A fault no fetch could meet stops
+// the VM.
+TEST_F(VmExit, AnUnreadableInstructionGetsTheFaultItsFetchWouldMeet) {
+    struct Case {
+        uint64_t read_fault;
+        Exception injected;
+    };
+    for (const Case& c :
+         {Case{cause_code(Exception::kLoadPageFault), Exception::kInstructionPageFault},
+          Case{cause_code(Exception::kLoadAccessFault), Exception::kInstructionAccessFault},
+          Case{cause_code(Exception::kLoadGuestPageFault), Exception::kInstructionAccessFault}}) {
+        fake::hart.guest_read_fault_cause = c.read_fault;
+        vcpu().regs.sepc = kPc;
+        vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
+        fake::hart[Csr::stval] = kLsr;
+        fake::hart[Csr::htval] = kLsr >> 2;
+        fake::hart[Csr::htinst] = 0;
+        EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume) << c.read_fault;
+        expect_injected(c.injected, kPc);
+        EXPECT_EQ(vcpu().regs.gpr[kA0], 0u);  // the access did not happen
+    }
+    EXPECT_NE(fake::host_console.output.find("cannot read the instruction"), std::string::npos);
+}
+
+// The second half of a 32-bit instruction on a page the guest can no longer
+// fetch: the fault names that half's address, as a fetch's would.
+TEST_F(VmExit, AnUnreadableSecondHalfGetsTheFaultAtItsAddress) {
+    fake::hart.put_instruction(kPc, kLbuA0Lsr);
+    fake::hart.guest_instruction_memory.erase(kPc + 2);
+    vcpu().regs.sepc = kPc;
+    vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
+    fake::hart[Csr::stval] = kLsr;
+    fake::hart[Csr::htval] = kLsr >> 2;
+    fake::hart[Csr::htinst] = 0;
+    EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kInstructionPageFault, kPc + 2);
+}
+
+TEST_F(VmExit, AnUnreadableInstructionWithAFaultNoFetchMeetsStopsTheVm) {
+    fake::hart.guest_read_fault_cause = cause_code(Exception::kLoadMisaligned);
     vcpu().regs.sepc = kPc;
     vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
     fake::hart[Csr::stval] = kLsr;

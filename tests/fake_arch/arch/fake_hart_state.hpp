@@ -34,6 +34,9 @@ struct HartState {
     // How many times Halyard read an instruction from guest memory (HLVX),
     // whether or not the read faulted.
     unsigned guest_instruction_reads = 0;
+    // The scause a read of a missing entry traps with: a load page fault (13,
+    // the guest's own page table does not map it), unless a test says other.
+    uint64_t guest_read_fault_cause = 13;
     std::vector<FirmwareCall> firmware_calls;
     unsigned hfence_gvma_count = 0;
     unsigned hfence_vvma_count = 0;

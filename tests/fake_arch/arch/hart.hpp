@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "arch/fake_hart_state.hpp"
+#include "halyard/trap_cause.hpp"
 #include "halyard/vm_cpu_registers.hpp"
 
 namespace halyard::arch {
@@ -21,24 +22,30 @@ namespace halyard::arch {
 // A faulting HLVX takes a trap in HS-mode (arch/riscv64/hypervisor_insns.S):
 // it overwrites the trap CSRs, and the host trap path's sret leaves sepc at
 // the fixup; only sstatus and hstatus are restored by the fixup.
-inline bool guest_read_faulted(uint64_t guest_va) {
+inline bool guest_read_faulted(uint64_t guest_va, GuestReadFault* fault) {
     fake::hart[Csr::sepc] = 0x8020'0000'dead'0000ull;  // Halyard's fixup, not a guest pc
-    fake::hart[Csr::scause] = 21;                      // load guest-page fault
+    fake::hart[Csr::scause] = fake::hart.guest_read_fault_cause;
     fake::hart[Csr::stval] = guest_va;
     fake::hart[Csr::htval] = 0x0bad'0bad;
     fake::hart[Csr::htinst] = 0x3000;
+    if (fault != nullptr) *fault = GuestReadFault{fake::hart.guest_read_fault_cause, guest_va};
     return false;
 }
 
-inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out) {
+inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out,
+                                   GuestReadFault* fault = nullptr) {
     ++fake::hart.guest_instruction_reads;
     auto& memory = fake::hart.guest_instruction_memory;
+    out = ~0ull;  // what the fixup returns
     auto low = memory.find(guest_va);
-    if (low == memory.end()) return guest_read_faulted(guest_va);
+    if (low == memory.end()) return guest_read_faulted(guest_va, fault);
     out = low->second;
     if ((out & 3) != 3) return true;
     auto high = memory.find(guest_va + 2);
-    if (high == memory.end()) return guest_read_faulted(guest_va + 2);
+    if (high == memory.end()) {
+        out = ~0ull;
+        return guest_read_faulted(guest_va + 2, fault);
+    }
     out |= uint64_t{high->second} << 16;
     return true;
 }

@@ -10,9 +10,10 @@
 //     instruction page fault, which this guest catches and reports;
 //   - from guest memory (QEMU 7.2 leaves htinst 0): Halyard reads it with
 //     HLVX, which walks the tables afresh (this address was never read with
-//     HLVX before), finds no execute permission and faults in HS-mode.
-//     Halyard must recover from its own trap and, unable to tell what the
-//     access was, stop this VM with a log line while its other VMs run on.
+//     HLVX before), finds the page unmapped and faults in HS-mode. Halyard
+//     must recover from its own trap and answer as a hart that fetched
+//     through the new translation would have: an instruction page fault at
+//     the load, which has not happened.
 // Natively the load and the return both run through the old translation.
 
 #include <stdint.h>
@@ -83,19 +84,36 @@ void guest_main() {
     use_root(nullptr);
     checks.check_eq(warm, 0, "the first call, which reads nothing");
     checks.prefix();
-    if (trap.taken) {
+    if (!trap.taken) {
+        print("no trap: the old translation served the load and the return");
+    } else if (trap.sepc == kCodeVa + 4) {
+        print("the load's own fetch took ");
+        print(cause_name(trap.scause));
+        print(" at ");
+        print_hex(trap.stval);
+    } else {
         print("the load was done; then ");
         print(cause_name(trap.scause));
         print(" at ");
         print_hex(trap.sepc);
-    } else {
-        print("no trap: the old translation served the load and the return");
     }
     newline();
-    checks.check_eq(stale & kLsrIdle, kLsrIdle, "LSR read through the stale translation");
-    if (trap.taken) {
-        checks.check_eq(trap.scause, kCauseInsnPageFault, "the return's fetch faults");
-        checks.check_eq(trap.sepc, kCodeVa + 8, "at the return");
+    if (trap.taken && trap.sepc == kCodeVa + 4) {
+        // The fetch of the load faulted: it did nothing, and a0 is still
+        // the argument. A page fault, as the page is unmapped; but QEMU 7.2
+        // reports Halyard's HLVX read of it as a load access fault (it looks
+        // at HS-mode's satp, which is bare, not at vsatp), and Halyard
+        // passes on what the hart reported: an instruction access fault.
+        checks.check(trap.scause == kCauseInsnPageFault || trap.scause == kCauseInsnAccessFault,
+                     "the load's fetch faults");
+        checks.check_eq(trap.stval, kCodeVa + 4, "at the load");
+        checks.check_eq(stale, uart::kBase, "the load did not happen");
+    } else {
+        checks.check_eq(stale & kLsrIdle, kLsrIdle, "LSR read through the stale translation");
+        if (trap.taken) {
+            checks.check_eq(trap.scause, kCauseInsnPageFault, "the return's fetch faults");
+            checks.check_eq(trap.sepc, kCodeVa + 8, "at the return");
+        }
     }
     checks.finish();
 }

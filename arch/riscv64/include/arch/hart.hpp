@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "halyard/trap_cause.hpp"
 #include "halyard/vm_cpu_registers.hpp"
 
 extern "C" {
@@ -32,19 +33,25 @@ namespace halyard::arch {
 }
 
 // Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it,
-// zero-extended; false if the guest's mappings do not allow it.
+// zero-extended; false if the guest's mappings do not allow it, with what the
+// read met in `*fault` if given. Only while a guest's exit is handled.
 // A call GCC does not see as one: it changes only the registers named, so a
 // caller need not save ra. ("memory" because the read may trap into
 // halyard_host_trap, and so that a caller reloads what it keeps in memory
 // rather than hold it in a register across the read.)
-inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out) {
+inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out,
+                                   GuestReadFault* fault = nullptr) {
     register uint64_t a0 asm("a0") = guest_va;
+    register uint64_t a1 asm("a1");
+    register uint64_t t1 asm("t1");
     asm volatile("jal t0, halyard_read_guest_instruction"
-                 : "+r"(a0)
+                 : "+r"(a0), "=r"(a1), "=r"(t1)
                  :
-                 : "t0", "t1", "a1", "memory");
+                 : "t0", "memory");
     out = a0;
-    return out != ~0ull;
+    if (out != ~0ull) return true;
+    if (fault != nullptr) *fault = GuestReadFault{a1, t1};
+    return false;
 }
 
 // Polls the Zkr entropy source once (seed CSR, read with a write as Zkr
