@@ -425,12 +425,8 @@ TEST_F(VmExit, AnUnreadableInstructionGetsTheFaultItsFetchWouldMeet) {
           Case{cause_code(Exception::kLoadAccessFault), Exception::kInstructionAccessFault},
           Case{cause_code(Exception::kLoadGuestPageFault), Exception::kInstructionAccessFault}}) {
         fake::hart.guest_read_fault_cause = c.read_fault;
-        vcpu().regs.sepc = kPc;
-        vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
-        fake::hart[Csr::stval] = kLsr;
-        fake::hart[Csr::htval] = kLsr >> 2;
-        fake::hart[Csr::htinst] = 0;
-        EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume) << c.read_fault;
+        EXPECT_EQ(guest_page_fault_at(false, kLsr, kLsr, kLbuA0Lsr, 0, false), ExitAction::kResume)
+            << c.read_fault;
         expect_injected(c.injected, kPc);
         EXPECT_EQ(vcpu().regs.gpr[kA0], 0u);  // the access did not happen
     }
@@ -440,25 +436,15 @@ TEST_F(VmExit, AnUnreadableInstructionGetsTheFaultItsFetchWouldMeet) {
 // The second half of a 32-bit instruction on a page the guest can no longer
 // fetch: the fault names that half's address, as a fetch's would.
 TEST_F(VmExit, AnUnreadableSecondHalfGetsTheFaultAtItsAddress) {
-    fake::hart.put_instruction(kPc, kLbuA0Lsr);
+    prepare_guest_page_fault(false, kLsr, kLsr, kLbuA0Lsr, 0);
     fake::hart.guest_instruction_memory.erase(kPc + 2);
-    vcpu().regs.sepc = kPc;
-    vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
-    fake::hart[Csr::stval] = kLsr;
-    fake::hart[Csr::htval] = kLsr >> 2;
-    fake::hart[Csr::htinst] = 0;
     EXPECT_EQ(take_exit(vcpu()), ExitAction::kResume);
     expect_injected(Exception::kInstructionPageFault, kPc + 2);
 }
 
 TEST_F(VmExit, AnUnreadableInstructionWithAFaultNoFetchMeetsStopsTheVm) {
     fake::hart.guest_read_fault_cause = cause_code(Exception::kLoadMisaligned);
-    vcpu().regs.sepc = kPc;
-    vcpu().regs.trap.scause = cause_code(Exception::kLoadGuestPageFault);
-    fake::hart[Csr::stval] = kLsr;
-    fake::hart[Csr::htval] = kLsr >> 2;
-    fake::hart[Csr::htinst] = 0;
-    EXPECT_EQ(take_exit(vcpu()), ExitAction::kStopVm);
+    EXPECT_EQ(guest_page_fault_at(false, kLsr, kLsr, kLbuA0Lsr, 0, false), ExitAction::kStopVm);
     EXPECT_NE(fake::host_console.output.find("cannot read the instruction"), std::string::npos);
 }
 
