@@ -228,6 +228,82 @@ TEST_F(FastPath, LsrReadsFinishWithoutTheLockOrWithItWhenTheyChangeSomething) {
               6u);
 }
 
+// The lock-free LSR read finishes before the device's own checks
+// (fast_vm_device_access), so it must make them itself: only a load, only
+// of LSR itself, and only an aligned one. A misaligned halfword or word at
+// LSR is refused with a misaligned-load exception as on the full path; a
+// byte load further up the window (the UART decodes 3 address bits, the
+// window is wider) reads 0; a store to LSR (read-only) writes nothing and
+// leaves its source register alone. Here every LSR read could go without
+// the lock (the console announces its input, no overrun).
+TEST_F(FastPath, OnlyAnAlignedLoadOfLsrItselfIsAnsweredWithoutTheLock) {
+    constexpr uint32_t kLhA0Lsr = 0x00529503;      // lh a0, 5(t0)
+    constexpr uint32_t kLwuA0Lsr = 0x0052E503;     // lwu a0, 5(t0)
+    constexpr uint32_t kLbuA0Plus13 = 0x00D2C503;  // lbu a0, 13(t0)
+    constexpr uint32_t kSbA1Lsr = 0x00B282A3;      // sb a1, 5(t0)
+    std::atomic<bool> unannounced{false};
+    use_announcing_console(&unannounced);
+    for (const uint32_t insn : {kLhA0Lsr, kLwuA0Lsr}) {
+        SCOPED_TRACE(insn);
+        reg(kA0) = 0x1234;
+        ASSERT_EQ(fast_access(false, kUart + 5, insn, kUart), FastExit::kFullExit);
+        EXPECT_EQ(reg(kA0), 0x1234u);
+        ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+        expect_injected(Exception::kLoadMisaligned, kUart + 5);
+        EXPECT_EQ(reg(kA0), 0x1234u);
+    }
+
+    reg(kA0) = 0x1234;
+    ASSERT_EQ(fast_access(false, kUart + 13, kLbuA0Plus13, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), 0u) << "nothing decodes above the eight registers";
+
+    reg(kA1) = 0x5a;
+    ASSERT_EQ(fast_access(true, kUart + 5, kSbA1Lsr, kUart), FastExit::kDone);
+    EXPECT_EQ(reg(kA1), 0x5au) << "a store's register is its source, never written";
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(vm_.uart.read(5, 1), kLsrReady) << "LSR is read-only";
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 4u);
+}
+
+// A compressed load (Zcb's c.lbu, decoded on the slow path) may also be
+// answered without the lock: the guest resumes past its two bytes, not four.
+TEST_F(FastPath, ACompressedLsrReadWithoutTheLockResumesPastTwoBytes) {
+    constexpr uint32_t kCLbuA0A1 = 0x81C8;  // c.lbu a0, 1(a1)
+    std::atomic<bool> unannounced{false};
+    use_announcing_console(&unannounced);
+    reg(kA1) = kUart + 4;
+    reg(kA0) = 0x1234;
+    prepare_guest_page_fault(false, kUart + 5, kUart + 5, kCLbuA0A1, 0);
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), kLsrReady);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 1u);
+}
+
+// A 32-bit instruction whose second halfword cannot be read (another vCPU
+// unmapped that page after the fault) is not an instruction: the read gives
+// ~0, which the fast path's form checks reject, never its first half alone
+// (here the low half of an LBU from RBR, which would pop a received byte).
+// The full exit then cannot read it either and gives the guest the fault its
+// fetch of that half would meet; the access does not happen.
+TEST_F(FastPath, AnInstructionWhoseSecondHalfCannotBeReadIsNotEmulated) {
+    vm_.uart.write(2, 1, 0x01);                 // FCR: FIFOs on
+    vm_.uart.write(4, 1, 0x10);                 // MCR: loopback
+    vm_.uart.write(0, 1, 'z');                  // THR: loops back into the receive FIFO
+    constexpr uint32_t kLbuA0Rbr = 0x0002C503;  // lbu a0, 0(t0)
+    reg(kT0) = kUart;
+    reg(kA0) = 0x1234;
+    prepare_guest_page_fault(false, kUart, kUart, kLbuA0Rbr, 0);
+    fake::hart.guest_instruction_memory.erase(kPc + 2);
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    EXPECT_EQ(reg(kA0), 0x1234u);
+    EXPECT_EQ(vm_.uart.read(5, 1) & 1, 1u) << "the byte is still there";
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kInstructionPageFault, kPc + 2);
+    EXPECT_EQ(reg(kA0), 0x1234u);
+    EXPECT_EQ(vm_.uart.read(5, 1) & 1, 1u);
+}
+
 TEST_F(FastPath, TheInterruptControllersClaimAndCompleteFinishThere) {
     raise_uart_interrupt();
     ASSERT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u);

@@ -853,5 +853,65 @@ TEST(Uart16550Threads, LsrReadsWithoutTheLockAgreeWithTheReceiver) {
     EXPECT_EQ(device.read(kLsr, 1), kLsrThre | kLsrTemt);
 }
 
+// "Without the lock" holds while another hart holds it: here a vCPU's IER
+// write is in the middle of raising the interrupt line (the interrupt
+// controller is called with the lock held). An LSR read that changes nothing
+// must answer at once, also the first one after an overrun was cleared, by
+// an LSR read or by a reset: a clear of LSR.OE that did not publish would
+// leave OE set in the published bits and send every later LSR read to the
+// lock (the value would still be right, but each read would wait here).
+TEST(Uart16550Threads, LsrReadsThatChangeNothingDoNotWaitForTheLock) {
+    struct Line {
+        std::atomic<bool> raising{false};
+        std::atomic<bool> release{false};
+    } line;
+    std::atomic<bool> unannounced{false};
+    VmConsole console{
+        ConsoleBackend{[](void*, char) {}, [](void*) { return -1; }, nullptr, &unannounced}};
+    Uart16550 device{console};
+    device.connect_irq(
+        [](void* context, bool level) {
+            auto& l = *static_cast<Line*>(context);
+            if (!level) return;
+            l.raising = true;
+            while (!l.release.load()) std::this_thread::yield();
+        },
+        &line);
+    auto overrun = [&] {
+        device.write(kMcr, 1, kMcrLoop);
+        device.write(kThr, 1, 'a');
+        device.write(kThr, 1, 'b');  // 16450 mode: overruns
+        device.write(kMcr, 1, 0);
+    };
+    auto lsr_while_the_lock_is_held = [&] {
+        line.raising = false;
+        line.release = false;
+        std::thread other_vcpu([&] { device.write(kIer, 1, 0x02); });  // THR empty: line rises
+        while (!line.raising.load()) std::this_thread::yield();
+        std::atomic<int> lsr{-1};
+        std::thread vcpu([&] { lsr = static_cast<int>(device.read(kLsr, 1)); });
+        // Only to stop the wait: a read that took the lock never finishes.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (lsr.load() < 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::yield();
+        const int seen = lsr.load();
+        line.release = true;
+        other_vcpu.join();
+        vcpu.join();
+        device.write(kIer, 1, 0);  // the line drops again
+        return seen;
+    };
+
+    overrun();
+    ASSERT_EQ(device.read(kLsr, 1), kLsrThre | kLsrTemt | kLsrDr | kLsrOe);
+    EXPECT_EQ(lsr_while_the_lock_is_held(), kLsrThre | kLsrTemt | kLsrDr)
+        << "-1: the read waited for the lock";
+
+    overrun();
+    device.reset();
+    EXPECT_EQ(lsr_while_the_lock_is_held(), kLsrThre | kLsrTemt)
+        << "-1: the read waited for the lock";
+}
+
 }  // namespace
 }  // namespace halyard

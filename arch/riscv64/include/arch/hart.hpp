@@ -33,7 +33,8 @@ namespace halyard::arch {
 }
 
 // Reads the 16- or 32-bit instruction at `guest_va` as the guest sees it,
-// zero-extended; false if the guest's mappings do not allow it, with what the
+// zero-extended; false if the guest's mappings do not allow it, with `out`
+// then ~0 (no load or store: the exit fast path relies on that) and what the
 // read met in `*fault` if given. Only while a guest's exit is handled.
 // A call GCC does not see as one: it changes only the registers named, so a
 // caller need not save ra. ("memory" because the read may trap into
