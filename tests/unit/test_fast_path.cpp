@@ -43,6 +43,9 @@ class FastPath : public VmFixture {
         prepare_guest_page_fault(store, gpa, gpa, insn, 0);
         return run_fast_path(vcpu());
     }
+    uint64_t decoded_from(MmioDecodeSource source) {
+        return vcpu().mmio_decodes[static_cast<unsigned>(source)].load();
+    }
     void raise_uart_interrupt() {
         vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
         vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0
@@ -195,8 +198,7 @@ TEST_F(FastPath, DeviceAccessesThroughSavedRegistersFinishThere) {
     ASSERT_EQ(fast_access(true, kUart + 7, kSbA1Scr, kUart), FastExit::kDone);
     EXPECT_EQ(vm_.uart.read(7, 1), 0x5Au);
     EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
-    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
-              2u);
+    EXPECT_EQ(decoded_from(MmioDecodeSource::kGuestMemory), 2u);
 }
 
 // An LSR read that changes nothing (here: the console announces its input)
@@ -224,8 +226,7 @@ TEST_F(FastPath, LsrReadsFinishWithoutTheLockOrWithItWhenTheyChangeSomething) {
     ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Lsr, kUart), FastExit::kDone);
     EXPECT_EQ(reg(kA0), kLsrReady | 0x01);
     EXPECT_EQ(exits(ExitReason::kMmioUart), 6u);
-    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
-              6u);
+    EXPECT_EQ(decoded_from(MmioDecodeSource::kGuestMemory), 6u);
 }
 
 // The lock-free LSR read finishes before the device's own checks
@@ -481,9 +482,8 @@ TEST_F(FastPath, ARawInstructionWithItsTopBitSetIsCountedAsFromGuestMemory) {
     ASSERT_EQ(fast_access(false, kUart + 5, kLbuA0Minus3, kUart + 8), FastExit::kDone);
     EXPECT_EQ(reg(kA0), kLsrReady);
     EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
-    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kGuestMemory)].load(),
-              1u);
-    EXPECT_EQ(vcpu().mmio_decodes[static_cast<unsigned>(MmioDecodeSource::kHtinst)].load(), 0u);
+    EXPECT_EQ(decoded_from(MmioDecodeSource::kGuestMemory), 1u);
+    EXPECT_EQ(decoded_from(MmioDecodeSource::kHtinst), 0u);
 }
 
 // Compressed loads and stores name x8..x15 (rd'/rs2'/rs1'): s0 and s1 are
