@@ -146,17 +146,21 @@ ExitAction inject_access_fault(Vcpu& vcpu, bool store, uint64_t gpa, const char*
 // translation it ran through; without SFENCE.VMA the hart may use either).
 // Answered as a hart that fetched through the new translation would have:
 // with the fetch's fault, which the guest's kernel handles as any other (its
-// access has not happened). The read is a load (HLVX), so its fault is a
-// load's; an address with no RAM behind it is an instruction access fault,
-// as for any fetch from there (handle_instruction_guest_page_fault).
+// access has not happened). Harts report HLVX's faults as a load's (QEMU 7.2)
+// or as a fetch's (QEMU 10); an address with no RAM behind it is an
+// instruction access fault, as for any fetch from there
+// (handle_instruction_guest_page_fault).
 ExitAction refuse_unreadable_instruction(Vcpu& vcpu, uint64_t gpa, const GuestReadFault& fault) {
     Exception fetch_fault;
     switch (fault.cause) {
         case cause_code(Exception::kLoadPageFault):
+        case cause_code(Exception::kInstructionPageFault):
             fetch_fault = Exception::kInstructionPageFault;
             break;
         case cause_code(Exception::kLoadAccessFault):
+        case cause_code(Exception::kInstructionAccessFault):
         case cause_code(Exception::kLoadGuestPageFault):
+        case cause_code(Exception::kInstructionGuestPageFault):
             fetch_fault = Exception::kInstructionAccessFault;
             break;
         default:

@@ -413,8 +413,8 @@ TEST_F(VmExit, StoreFaultWithALoadInstructionIsRefused) {
 // The guest's page tables no longer let the instruction be fetched (changed
 // without SFENCE.VMA after the hart cached the old translation): the guest
 // gets the fault a fetch through the new one meets, at the instruction; what
-// the read (HLVX, a load) met says which. A fault no fetch could meet stops
-// the VM.
+// the read (HLVX: reported as a load's fault or a fetch's) met says which. A
+// fault no fetch could meet stops the VM.
 TEST_F(VmExit, AnUnreadableInstructionGetsTheFaultItsFetchWouldMeet) {
     struct Case {
         uint64_t read_fault;
@@ -422,8 +422,12 @@ TEST_F(VmExit, AnUnreadableInstructionGetsTheFaultItsFetchWouldMeet) {
     };
     for (const Case& c :
          {Case{cause_code(Exception::kLoadPageFault), Exception::kInstructionPageFault},
+          Case{cause_code(Exception::kInstructionPageFault), Exception::kInstructionPageFault},
           Case{cause_code(Exception::kLoadAccessFault), Exception::kInstructionAccessFault},
-          Case{cause_code(Exception::kLoadGuestPageFault), Exception::kInstructionAccessFault}}) {
+          Case{cause_code(Exception::kInstructionAccessFault), Exception::kInstructionAccessFault},
+          Case{cause_code(Exception::kLoadGuestPageFault), Exception::kInstructionAccessFault},
+          Case{cause_code(Exception::kInstructionGuestPageFault),
+               Exception::kInstructionAccessFault}}) {
         fake::hart.guest_read_fault_cause = c.read_fault;
         EXPECT_EQ(guest_page_fault_at(false, kLsr, kLsr, kLbuA0Lsr, 0, false), ExitAction::kResume)
             << c.read_fault;

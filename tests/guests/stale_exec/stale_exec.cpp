@@ -15,9 +15,14 @@
 //     through the new translation would have: an instruction page fault at
 //     the load, which has not happened.
 // Natively the load and the return both run through the old translation.
+// With `zcb=1` in its bootargs the load is Zcb's compressed c.lbu, which QEMU
+// 10 does not describe in htinst either (run with --cpu rv64,h=true,zcb=true):
+// there too Halyard reads it with HLVX, on a hart that clears hstatus.SPV on
+// a trap from HS-mode as the H extension says.
 
 #include <stdint.h>
 
+#include "guest/bootargs.hpp"
 #include "guest/check.hpp"
 #include "guest/print.hpp"
 #include "guest/runtime.hpp"
@@ -33,18 +38,20 @@ namespace {
 Checks checks("stale_exec");
 
 constexpr uint64_t kCauseInsnPageFault = 12;
-constexpr uintptr_t kCodeVa = 0xC000'0000;    // root[3]: the code page below
-constexpr uint32_t kBeqzA0Ret = 0x00050463;   // beqz a0, 8 (to the ret)
-constexpr uint32_t kLbuA0A0Lsr = 0x00554503;  // lbu a0, 5(a0)
-constexpr uint32_t kRet = 0x00008067;         // jalr zero, 0(ra)
-constexpr uint64_t kLsrIdle = 0x60;           // THRE | TEMT
+constexpr uintptr_t kCodeVa = 0xC000'0000;     // root[3]: the code page below
+constexpr uint32_t kBeqzA0Ret = 0x00050463;    // beqz a0, 8 (to the ret)
+constexpr uint32_t kLbuA0A0Lsr = 0x00554503;   // lbu a0, 5(a0)
+constexpr uint32_t kCLbuA0A0Nop = 0x00018148;  // c.lbu a0, 1(a0); c.nop
+constexpr uint32_t kRet = 0x00008067;          // jalr zero, 0(ra)
+constexpr uint64_t kLsrIdle = 0x60;            // THRE | TEMT
 
 alignas(4096) uint64_t g_root[512];
 alignas(4096) uint64_t g_level1[512];
 alignas(4096) uint64_t g_level0[512];
 alignas(4096) uint32_t g_code[1024];
 
-// LSR of the UART at `uart_base`, or 0 for a base of 0 (no access at all).
+// LSR of the UART at `uart_base` (at `uart_base` + 4 for the Zcb form), or 0
+// for 0 (no access at all).
 using ReadLsr = uint64_t (*)(uintptr_t uart_base);
 
 void build_page_tables() {
@@ -58,8 +65,11 @@ void build_page_tables() {
 }  // namespace
 
 void guest_main() {
+    const bool zcb = bootarg_number("zcb", 0) != 0;
+    // The argument for the page's load: its offset is 5 (LSR), or 1 past it.
+    const uintptr_t lsr_base = zcb ? uart::kBase + 4 : uart::kBase;
     g_code[0] = kBeqzA0Ret;
-    g_code[1] = kLbuA0A0Lsr;
+    g_code[1] = zcb ? kCLbuA0A0Nop : kLbuA0A0Lsr;
     g_code[2] = kRet;
     asm volatile("fence.i" ::: "memory");
     build_page_tables();
@@ -79,7 +89,7 @@ void guest_main() {
     expect_trap(Resume::kReturnAddress);
     g_level0[0] = 0;
     asm volatile("" ::: "memory");
-    const uint64_t stale = read_lsr(uart::kBase);
+    const uint64_t stale = read_lsr(lsr_base);
     const TrapRecord trap = take_trap();
     use_root(nullptr);
     checks.check_eq(warm, 0, "the first call, which reads nothing");
@@ -107,7 +117,7 @@ void guest_main() {
         checks.check(trap.scause == kCauseInsnPageFault || trap.scause == kCauseInsnAccessFault,
                      "the load's fetch faults");
         checks.check_eq(trap.stval, kCodeVa + 4, "at the load");
-        checks.check_eq(stale, uart::kBase, "the load did not happen");
+        checks.check_eq(stale, lsr_base, "the load did not happen");
     } else {
         checks.check_eq(stale & kLsrIdle, kLsrIdle, "LSR read through the stale translation");
         if (trap.taken) {
