@@ -31,9 +31,9 @@ enum class Exception : uint64_t {
     kStoreGuestPageFault = 23,
 };
 
-// A guest-memory read with HLVX that faulted: the trap's scause (a load
-// page, access or guest-page fault) and the guest virtual address it faulted
-// at.
+// A guest-memory read with HLVX that faulted: the trap's scause (a page,
+// access or guest-page fault, reported as a load's or as a fetch's) and the
+// guest virtual address it faulted at.
 struct GuestReadFault {
     uint64_t cause = 0;
     uint64_t address = 0;

@@ -93,10 +93,12 @@ inline void Uart16550::set_overrun(bool overrun) {
     publish_line_status();
 }
 
+inline uint8_t Uart16550::line_status() const {
+    return static_cast<uint8_t>((rx_count_ > 0 ? kLsrDataReady : 0) | (overrun_ ? kLsrOverrun : 0));
+}
+
 inline void Uart16550::publish_line_status() {
-    const auto line_status =
-        static_cast<uint8_t>((rx_count_ > 0 ? kLsrDataReady : 0) | (overrun_ ? kLsrOverrun : 0));
-    line_status_.store(line_status, std::memory_order_relaxed);
+    line_status_.store(line_status(), std::memory_order_relaxed);
 }
 
 // Tells the interrupt controller about level changes only.
@@ -168,7 +170,8 @@ void Uart16550::write_register(uint64_t offset, [[maybe_unused]] unsigned width,
     if (offset >= kRegisterCount) return;
     const auto byte = static_cast<uint8_t>(value);
     const bool dlab = (lcr_ & kLcrDlab) != 0;
-    // THR before the table, as LSR in read_register: every byte written.
+    // THR before the table the switch becomes: a console driver writes it
+    // for every byte.
     if (offset == kRbrThr && !dlab) [[likely]] {
         write_thr(byte);
         return;
@@ -269,9 +272,7 @@ uint8_t Uart16550::read_lsr() {
     // shift register. Both hold at once here (see write_thr). DR: the
     // receiver buffer or FIFO holds a byte. Parity, framing and break errors
     // (bits 4:2, and bit 7 in FIFO mode) never happen on this line.
-    uint8_t lsr = kLsrThrEmpty | kLsrTransmitterEmpty;
-    if (rx_count_ > 0) lsr |= kLsrDataReady;
-    if (overrun_) lsr |= kLsrOverrun;
+    const auto lsr = static_cast<uint8_t>(kLsrThrEmpty | kLsrTransmitterEmpty | line_status());
     if (overrun_) set_overrun(false);
     return lsr;
 }

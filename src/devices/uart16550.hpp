@@ -87,6 +87,7 @@ class Uart16550 {
     void set_rx_count(unsigned count) REQUIRES(lock_);
     void set_overrun(bool overrun) REQUIRES(lock_);
     void publish_line_status() REQUIRES(lock_);
+    uint8_t line_status() const REQUIRES(lock_);  // LSR.DR and LSR.OE as they are
     uint8_t read_rbr() REQUIRES(lock_);
     uint8_t read_iir() REQUIRES(lock_);
     uint8_t read_lsr() REQUIRES(lock_);

@@ -401,10 +401,13 @@ template <typename Device>
 }
 
 // An access to one of the VM's own devices (VmDevices), found without the
-// bus and inlined, with the device's model, into try_fast_device_access.
+// bus, that try_fast_device_access does not finish itself. One function per
+// device, flattened: the device's model is inlined here, and the frame is what
+// that model's path needs, no more. A model's rare and register-hungry parts
+// belong out of line (noinline), as Plic::notify_each.
 template <typename VmDevice>
-[[gnu::always_inline]] inline FastExit fast_vm_device_access(Vcpu& vcpu, FastAccess access,
-                                                             uint64_t gpa, uint64_t sepc) {
+[[gnu::noinline, gnu::flatten]] FastExit fast_vm_device_access(Vcpu& vcpu, FastAccess access,
+                                                               uint64_t gpa, uint64_t sepc) {
     // The window holds gpa (VmDevices::visit found it there), and an aligned
     // access that starts in it ends in it (VmDevice: windows are multiples of
     // 8 bytes, at multiples of 8).
@@ -442,7 +445,7 @@ struct BusDevice {
 
 // A load (`access` is one) the device `VmDevice` answers without its lock or
 // a call (its model's read_without_lock, if it has one), finished here; false
-// for any other, which fast_device_access then takes.
+// for any other, which fast_vm_device_access then takes.
 template <typename VmDevice>
 [[gnu::always_inline]] inline bool fast_read_without_lock(Vcpu& vcpu, FastAccess access,
                                                           uint64_t gpa, uint64_t sepc) {
@@ -462,21 +465,10 @@ template <typename VmDevice>
     }
 }
 
-// Every access to `VmDevice` that try_fast_device_access does not finish
-// itself. One function per device, flattened: the device's model is inlined
-// here, and the frame is what that model's path needs, no more. A model's rare
-// and register-hungry parts belong out of line (noinline), as
-// Plic::notify_each.
-template <typename VmDevice>
-[[gnu::noinline, gnu::flatten]] FastExit fast_device_access(Vcpu& vcpu, FastAccess access,
-                                                            uint64_t gpa, uint64_t sepc) {
-    return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
-}
-
 // The rest of a device exit once its access is known: a read the device
 // answers without its lock (the UART's LSR, which a console driver reads
 // before every byte) is finished here, where nothing else is in the way; any
-// other access goes on to its device's fast_device_access, or to
+// other access goes on to its device's fast_vm_device_access, or to
 // fast_bus_access (tail calls).
 [[gnu::always_inline]] inline FastExit emulate_fast_access(Vcpu& vcpu, FastAccess access) {
     const uint64_t gpa = fault_gpa(vcpu.regs.trap);
@@ -486,7 +478,7 @@ template <typename VmDevice>
         [&]<typename VmDevice>() {
             if (!access.is_store() && fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc))
                 return FastExit::kDone;
-            return fast_device_access<VmDevice>(vcpu, access, gpa, sepc);
+            return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
         },
         [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
 }
