@@ -8,10 +8,10 @@
 // the trap vector has not saved, or changes the guest's registers and then
 // declines; here every exit must resume past its instruction or at the
 // guest's trap vector with an exception injected, or stop the VM only when
-// the instruction could not be read. A twin VM takes every exit on the full
-// path alone: the two must end each exit with the same registers, sepc,
-// injected exception and exit counts, which is what makes the fast path a
-// pure shortcut (its decoders and checks are its own).
+// the instruction could not be read and its read met a fault no fetch meets. A twin VM takes every
+// exit on the full path alone: the two must end each exit with the same registers, sepc, injected
+// exception and exit counts, which is what makes the fast path a pure shortcut (its decoders and
+// checks are its own).
 
 #include <array>
 #include <cstring>
@@ -115,6 +115,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         fake::hart.guest_instruction_memory.clear();
         const bool readable = in.take<uint8_t>() % 8 != 0;
         if (readable) fake::hart.put_instruction(kPc, insn);
+        // What a read that faults meets: the faults a fetch could (which the
+        // guest is then given), as a load's or a fetch's, or one it could not.
+        constexpr uint64_t kReadFaults[] = {1, 5, 12, 13, 20, 21, 4};
+        fake::hart.guest_read_fault_cause = kReadFaults[in.below(std::size(kReadFaults))];
         vcpu.regs.sepc = kPc;
         vcpu.regs.trap.scause =
             cause_code(store ? Exception::kStoreGuestPageFault : Exception::kLoadGuestPageFault);
@@ -145,8 +149,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const ExitAction full_action = vmexit_handler(twin);
         FUZZ_CHECK(full_action == action);
         if (action == ExitAction::kStopVm) {
-            // Only an instruction the exit could not read stops the VM.
+            // Only an instruction the exit could not read, with a fault no
+            // fetch meets, stops the VM.
             FUZZ_CHECK(!readable);
+            FUZZ_CHECK(fake::hart.guest_read_fault_cause == 4);
             break;
         }
         FUZZ_CHECK(outcome_of(twin) == fast);

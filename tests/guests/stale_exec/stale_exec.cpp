@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// stale_exec: a device access by an instruction whose page lost execute
-// permission in the guest's own page table after the hart cached the
-// translation. No SFENCE.VMA follows the change, so the hart may go on
-// fetching through the old translation (privileged spec: a PTE change is
-// only sure to be seen after SFENCE.VMA), and QEMU does: the load runs and
-// faults on the device (a G-stage fault). Halyard then needs the instruction:
+// stale_exec: a device access by an instruction whose page the guest
+// unmapped in its own page table after the hart cached the translation. No SFENCE.VMA follows the
+// change, so the hart may go on fetching through the old translation (privileged spec: a PTE change
+// is only sure to be seen after SFENCE.VMA), and QEMU does: the load runs and faults on the device
+// (a G-stage fault). Halyard then needs the instruction:
 //   - from htinst (QEMU 10 writes it for a 32-bit load): the access is
 //     emulated; the return after it, fetched afresh after the exit, takes an
 //     instruction page fault, which this guest catches and reports;
