@@ -5,12 +5,14 @@
     .option arch, +h
     .section .text, "ax"
 
-/* halyard_read_guest_instruction: a0 = guest_va in, the instruction out;
+/* halyard_read_guest_instruction: a1 = guest_va in, the instruction out;
  * called with `jal t0` (arch::read_guest_instruction), not the C calling
- * convention, and changes only t1 and a1 besides (after a fault: the trap's
+ * convention, and changes only a0 and t1 besides (after a fault: the trap's
  * scause and the address that faulted): so the exit fast path,
  * which reads the instruction of every device access, needs no frame of its
  * own (no ra to save, and its live values stay in the other temporaries).
+ * a1 both ways: the fast path has the guest's pc there (its second argument)
+ * and wants the instruction in a register that is not its first.
  * Only while Halyard handles a guest's exit: hstatus.SPVP then holds the
  * guest's privilege, which HLVX reads with, and the guest's sret needs
  * hstatus.SPV = 1 and sstatus.SPP = SPVP.
@@ -35,19 +37,20 @@
     .globl halyard_guest_read_fixup
 halyard_read_guest_instruction:
 halyard_guest_read_fault_site_low:
-    hlvx.hu a1, (a0)
-    andi    t1, a1, 3
+    hlvx.hu a0, (a1)
+    andi    t1, a0, 3
     addi    t1, t1, -3
     bnez    t1, 1f
-    addi    a0, a0, 2
+    addi    a1, a1, 2
 halyard_guest_read_fault_site_high:
-    hlvx.hu t1, (a0)
+    hlvx.hu t1, (a1)
     slli    t1, t1, 16
-    or      a1, a1, t1
-1:  mv      a0, a1
+    or      a1, a0, t1
+    jr      t0
+1:  mv      a1, a0
     jr      t0
 halyard_guest_read_fixup:
-    mv      t1, a0                 /* the address the HLVX read */
+    mv      t1, a1                 /* the address the HLVX read */
     li      a0, HSTATUS_SPV
     csrs    hstatus, a0
     li      a0, SSTATUS_SPP
@@ -55,8 +58,8 @@ halyard_guest_read_fixup:
     csrr    a1, hstatus
     andi    a1, a1, HSTATUS_SPVP   /* the same bit as SSTATUS_SPP */
     csrs    sstatus, a1
-    csrr    a1, scause             /* the HLVX's: the host trap path took no other */
-    li      a0, -1
+    csrr    a0, scause             /* the HLVX's: the host trap path took no other */
+    li      a1, -1
     jr      t0
 
 /* uint64_t halyard_read_seed_csr(void)

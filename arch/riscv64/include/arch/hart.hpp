@@ -42,16 +42,16 @@ namespace halyard::arch {
 // rather than hold it in a register across the read.)
 inline bool read_guest_instruction(uint64_t guest_va, uint64_t& out,
                                    GuestReadFault* fault = nullptr) {
-    register uint64_t a0 asm("a0") = guest_va;
-    register uint64_t a1 asm("a1");
+    register uint64_t a1 asm("a1") = guest_va;
+    register uint64_t a0 asm("a0");
     register uint64_t t1 asm("t1");
     asm volatile("jal t0, halyard_read_guest_instruction"
-                 : "+r"(a0), "=r"(a1), "=r"(t1)
+                 : "+r"(a1), "=r"(a0), "=r"(t1)
                  :
                  : "t0", "memory");
-    out = a0;
+    out = a1;
     if (out != ~0ull) return true;
-    if (fault != nullptr) *fault = GuestReadFault{a1, t1};
+    if (fault != nullptr) *fault = GuestReadFault{a0, t1};
     return false;
 }
 
