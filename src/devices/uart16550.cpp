@@ -17,7 +17,6 @@ constexpr uint64_t kLcr = 3;
 constexpr uint64_t kMcr = 4;
 constexpr uint64_t kMsr = 6;
 constexpr uint64_t kScr = 7;
-constexpr uint64_t kRegisterCount = 8;
 
 constexpr uint8_t kIerRxData = 0x01;
 constexpr uint8_t kIerThrEmpty = 0x02;
@@ -101,9 +100,13 @@ inline void Uart16550::publish_line_status() {
     line_status_.store(line_status(), std::memory_order_relaxed);
 }
 
+inline bool Uart16550::irq_level() const {
+    return interrupt_id() != kIirNone;
+}
+
 // Tells the interrupt controller about level changes only.
 inline void Uart16550::update_irq_line() {
-    const bool level = interrupt_id() != kIirNone;
+    const bool level = irq_level();
     if (level == irq_level_ || irq_line_ == nullptr) return;
     irq_level_ = level;
     irq_line_(irq_cookie_, level);
@@ -138,9 +141,24 @@ uint64_t Uart16550::read(uint64_t offset, unsigned width) {
 }
 
 void Uart16550::write(uint64_t offset, unsigned width, uint64_t value) {
+    const AfterWrite after = write_without_calls(offset, width, value);
+    if (after.any()) finish_write(after);
+}
+
+// `width` does not matter: a wider write writes its low byte.
+Uart16550::AfterWrite Uart16550::write_without_calls(uint64_t offset,
+                                                     [[maybe_unused]] unsigned width,
+                                                     uint64_t value) {
     SpinLockGuard guard(lock_);
-    write_register(offset, width, value);
-    update_irq_line();
+    return AfterWrite(write_register(offset, value));
+}
+
+void Uart16550::finish_write(AfterWrite after) {
+    if ((after.bits_ & AfterWrite::kOutput) != 0) console_.put(static_cast<char>(after.bits_));
+    if ((after.bits_ & AfterWrite::kLine) != 0) {
+        SpinLockGuard guard(lock_);
+        update_irq_line();
+    }
 }
 
 void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
@@ -166,39 +184,39 @@ uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned wid
     }
 }
 
-void Uart16550::write_register(uint64_t offset, [[maybe_unused]] unsigned width, uint64_t value) {
-    if (offset >= kRegisterCount) return;
+// Returns what the write leaves for after the lock, as AfterWrite holds it.
+// Only THR, IER, FCR and MCR writes can change an interrupt source (THR
+// empty, IER, the receiver, the modem status deltas), so only they look at
+// the interrupt line: compared with the level last given to the PLIC, not
+// changed here (finish_write changes it, once it holds the lock again).
+inline uint32_t Uart16550::write_register(uint64_t offset, uint64_t value) {
     const auto byte = static_cast<uint8_t>(value);
     const bool dlab = (lcr_ & kLcrDlab) != 0;
+    uint32_t after = 0;
     // THR before the table the switch becomes: a console driver writes it
     // for every byte.
     if (offset == kRbrThr && !dlab) [[likely]] {
-        write_thr(byte);
-        return;
-    }
-    switch (offset) {
-        case kRbrThr:
-            if (dlab) {
-                dll_ = byte;
-            } else {
-                write_thr(byte);
-            }
-            break;
-        case kIer:
-            if (dlab) {
-                dlm_ = byte;
-            } else {
+        after = write_thr(byte);
+    } else {
+        switch (offset) {
+            case kRbrThr: dll_ = byte; return 0;  // DLAB is set (THR is taken above)
+            case kIer:
+                if (dlab) {
+                    dlm_ = byte;
+                    return 0;
+                }
                 write_ier(byte);
-            }
-            break;
-        case kIirFcr: write_fcr(byte); break;
-        case kLcr: lcr_ = byte; break;
-        case kMcr: write_mcr(byte); break;
-        case kLsr: break;  // LSR and MSR are read-only (writes are factory test modes)
-        case kMsr: break;
-        case kScr: scr_ = byte; break;
-        default: break;
+                break;
+            case kIirFcr: write_fcr(byte); break;
+            case kLcr: lcr_ = byte; return 0;
+            case kMcr: write_mcr(byte); break;
+            case kScr: scr_ = byte; return 0;
+            // LSR and MSR are read-only (writes are factory test modes), and
+            // nothing decodes in the rest of the window.
+            default: return 0;
+        }
     }
+    return irq_level() != irq_level_ ? after | AfterWrite::kLine : after;
 }
 
 void Uart16550::poll_input() {
@@ -283,16 +301,17 @@ uint8_t Uart16550::read_msr() {
     return msr;
 }
 
-void Uart16550::write_thr(uint8_t value) {
-    if (loopback()) {
-        receive(value);
-    } else {
-        console_.put(static_cast<char>(value));
-    }
+// Returns the byte for the console, as AfterWrite holds it (0 if none).
+uint32_t Uart16550::write_thr(uint8_t value) {
     // Writing THR clears a THR-empty interrupt, but the byte leaves at once and
     // THR (the transmit FIFO) is empty again, which raises a new one: the 8250
     // driver's transmit loop relies on that to be called for the next chunk.
     thre_pending_ = true;
+    if (loopback()) {
+        receive(value);
+        return 0;
+    }
+    return AfterWrite::kOutput | value;
 }
 
 void Uart16550::write_ier(uint8_t value) {

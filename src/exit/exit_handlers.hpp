@@ -48,8 +48,8 @@ ExitAction handle_sbi_call(Vcpu& vcpu);
 SbiAnswer try_fast_sbi_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                             uint64_t a5, uint64_t fid, uint64_t eid);
 // A load or store guest-page fault only (scause 21 or 23: try_fast_exit's
-// dispatch).
-[[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc);
+// dispatch). The arguments in the order halyard_vmexit_fast has them.
+[[gnu::noinline]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc, uint64_t scause);
 [[gnu::noinline]] FastExit handle_timer_interrupt(Vcpu& vcpu);  // always finishes
 [[gnu::noinline]] FastExit try_fast_software_interrupt(Vcpu& vcpu);
 [[gnu::noinline]] ExitAction handle_guest_page_fault(Vcpu& vcpu);  // load/store (21, 23)

@@ -5,6 +5,8 @@
 // fault (what hardware raises for an address with nothing behind it) if not.
 // The emulation path is kept short; every refusal is out of line.
 
+#include <optional>
+
 #include "arch/csr.hpp"
 #include "arch/hart.hpp"
 #include "exit/exit_handlers.hpp"
@@ -266,9 +268,9 @@ class FastAccess {
     // above, zero-extended. none() if the fast path cannot finish it: the
     // direction is not that of the fault (QEMU 7.2 reports an AMO's fault as
     // a load's), or its register was not saved.
-    [[gnu::always_inline]] static FastAccess of(const Vcpu& vcpu, uint64_t form,
-                                                MmioDecodeSource source) {
-        const bool store = is_store_fault(vcpu);
+    // `store`: whether the fault is a store's.
+    [[gnu::always_inline]] static FastAccess of(uint64_t form, MmioDecodeSource source,
+                                                bool store) {
         if (FastAccess(form).is_store() != store) return none();
         return of_fault_direction(form, source, store);
     }
@@ -334,7 +336,7 @@ class FastAccess {
     if (source == MmioDecodeSource::kCount || decoded.status != DecodeStatus::kOk ||
         decoded.addr_offset != 0)
         return FastAccess::none();
-    return FastAccess::of(vcpu, FastAccess::form_of(decoded.access), source);
+    return FastAccess::of(FastAccess::form_of(decoded.access), source, is_store_fault(vcpu));
 }
 
 // fetch_and_decode for the fast path: the faulting access, from htinst or
@@ -344,8 +346,9 @@ class FastAccess {
 // could not be read), which fetch_fast_access_slowly then decodes, out of
 // line, so that the decoders' registers are not the fast path's to save.
 // (A pseudoinstruction in htinst, bit 0 clear, is among the rest.)
+// `store` and `htinst` as values, so that they stay in registers.
 [[gnu::always_inline]] inline FastAccess fetch_fast_access(const Vcpu& vcpu, uint64_t pc,
-                                                           uint64_t htinst) {
+                                                           bool store, uint64_t htinst) {
     if (htinst != 0) {
         // A transformed (bit 0) integer load or store, whose bit 1 tells the
         // original's size, with bits 63:32 and the Addr. Offset (19:15) zero:
@@ -353,7 +356,7 @@ class FastAccess {
         constexpr uint64_t kMustBeZero = 0xFFFF'FFFF'000F'8000;
         const uint32_t insn = static_cast<uint32_t>(htinst) | 3;
         if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn)) [[likely]]
-            return FastAccess::of(vcpu, htinst, MmioDecodeSource::kHtinst);
+            return FastAccess::of(htinst, MmioDecodeSource::kHtinst, store);
         return FastAccess::none();
     }
     // Zero-extended: as it stands, a FastAccess form. A read that faulted
@@ -365,7 +368,6 @@ class FastAccess {
     if ((insn & 0x3000) != 0 && (vcpu.regs.trap.stval & kPageOffsetMask) == 0) [[unlikely]]
         return FastAccess::none();
     // A 32-bit integer load or store in the fault's direction.
-    const bool store = is_store_fault(vcpu);
     if (is_integer_load_store(static_cast<uint32_t>(insn), store)) [[likely]]
         return FastAccess::of_fault_direction(insn, MmioDecodeSource::kGuestMemory, store);
     return FastAccess::none();
@@ -465,19 +467,59 @@ template <typename VmDevice>
     }
 }
 
+// What a write of fast_write_without_calls left (`after`) is done here, out
+// of line, so that the write itself needs no frame.
+template <typename VmDevice>
+[[gnu::noinline]] FastExit finish_fast_write(Vcpu& vcpu, typename VmDevice::Model::AfterWrite after,
+                                             uint64_t next_pc) {
+    VmDevice::of(*vcpu.vm).finish_write(after);
+    arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
+    return FastExit::kDone;
+}
+
+// A store to a device whose model splits its writes (the UART's
+// write_without_calls and finish_write): the write is finished here, and
+// what it leaves for after the device's lock (console output, a change of
+// the interrupt line) is a tail call. nullopt for a device that does not.
+template <typename VmDevice>
+[[gnu::always_inline]] inline std::optional<FastExit> fast_write_without_calls(Vcpu& vcpu,
+                                                                               FastAccess access,
+                                                                               uint64_t gpa,
+                                                                               uint64_t sepc) {
+    if constexpr (requires(typename VmDevice::Model & model) {
+                      model.finish_write(model.write_without_calls(uint64_t{0}, 1u, uint64_t{0}));
+                  }) {
+        const uint64_t offset = gpa - VmDevice::kBase;
+        if (!access.aligned(offset)) [[unlikely]]
+            return FastExit::kFullExit;
+        count_device_exit(vcpu, VmDevice::kReason, access.source());
+        const uint64_t next_pc = sepc + access.insn_length();
+        const auto after = VmDevice::of(*vcpu.vm).write_without_calls(offset, access.width(),
+                                                                      vcpu.regs.gpr[access.reg()]);
+        if (after.any()) return finish_fast_write<VmDevice>(vcpu, after, next_pc);
+        arch::csr_write<Csr::sepc>(next_pc);
+        return FastExit::kDone;
+    } else {
+        return std::nullopt;
+    }
+}
+
 // The rest of a device exit once its access is known: a read the device
 // answers without its lock (the UART's LSR, which a console driver reads
-// before every byte) is finished here, where nothing else is in the way; any
-// other access goes on to its device's fast_vm_device_access, or to
-// fast_bus_access (tail calls).
-[[gnu::always_inline]] inline FastExit emulate_fast_access(Vcpu& vcpu, FastAccess access) {
-    const uint64_t gpa = fault_gpa(vcpu.regs.trap);
-    const uint64_t sepc = vcpu.regs.sepc;
+// before every byte) and a write it makes without a call are finished here,
+// where nothing else is in the way; any other access goes on to its device's
+// fast_vm_device_access, or to fast_bus_access (tail calls).
+[[gnu::always_inline]] inline FastExit emulate_fast_access(Vcpu& vcpu, FastAccess access,
+                                                           uint64_t gpa, uint64_t sepc) {
     return VmDevices::visit(
         gpa,
         [&]<typename VmDevice>() {
-            if (!access.is_store() && fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc))
+            if (access.is_store()) {
+                if (const auto done = fast_write_without_calls<VmDevice>(vcpu, access, gpa, sepc))
+                    return *done;
+            } else if (fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc)) {
                 return FastExit::kDone;
+            }
             return fast_vm_device_access<VmDevice>(vcpu, access, gpa, sepc);
         },
         [&] { return fast_bus_access(vcpu, access, gpa, sepc); });
@@ -490,26 +532,30 @@ template <typename VmDevice>
     if (is_htinst_pseudoinstruction(vcpu.regs.trap.htinst)) return FastExit::kFullExit;
     const FastAccess access = fetch_fast_access_slowly(vcpu, vcpu.regs.sepc);
     if (!access.valid()) return FastExit::kFullExit;
-    return emulate_fast_access(vcpu, access);
+    return emulate_fast_access(vcpu, access, fault_gpa(vcpu.regs.trap), vcpu.regs.sepc);
 }
 
 }  // namespace
 
 // Makes no call that returns here (the instruction read is linked through t0,
 // see arch::read_guest_instruction; the rest are tail calls), so that it needs
-// no frame: a read answered without a lock costs no register saves at all.
-// Flattened, so that VmDevices::visit's lambdas are inlined; what it calls
-// out of line is noinline.
-[[gnu::flatten]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc) {
+// no frame: a read answered without a lock, or a write that leaves no call,
+// costs no register saves at all. Flattened, so that VmDevices::visit's
+// lambdas are inlined; what it calls out of line is noinline. Of the trap's
+// CSRs only scause, already an argument, stays a value: the rest are read back
+// from vcpu.regs after the instruction read, since registers kept for them
+// across it would have to be saved.
+[[gnu::flatten]] FastExit try_fast_device_access(Vcpu& vcpu, uint64_t sepc, uint64_t scause) {
     TrapCsrs& trap = vcpu.regs.trap;
     // Kept for handle_guest_page_fault: HLVX may trap and overwrite them.
     trap.stval = arch::csr_read<Csr::stval>();
     trap.htval = arch::csr_read<Csr::htval>();
     trap.htinst = arch::csr_read<Csr::htinst>();
-    const FastAccess access = fetch_fast_access(vcpu, sepc, trap.htinst);
+    const bool store = scause == cause_code(Exception::kStoreGuestPageFault);
+    const FastAccess access = fetch_fast_access(vcpu, sepc, store, trap.htinst);
     if (!access.valid()) [[unlikely]]
         return try_fast_device_access_slowly(vcpu);
-    return emulate_fast_access(vcpu, access);
+    return emulate_fast_access(vcpu, access, fault_gpa(trap), vcpu.regs.sepc);
 }
 
 ExitAction handle_guest_page_fault(Vcpu& vcpu) {

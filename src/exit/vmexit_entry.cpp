@@ -34,8 +34,8 @@ extern "C" halyard::SbiAnswer halyard_vmexit_sbi(uint64_t a0, uint64_t a1, uint6
 // Every other exit's fast path (trap_vector.S): 0 when the exit is done and the guest resumes
 // at the sepc CSR; otherwise regs->sepc and regs->trap.scause are filled in,
 // the trap vector saves the remaining registers and calls halyard_vmexit.
-// (sepc before scause: try_fast_device_access takes sepc second, so that it
-// arrives in place.)
+// (sepc before scause: try_fast_device_access takes them in this order, so
+// that they arrive in place.)
 extern "C" uint64_t halyard_vmexit_fast(halyard::VmCpuRegisters* regs, uint64_t sepc,
                                         uint64_t scause) {
     using namespace halyard;

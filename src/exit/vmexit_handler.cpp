@@ -13,7 +13,7 @@ namespace halyard {
 FastExit try_fast_exit(Vcpu& vcpu, uint64_t scause, uint64_t sepc) {
     if (scause == cause_code(Exception::kLoadGuestPageFault) ||
         scause == cause_code(Exception::kStoreGuestPageFault))
-        return try_fast_device_access(vcpu, sepc);
+        return try_fast_device_access(vcpu, sepc, scause);
     if (scause == cause_code(Interrupt::kSupervisorSoftware))
         return try_fast_software_interrupt(vcpu);
     if (scause == cause_code(Interrupt::kSupervisorTimer)) return handle_timer_interrupt(vcpu);

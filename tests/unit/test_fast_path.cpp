@@ -316,6 +316,49 @@ TEST_F(FastPath, TheInterruptControllersClaimAndCompleteFinishThere) {
     EXPECT_EQ(exits(ExitReason::kMmioPlic), 2u);
 }
 
+// A UART write finishes on the fast path whatever it leaves for after the
+// UART's lock (Uart16550::finish_write): nothing (SCR), a byte for the
+// console (THR), a rising or a falling interrupt line (IER), or both at once
+// (THR with THR-empty interrupts enabled, once the guest claimed the last
+// one). Each moves sepc past the store exactly once and is counted once.
+TEST_F(FastPath, UartWritesFinishThereWhateverTheyLeaveForAfterTheLock) {
+    constexpr uint32_t kSbA1Thr = 0x00B28023;          // sb a1, 0(t0)
+    constexpr uint32_t kSbA1Ier = 0x00B280A3;          // sb a1, 1(t0)
+    vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
+    vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0
+    fake::hart.current_registers = &vcpu().regs;
+    vcpu().hsm_state = HsmState::kStarted;
+    auto store = [&](uint64_t offset, uint32_t insn, uint64_t value) {
+        reg(kA1) = value;
+        vcpu().regs.sepc = kPc;
+        ASSERT_EQ(fast_access(true, kUart + offset, insn, kUart), FastExit::kDone);
+        EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    };
+    store(7, kSbA1Scr, 0x33);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0x33u);
+    store(0, kSbA1Thr, 'h');
+    EXPECT_EQ(output_, "h");
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "THR-empty interrupts are off";
+    store(1, kSbA1Ier, 0x02);  // the line rises
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    ASSERT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq);       // claimed
+    EXPECT_EQ(vm_.uart.read(2, 1) & 0x0f, 0x02u) << "THR empty";  // acknowledges it
+    vm_.plic.write(0x200004, 4, guest::kUartIrq);                 // completed
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "the line is low";
+    store(0, kSbA1Thr, 'i');  // a byte, and THR empty again: the line rises
+    EXPECT_EQ(output_, "hi");
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    store(1, kSbA1Ier, 0x00);  // the line drops
+    EXPECT_FALSE(vm_.uart.interrupt_pending());
+    // The PLIC's gateway keeps the request it forwarded; once that is
+    // claimed and completed, the low line pends nothing more.
+    ASSERT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq);
+    vm_.plic.write(0x200004, 4, guest::kUartIrq);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 5u);
+    EXPECT_EQ(vcpu().full_exits.load(), 0u);
+}
+
 TEST_F(FastPath, AnAccessNamingACalleeSavedRegisterIsLeftUntouched) {
     // A received byte: reading RBR pops it, so a fast path that read it and
     // then gave up would lose it.

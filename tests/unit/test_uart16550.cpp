@@ -913,5 +913,83 @@ TEST(Uart16550Threads, LsrReadsThatChangeNothingDoNotWaitForTheLock) {
         << "-1: the read waited for the lock";
 }
 
+// A write that changes the interrupt line's level gives the PLIC the new
+// level after its own critical section, in a second one (finish_write). Two
+// vCPUs raising and lowering the line at once must still leave the PLIC with
+// the level the UART's state has once both are done, having told it only of
+// changes, in order: a second section that passed on the level its write
+// computed, rather than the one the state has then, would leave a stale
+// level behind.
+TEST(Uart16550Threads, TheLineEndsAtTheLevelTheLastWriteLeft) {
+    constexpr int kWrites = 20000;
+    struct Line {
+        Uart16550* device = nullptr;
+        std::atomic<int> level{0};
+        std::atomic<int> repeats{0};  // a level given twice in a row
+        std::atomic<int> calls{0};
+    } line;
+    VmConsole console{ConsoleBackend{[](void*, char) {}, [](void*) { return -1; }, nullptr}};
+    Uart16550 device{console};
+    line.device = &device;
+    device.connect_irq(
+        [](void* context, bool level) {
+            auto& l = *static_cast<Line*>(context);
+            if (l.level.exchange(level ? 1 : 0) == (level ? 1 : 0)) ++l.repeats;
+            ++l.calls;
+        },
+        &line);
+    auto vcpu = [&](uint8_t first) {
+        for (int i = 0; i < kWrites; ++i)
+            device.write(kIer, 1, (i % 2 == 0) ? first : (first ^ 0x02));
+    };
+    std::thread raising(vcpu, uint8_t{0x02});
+    std::thread lowering(vcpu, uint8_t{0x00});
+    raising.join();
+    lowering.join();
+    EXPECT_EQ(line.level.load() != 0, device.interrupt_pending());
+    EXPECT_EQ(line.repeats.load(), 0);
+    EXPECT_GT(line.calls.load(), 0);
+    // And once more from each state, alone: the level follows at once.
+    device.write(kIer, 1, 0x02);
+    EXPECT_EQ(line.level.load(), 1);
+    device.write(kIer, 1, 0x00);
+    EXPECT_EQ(line.level.load(), 0);
+}
+
+// Console output is written after the UART's lock is released: a THR write
+// while another hart holds the lock (here, raising the interrupt line) waits
+// for the lock, but its byte still reaches the console, once and in the
+// order of the writes of one vCPU.
+TEST(Uart16550Threads, ThrBytesReachTheConsoleInOrderWhileTheLineMoves) {
+    constexpr int kBytes = 5000;
+    std::mutex output_lock;
+    std::string output;
+    struct Console {
+        std::mutex* lock;
+        std::string* text;
+    } sink{&output_lock, &output};
+    VmConsole console{ConsoleBackend{[](void* context, char c) {
+                                         auto& s = *static_cast<Console*>(context);
+                                         const std::lock_guard<std::mutex> guard(*s.lock);
+                                         s.text->push_back(c);
+                                     },
+                                     [](void*) { return -1; }, &sink}};
+    Uart16550 device{console};
+    std::atomic<int> level{0};
+    device.connect_irq(
+        [](void* context, bool l) { static_cast<std::atomic<int>*>(context)->store(l); }, &level);
+    std::atomic<bool> done{false};
+    std::thread other_vcpu([&] {
+        for (uint8_t ier = 0; !done.load(); ier ^= 0x02) device.write(kIer, 1, ier);
+    });
+    for (int i = 0; i < kBytes; ++i) device.write(kThr, 1, static_cast<uint8_t>('a' + i % 26));
+    done = true;
+    other_vcpu.join();
+    ASSERT_EQ(output.size(), static_cast<size_t>(kBytes));
+    for (int i = 0; i < kBytes; ++i)
+        ASSERT_EQ(output[static_cast<size_t>(i)], static_cast<char>('a' + i % 26)) << i;
+    EXPECT_EQ(level.load() != 0, device.interrupt_pending());
+}
+
 }  // namespace
 }  // namespace halyard

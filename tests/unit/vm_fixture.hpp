@@ -10,6 +10,7 @@
 #include <csetjmp>
 #include <cstring>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -127,6 +128,7 @@ class VmFixture : public ::testing::Test {
         vm_.console = VmConsole(ConsoleBackend{put, get, this, unannounced});
     }
 
+    std::mutex console_mutex_;  // for put and get; tests read output_ once the vCPUs are done
     std::string output_;
     std::deque<char> input_;
     std::vector<uint8_t> ram_;
@@ -145,9 +147,16 @@ class VmFixture : public ::testing::Test {
     static inline std::jmp_buf parked_;
     static inline bool parking_armed_ = false;
 
-    static void put(void* self, char c) { static_cast<VmFixture*>(self)->output_.push_back(c); }
+    // Several vCPUs may write and read at once (ConsoleBackend), as on the
+    // target, where the console has its own lock.
+    static void put(void* self, char c) {
+        auto* f = static_cast<VmFixture*>(self);
+        std::lock_guard guard(f->console_mutex_);
+        f->output_.push_back(c);
+    }
     static int get(void* self) {
         auto* f = static_cast<VmFixture*>(self);
+        std::lock_guard guard(f->console_mutex_);
         if (f->input_.empty()) return -1;
         char c = f->input_.front();
         f->input_.pop_front();
