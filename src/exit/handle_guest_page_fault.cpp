@@ -350,13 +350,13 @@ class FastAccess {
 [[gnu::always_inline]] inline FastAccess fetch_fast_access(const Vcpu& vcpu, uint64_t pc,
                                                            bool store, uint64_t htinst) {
     if (htinst != 0) {
-        // A transformed (bit 0) integer load or store, whose bit 1 tells the
-        // original's size, with bits 63:32 and the Addr. Offset (19:15) zero:
-        // the fast path's form as it stands.
+        // A transformed (bit 0) integer load or store in the fault's
+        // direction, whose bit 1 tells the original's size, with bits 63:32
+        // and the Addr. Offset (19:15) zero: the fast path's form as it stands.
         constexpr uint64_t kMustBeZero = 0xFFFF'FFFF'000F'8000;
         const uint32_t insn = static_cast<uint32_t>(htinst) | 3;
-        if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn)) [[likely]]
-            return FastAccess::of(htinst, MmioDecodeSource::kHtinst, store);
+        if ((htinst & (kMustBeZero | 1)) == 1 && is_integer_load_store(insn, store)) [[likely]]
+            return FastAccess::of_fault_direction(htinst, MmioDecodeSource::kHtinst, store);
         return FastAccess::none();
     }
     // Zero-extended: as it stands, a FastAccess form. A read that faulted

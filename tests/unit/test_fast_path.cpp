@@ -417,6 +417,32 @@ TEST_F(FastPath, AnAccessNamingAReservedRegisterIsLeftToTheFullExit) {
     EXPECT_EQ(exits(ExitReason::kMmioUart), 2u) << "none of them counted";
 }
 
+// htinst names a load or store in the other direction than the fault's
+// (QEMU 7.2 reports an AMO's fault as a load's; a buggy or hostile hart could
+// say anything): the fast path takes only an access in the fault's
+// direction, so this one is left to the full exit, which refuses it, and
+// nothing is written or counted on the way.
+TEST_F(FastPath, AnHtinstInTheOtherDirectionIsLeftToTheFullExit) {
+    constexpr uint32_t kSbA1Scr = 0x00B283A3;   // sb a1, 7(t0)
+    constexpr uint32_t kLbuA1Scr = 0x0072C583;  // lbu a1, 7(t0)
+    reg(kT0) = kUart;
+    reg(kA1) = 0x77;
+    // A load fault whose htinst is the store, and a store fault whose htinst
+    // is the load.
+    prepare_guest_page_fault(false, kUart + 7, kUart + 7, kSbA1Scr,
+                             transformed_instruction(kSbA1Scr));
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    prepare_guest_page_fault(true, kUart + 7, kUart + 7, kLbuA1Scr,
+                             transformed_instruction(kLbuA1Scr));
+    ASSERT_EQ(run_fast_path(vcpu()), FastExit::kFullExit);
+    EXPECT_EQ(reg(kA1), 0x77u);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u) << "SCR not written";
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 0u);
+    EXPECT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kStoreAccessFault, kUart + 7);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u);
+}
+
 // The fast path keeps the fault's CSRs before it reads guest memory: a read
 // that faults (HLVX) takes a trap in HS-mode, which overwrites them.
 TEST_F(FastPath, TheFullExitUsesTheFaultAsTheFastPathSawIt) {
