@@ -470,8 +470,8 @@ template <typename VmDevice>
 // What a write of fast_write_without_calls left (`after`) is done here, out
 // of line, so that the write itself needs no frame.
 template <typename VmDevice>
-[[gnu::noinline]] FastExit finish_fast_write(Vcpu& vcpu, typename VmDevice::Model::AfterWrite after,
-                                             uint64_t next_pc) {
+[[gnu::noinline, gnu::flatten]] FastExit finish_fast_write(
+    Vcpu& vcpu, typename VmDevice::Model::AfterWrite after, uint64_t next_pc) {
     VmDevice::of(*vcpu.vm).finish_write(after);
     arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
     return FastExit::kDone;
