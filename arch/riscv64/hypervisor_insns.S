@@ -2,6 +2,8 @@
 /* H-extension instructions used from C++: guest-memory reads that may fault,
  * and the hypervisor TLB fences; and the Zkr seed CSR read, which may trap. */
 
+#include "arch/csr_bits.h"
+
     .option arch, +h
     .section .text, "ax"
 
@@ -28,9 +30,6 @@
  * them, or the next guest entry would not return to the guest's mode.
  * (Halyard reserves t2-t6 for the guest's values, see
  * vm_cpu_registers_offsets.h.) */
-#define HSTATUS_SPV (1 << 7)
-#define HSTATUS_SPVP (1 << 8)
-#define SSTATUS_SPP (1 << 8)
     .globl halyard_read_guest_instruction
     .globl halyard_guest_read_fault_site_low
     .globl halyard_guest_read_fault_site_high
@@ -51,12 +50,12 @@ halyard_guest_read_fault_site_high:
     jr      t0
 halyard_guest_read_fixup:
     mv      t1, a1                 /* the address the HLVX read */
-    li      a0, HSTATUS_SPV
+    li      a0, HALYARD_HSTATUS_SPV
     csrs    hstatus, a0
-    li      a0, SSTATUS_SPP
+    li      a0, HALYARD_SSTATUS_SPP
     csrc    sstatus, a0
     csrr    a1, hstatus
-    andi    a1, a1, HSTATUS_SPVP   /* the same bit as SSTATUS_SPP */
+    andi    a1, a1, HALYARD_HSTATUS_SPVP   /* the same bit as sstatus.SPP */
     csrs    sstatus, a1
     csrr    a0, scause             /* the HLVX's: the host trap path took no other */
     li      a1, -1

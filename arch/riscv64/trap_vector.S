@@ -39,6 +39,7 @@
  * everything and sret's (hstatus.SPV and sstatus.SPP, set by the trap, select
  * VS-mode or VU-mode). */
 
+#include "arch/csr_bits.h"
 #include "halyard/vm_cpu_registers_offsets.h"
 
 #define GPR(n) (VCPU_REGS_GPR_BASE + (n) * 8)
@@ -116,7 +117,6 @@ halyard_enter_guest:
 #define HOST_FRAME_STVAL (34 * 8)
 #define HOST_FRAME_HTVAL (35 * 8)
 #define HOST_FRAME_HTINST (36 * 8)
-#define HSTATUS_SPV (1 << 7)
 
 .macro for_each_host_gpr op
     .irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -149,7 +149,7 @@ host_trap_entry:
      * QEMU 7.2 leaves it as it was: 1 while Halyard handles a guest's exit,
      * and this sret would then enter the guest at Halyard's fixup. The
      * fixup itself sets SPV back for the guest. */
-    li      t0, HSTATUS_SPV
+    li      t0, HALYARD_HSTATUS_SPV
     csrc    hstatus, t0
     for_each_host_gpr ld
     addi    sp, sp, HOST_FRAME_SIZE

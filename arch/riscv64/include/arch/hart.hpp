@@ -5,8 +5,15 @@
 
 #include <cstdint>
 
+#include "arch/csr_bits.h"
+#include "halyard/csr_numbers.hpp"
 #include "halyard/trap_cause.hpp"
 #include "halyard/vm_cpu_registers.hpp"
+
+static_assert(HALYARD_HSTATUS_SPV == halyard::hstatus::kSpv &&
+                  HALYARD_HSTATUS_SPVP == halyard::hstatus::kSpvp &&
+                  HALYARD_SSTATUS_SPP == halyard::sstatus::kSpp,
+              "arch/csr_bits.h, which the assembly uses, agrees with csr_numbers.hpp");
 
 extern "C" {
 [[noreturn]] void halyard_enter_guest(halyard::VmCpuRegisters* regs);
