@@ -8,9 +8,8 @@
 
 namespace halyard {
 
-// put and get may be called by several harts at once (a VM's vCPUs, its
-// UART and its SBI console calls; the UART writes without its own lock held):
-// the backend serializes them.
+// put and get may be called by several harts at once (a VM's vCPUs, through
+// its UART and its SBI console calls): the backend serializes them.
 struct ConsoleBackend {
     void (*put)(void* context, char c);  // deliver one byte of guest output
     int (*get)(void* context);           // next byte of guest input, or -1 if none waits

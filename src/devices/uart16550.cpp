@@ -149,16 +149,16 @@ void Uart16550::write(uint64_t offset, unsigned width, uint64_t value) {
 Uart16550::AfterWrite Uart16550::write_without_calls(uint64_t offset,
                                                      [[maybe_unused]] unsigned width,
                                                      uint64_t value) {
+    if (offset == kRbrThr) return AfterWrite(AfterWrite::kOffsetZero | static_cast<uint8_t>(value));
     SpinLockGuard guard(lock_);
     return AfterWrite(write_register(offset, value));
 }
 
 void Uart16550::finish_write(AfterWrite after) {
-    if ((after.bits_ & AfterWrite::kOutput) != 0) console_.put(static_cast<char>(after.bits_));
-    if ((after.bits_ & AfterWrite::kLine) != 0) {
-        SpinLockGuard guard(lock_);
-        update_irq_line();
-    }
+    SpinLockGuard guard(lock_);
+    if ((after.bits_ & AfterWrite::kOffsetZero) != 0)
+        write_offset_zero(static_cast<uint8_t>(after.bits_));
+    update_irq_line();
 }
 
 void Uart16550::connect_irq(IrqLineFn set_level, void* cookie) {
@@ -184,39 +184,38 @@ uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned wid
     }
 }
 
-// Returns what the write leaves for after the lock, as AfterWrite holds it.
-// Only THR, IER, FCR and MCR writes can change an interrupt source (THR
-// empty, IER, the receiver, the modem status deltas), so only they look at
-// the interrupt line: compared with the level last given to the PLIC, not
-// changed here (finish_write changes it, once it holds the lock again).
+// Of the registers at offsets 1 to 7, only IER, FCR and MCR writes can
+// change an interrupt source (IER itself, the receiver, the modem status
+// deltas), so only they look at the interrupt line: compared with the level
+// last given to the PLIC, not changed here (finish_write changes it, once it
+// holds the lock again).
 inline uint32_t Uart16550::write_register(uint64_t offset, uint64_t value) {
     const auto byte = static_cast<uint8_t>(value);
-    const bool dlab = (lcr_ & kLcrDlab) != 0;
-    uint32_t after = 0;
-    // THR before the table the switch becomes: a console driver writes it
-    // for every byte.
-    if (offset == kRbrThr && !dlab) [[likely]] {
-        after = write_thr(byte);
-    } else {
-        switch (offset) {
-            case kRbrThr: dll_ = byte; return 0;  // DLAB is set (THR is taken above)
-            case kIer:
-                if (dlab) {
-                    dlm_ = byte;
-                    return 0;
-                }
-                write_ier(byte);
-                break;
-            case kIirFcr: write_fcr(byte); break;
-            case kLcr: lcr_ = byte; return 0;
-            case kMcr: write_mcr(byte); break;
-            case kScr: scr_ = byte; return 0;
-            // LSR and MSR are read-only (writes are factory test modes), and
-            // nothing decodes in the rest of the window.
-            default: return 0;
-        }
+    switch (offset) {
+        case kIer:
+            if ((lcr_ & kLcrDlab) != 0) {
+                dlm_ = byte;
+                return 0;
+            }
+            write_ier(byte);
+            break;
+        case kIirFcr: write_fcr(byte); break;
+        case kLcr: lcr_ = byte; return 0;
+        case kMcr: write_mcr(byte); break;
+        case kScr: scr_ = byte; return 0;
+        // LSR and MSR are read-only (writes are factory test modes), and
+        // nothing decodes in the rest of the window.
+        default: return 0;
     }
-    return irq_level() != irq_level_ ? after | AfterWrite::kLine : after;
+    return irq_level() != irq_level_ ? AfterWrite::kLine : 0;
+}
+
+void Uart16550::write_offset_zero(uint8_t value) {
+    if ((lcr_ & kLcrDlab) != 0) {
+        dll_ = value;
+    } else {
+        write_thr(value);
+    }
 }
 
 void Uart16550::poll_input() {
@@ -301,17 +300,16 @@ uint8_t Uart16550::read_msr() {
     return msr;
 }
 
-// Returns the byte for the console, as AfterWrite holds it (0 if none).
-uint32_t Uart16550::write_thr(uint8_t value) {
+void Uart16550::write_thr(uint8_t value) {
+    if (loopback()) {
+        receive(value);
+    } else {
+        console_.put(static_cast<char>(value));
+    }
     // Writing THR clears a THR-empty interrupt, but the byte leaves at once and
     // THR (the transmit FIFO) is empty again, which raises a new one: the 8250
     // driver's transmit loop relies on that to be called for the next chunk.
     thre_pending_ = true;
-    if (loopback()) {
-        receive(value);
-        return 0;
-    }
-    return AfterWrite::kOutput | value;
 }
 
 void Uart16550::write_ier(uint8_t value) {

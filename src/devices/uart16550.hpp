@@ -19,14 +19,15 @@
 // Concurrency: every vCPU of the VM may access the UART at once, and console
 // input arrives from the console hart: one lock guards all of its state. The
 // interrupt line is driven (the PLIC called) with the lock held, so the PLIC's
-// lock nests inside this one and levels reach it in order; a write that
-// changes the level does so after its own critical section, in a second one
-// (write_without_calls). Console output is written without the lock. One exception: an
-// LSR read that would change nothing is answered without the lock, from a copy
-// of LSR's two varying bits published whenever they change (line_status_; the
-// argument is at Uart16550::read_without_lock). A console
-// driver reads LSR before every byte it writes, and a polling one (U-Boot at
-// its prompt) reads little else.
+// lock nests inside this one and levels reach it in order; a write other than
+// THR's that changes the level does so after its own critical section, in a
+// second one (finish_write), which gives the PLIC the level the state has then.
+// (A rise that another vCPU's access undoes before that section never reaches
+// the PLIC: its source was serviced or disabled meanwhile, so the interrupt
+// would have been spurious.) One exception: an LSR read that would change nothing is answered
+// without the lock, from a copy of LSR's two varying bits published whenever they change
+// (line_status_; the argument is at Uart16550::read_without_lock). A console driver reads LSR
+// before every byte it writes, and a polling one (U-Boot at its prompt) reads little else.
 
 #include <array>
 #include <atomic>
@@ -55,27 +56,29 @@ class Uart16550 {
     [[gnu::always_inline]] bool read_without_lock(uint64_t offset, uint64_t& value) const;
     void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
-    // What a write leaves to do once the lock is released: a byte for the
-    // console, and bringing the interrupt line to its new level. Nothing, for
-    // most writes. One word, so that it takes one register.
+    // What write_without_calls left to finish_write: a write at offset 0
+    // (THR, or DLL while LCR.DLAB is set), whole, and bringing the interrupt
+    // line to its new level. Nothing, for most writes. One word, so that it
+    // takes one register.
     class AfterWrite {
       public:
         bool any() const { return bits_ != 0; }
 
       private:
         friend class Uart16550;
-        static constexpr uint32_t kOutput = 0x100;  // bits 7:0 hold the byte
+        static constexpr uint32_t kOffsetZero = 0x100;  // bits 7:0 hold the byte
         static constexpr uint32_t kLine = 0x200;
         explicit AfterWrite(uint32_t bits) : bits_(bits) {}
         uint32_t bits_;
     };
     // write() in two parts, so that the common write makes no call (the exit
-    // fast path then finishes it without a frame): the write itself, under
-    // the lock, and what it left for after the lock (finish_write, for
-    // AfterWrite::any()). A console byte is written after the lock is released;
-    // the interrupt line is brought to the level the UART's state has then,
-    // with the lock held again (update_irq_line), so that levels still reach
-    // the PLIC in order when several vCPUs write at once.
+    // fast path then finishes it without a frame): the write, under the lock,
+    // and what it left (finish_write, for AfterWrite::any()). A THR write is
+    // left whole: its byte goes to the console under the lock, before any
+    // vCPU can see THR empty again, as a serial line sends bytes in the order
+    // they left THR. A change of the interrupt line is made with the lock
+    // held again (update_irq_line), so that levels still reach the PLIC in
+    // order when several vCPUs write at once.
     AfterWrite write_without_calls(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
     void finish_write(AfterWrite after) EXCLUDES(lock_);
 
@@ -106,8 +109,10 @@ class Uart16550 {
     void pull_input_if_empty() REQUIRES(lock_);
     void pull_one_byte() REQUIRES(lock_);
     uint64_t read_register(uint64_t offset, unsigned width) REQUIRES(lock_);
-    // Returns what the write leaves for after the lock (AfterWrite's bits).
+    // A write at an offset other than 0; returns AfterWrite::kLine if the
+    // interrupt line must move, else 0.
     [[gnu::always_inline]] uint32_t write_register(uint64_t offset, uint64_t value) REQUIRES(lock_);
+    void write_offset_zero(uint8_t value) REQUIRES(lock_);  // THR, or DLL
     // The level the interrupt line should have.
     [[gnu::always_inline]] bool irq_level() const REQUIRES(lock_);
     [[gnu::always_inline]] void update_irq_line() REQUIRES(lock_);
@@ -121,7 +126,7 @@ class Uart16550 {
     uint8_t read_iir() REQUIRES(lock_);
     uint8_t read_lsr() REQUIRES(lock_);
     uint8_t read_msr() REQUIRES(lock_);
-    uint32_t write_thr(uint8_t value) REQUIRES(lock_);
+    void write_thr(uint8_t value) REQUIRES(lock_);
     void write_ier(uint8_t value) REQUIRES(lock_);
     void write_fcr(uint8_t value) REQUIRES(lock_);
     void write_mcr(uint8_t value) REQUIRES(lock_);

@@ -479,8 +479,8 @@ template <typename VmDevice>
 
 // A store to a device whose model splits its writes (the UART's
 // write_without_calls and finish_write): the write is finished here, and
-// what it leaves for after the device's lock (console output, a change of
-// the interrupt line) is a tail call. nullopt for a device that does not.
+// what it leaves (the UART: a THR write, a change of the interrupt line) is
+// a tail call. nullopt for a device that does not.
 template <typename VmDevice>
 [[gnu::always_inline]] inline std::optional<FastExit> fast_write_without_calls(Vcpu& vcpu,
                                                                                FastAccess access,

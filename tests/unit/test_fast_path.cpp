@@ -316,12 +316,12 @@ TEST_F(FastPath, TheInterruptControllersClaimAndCompleteFinishThere) {
     EXPECT_EQ(exits(ExitReason::kMmioPlic), 2u);
 }
 
-// A UART write finishes on the fast path whatever it leaves for after the
-// UART's lock (Uart16550::finish_write): nothing (SCR), a byte for the
-// console (THR), a rising or a falling interrupt line (IER), or both at once
-// (THR with THR-empty interrupts enabled, once the guest claimed the last
-// one). Each moves sepc past the store exactly once and is counted once.
-TEST_F(FastPath, UartWritesFinishThereWhateverTheyLeaveForAfterTheLock) {
+// A UART write finishes on the fast path whatever it leaves to
+// Uart16550::finish_write: nothing (SCR), a THR write (a byte for the
+// console), a rising or a falling interrupt line (IER), or both at once (THR
+// with THR-empty interrupts enabled, once the guest claimed the last one).
+// Each moves sepc past the store exactly once and is counted once.
+TEST_F(FastPath, UartWritesFinishThereWhateverTheyLeaveToFinishWrite) {
     constexpr uint32_t kSbA1Thr = 0x00B28023;          // sb a1, 0(t0)
     constexpr uint32_t kSbA1Ier = 0x00B280A3;          // sb a1, 1(t0)
     vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
@@ -357,6 +357,165 @@ TEST_F(FastPath, UartWritesFinishThereWhateverTheyLeaveForAfterTheLock) {
     EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u);
     EXPECT_EQ(exits(ExitReason::kMmioUart), 5u);
     EXPECT_EQ(vcpu().full_exits.load(), 0u);
+}
+
+// Every store form reaches the UART as its low byte, exactly once, and the
+// guest resumes past it: SD, SW and SH to THR (decoded from guest memory), SB
+// from x0 (a NUL byte: AfterWrite's byte is 0, its output flag set), and a
+// compressed C.SW (the slow decoder) from guest memory and from htinst.
+TEST_F(FastPath, UartStoresOfEveryFormWriteTheirLowByteOnce) {
+    constexpr uint32_t kSdA1Thr = 0x00B2B023;    // sd a1, 0(t0)
+    constexpr uint32_t kSwA1Thr = 0x00B2A023;    // sw a1, 0(t0)
+    constexpr uint32_t kShA1Thr = 0x00B29023;    // sh a1, 0(t0)
+    constexpr uint32_t kSbZeroThr = 0x00028023;  // sb zero, 0(t0)
+    constexpr uint32_t kCSwA1A0 = 0xC10C;        // c.sw a1, 0(a0)
+    char next = 'a';
+    for (const uint32_t insn : {kSdA1Thr, kSwA1Thr, kShA1Thr}) {
+        SCOPED_TRACE(insn);
+        reg(kA1) = 0x1122'3344'5566'7700ull | static_cast<uint8_t>(next++);
+        ASSERT_EQ(fast_access(true, kUart, insn, kUart), FastExit::kDone);
+        EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    }
+    ASSERT_EQ(fast_access(true, kUart, kSbZeroThr, kUart), FastExit::kDone);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    for (const uint64_t htinst : {uint64_t{0}, transformed_instruction(kCSwA1A0)}) {
+        SCOPED_TRACE(htinst);
+        reg(kA0) = kUart;
+        reg(kA1) = static_cast<uint8_t>(next++);
+        prepare_guest_page_fault(true, kUart, kUart, kCSwA1A0, htinst);
+        ASSERT_EQ(run_fast_path(vcpu()), FastExit::kDone);
+        EXPECT_EQ(vcpu().regs.sepc, kPc + 2);
+    }
+    EXPECT_EQ(output_, std::string("abc\0de", 6));
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 6u);
+    EXPECT_EQ(vcpu().full_exits.load(), 0u);
+}
+
+// A misaligned store to a UART register is left to the full exit before
+// anything is counted or written there, and the full exit refuses it with a
+// misaligned-store exception: IER keeps its value, SCR too, and THR-empty
+// is not raised; each is counted once.
+TEST_F(FastPath, AMisalignedUartStoreWritesNothing) {
+    constexpr uint32_t kShA1Ier = 0x00B290A3;      // sh a1, 1(t0)
+    constexpr uint32_t kSwA1Scr = 0x00B2A3A3;      // sw a1, 7(t0)
+    raise_uart_interrupt();                        // IER = 0x02: the line is up
+    ASSERT_EQ(vm_.uart.read(2, 1) & 0x0f, 0x02u);  // acknowledged: the line drops
+    ASSERT_FALSE(vm_.uart.interrupt_pending());
+    reg(kA1) = 0x0f;
+    ASSERT_EQ(fast_access(true, kUart + 1, kShA1Ier, kUart), FastExit::kFullExit);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 0u);
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kStoreMisaligned, kUart + 1);
+    EXPECT_EQ(vm_.uart.read(1, 1), 0x02u) << "IER unchanged";
+    ASSERT_EQ(fast_access(true, kUart + 7, kSwA1Scr, kUart), FastExit::kFullExit);
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    expect_injected(Exception::kStoreMisaligned, kUart + 7);
+    EXPECT_EQ(vm_.uart.read(7, 1), 0u) << "SCR unchanged";
+    EXPECT_FALSE(vm_.uart.interrupt_pending());
+    EXPECT_EQ(output_, "");
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
+}
+
+// A THR store the fast path cannot take (its register, s1, is not saved
+// then) is left to the full exit untouched: the byte reaches the console
+// once, from the full exit, not also from the fast path.
+TEST_F(FastPath, AThrStoreFromAnUnsavedRegisterIsWrittenOnceByTheFullExit) {
+    constexpr uint32_t kSbS1Thr = 0x00928023;  // sb s1, 0(t0)
+    reg(kS1) = 'S';
+    ASSERT_EQ(fast_access(true, kUart, kSbS1Thr, kUart), FastExit::kFullExit);
+    EXPECT_EQ(output_, "");
+    ASSERT_EQ(vmexit_handler(vcpu()), ExitAction::kResume);
+    EXPECT_EQ(output_, "S");
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 1u);
+}
+
+// Loopback and DLAB on the fast path: a THR store in loopback gives the
+// console nothing and raises the line through the receiver (IER.ERBFI);
+// with LCR.DLAB set the store at offset 0 is DLL, no byte and no line.
+TEST_F(FastPath, ThrStoresInLoopbackOrWithDlabGiveTheConsoleNothing) {
+    constexpr uint32_t kSbA1Thr = 0x00B28023;          // sb a1, 0(t0)
+    vm_.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
+    vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0
+    fake::hart.current_registers = &vcpu().regs;
+    vcpu().hsm_state = HsmState::kStarted;
+    vm_.uart.write(1, 1, 0x01);  // IER: received data
+    vm_.uart.write(4, 1, 0x10);  // MCR: loopback
+    reg(kA1) = 'L';
+    ASSERT_EQ(fast_access(true, kUart, kSbA1Thr, kUart), FastExit::kDone);
+    EXPECT_EQ(output_, "");
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "the receiver's interrupt";
+    EXPECT_EQ(vm_.uart.read(0, 1), uint64_t{'L'});
+    EXPECT_FALSE(vm_.uart.interrupt_pending());
+    vm_.uart.write(4, 1, 0x00);  // MCR: loopback off
+    vm_.uart.write(3, 1, 0x80);  // LCR: DLAB
+    reg(kA1) = 'M';
+    ASSERT_EQ(fast_access(true, kUart, kSbA1Thr, kUart), FastExit::kDone);
+    EXPECT_EQ(output_, "");
+    EXPECT_EQ(vm_.uart.read(0, 1), uint64_t{'M'}) << "DLL";
+    EXPECT_FALSE(vm_.uart.interrupt_pending());
+    EXPECT_EQ(exits(ExitReason::kMmioUart), 2u);
+}
+
+// Two vCPUs of one VM, each on its own hart (fake::hart is per thread),
+// store to the UART through the fast path at once: one toggles THR-empty
+// interrupts (IER), the other writes bytes (THR). Every store finishes
+// there, is counted once and resumes past itself; every byte reaches the
+// console once and in order; and the PLIC's line ends at the UART's level
+// (tested through its gateway: a completed claim re-pends a line still high).
+TEST_F(FastPath, TwoVcpusStoringToTheUartLeaveThePlicAtItsLevel) {
+    constexpr int kStores = 4000;
+    constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
+    constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
+    vm_.vcpu_count = 2;
+    for (unsigned i = 0; i < 2; ++i) {
+        vm_.vcpus[i].vm = &vm_;
+        vm_.vcpus[i].id = i;
+        vm_.vcpus[i].hart_slot = i;
+        vm_.vcpus[i].host_hart_id = 10 + i;
+        vm_.vcpus[i].hsm_state = HsmState::kStarted;
+    }
+    auto run = [&](unsigned index, uint64_t offset, uint32_t insn, auto value_of) {
+        Vcpu& self = vm_.vcpus[index];
+        fake::hart.current_registers = &self.regs;
+        fake::hart[Csr::sstatus] = sstatus::kSpp;
+        fake::hart.put_instruction(kPc, insn);
+        for (int i = 0; i < kStores; ++i) {
+            self.regs.gpr[kT0] = kUart;
+            self.regs.gpr[kA1] = value_of(i);
+            self.regs.sepc = kPc;
+            self.regs.trap.scause = cause_code(Exception::kStoreGuestPageFault);
+            fake::hart[Csr::stval] = kUart + offset;
+            fake::hart[Csr::htval] = (kUart + offset) >> 2;
+            fake::hart[Csr::htinst] = (i % 2 == 0) ? 0 : transformed_instruction(insn);
+            if (run_fast_path(self) != FastExit::kDone) std::abort();
+            if (self.regs.sepc != kPc + 4) std::abort();
+        }
+    };
+    std::string expected;
+    for (int i = 0; i < kStores; ++i) expected.push_back(static_cast<char>('a' + i % 26));
+    std::thread ier_vcpu(run, 0u, 1u, kSbA1Ier, [](int i) -> uint64_t { return i % 2 ? 0 : 2; });
+    std::thread thr_vcpu(run, 1u, 0u, kSbA1Thr,
+                         [](int i) -> uint64_t { return static_cast<uint64_t>('a' + i % 26); });
+    ier_vcpu.join();
+    thr_vcpu.join();
+    EXPECT_EQ(output_, expected);
+    for (unsigned i = 0; i < 2; ++i) {
+        EXPECT_EQ(vm_.vcpus[i].exits[static_cast<unsigned>(ExitReason::kMmioUart)].load(),
+                  static_cast<uint64_t>(kStores));
+        EXPECT_EQ(vm_.vcpus[i].full_exits.load(), 0u);
+    }
+    // The last IER store (i odd) disabled THR empty: the line must be low.
+    ASSERT_FALSE(vm_.uart.interrupt_pending());
+    fake::hart.current_registers = &vcpu().regs;
+    vm_.plic.write(4 * guest::kUartIrq, 4, 1);            // priority 1
+    vm_.plic.write(0x2000, 4, 1u << guest::kUartIrq);     // enabled for context 0
+    const uint64_t claimed = vm_.plic.read(0x200004, 4);  // a request latched on the way, or none
+    if (claimed != 0) vm_.plic.write(0x200004, 4, claimed);
+    EXPECT_EQ(vm_.plic.read(0x200004, 4), 0u) << "the PLIC holds a stale high line";
+    // And up once more: the line follows.
+    vm_.uart.write(1, 1, 0x02);
+    EXPECT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq);
 }
 
 TEST_F(FastPath, AnAccessNamingACalleeSavedRegisterIsLeftUntouched) {
