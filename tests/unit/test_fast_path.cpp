@@ -467,14 +467,8 @@ TEST_F(FastPath, TwoVcpusStoringToTheUartLeaveThePlicAtItsLevel) {
     constexpr int kStores = 4000;
     constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
     constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
-    vm_.vcpu_count = 2;
-    for (unsigned i = 0; i < 2; ++i) {
-        vm_.vcpus[i].vm = &vm_;
-        vm_.vcpus[i].id = i;
-        vm_.vcpus[i].hart_slot = i;
-        vm_.vcpus[i].host_hart_id = 10 + i;
-        vm_.vcpus[i].hsm_state = HsmState::kStarted;
-    }
+    use_vcpus(2);
+    for (unsigned i = 0; i < 2; ++i) vm_.vcpus[i].hsm_state = HsmState::kStarted;
     auto run = [&](unsigned index, uint64_t offset, uint32_t insn, auto value_of) {
         Vcpu& self = vm_.vcpus[index];
         fake::hart.current_registers = &self.regs;
@@ -831,11 +825,8 @@ TEST_F(FastPath, TwoVcpusTakeDeviceExitsAtOnce) {
     constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
     constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
     constexpr uint64_t kContext1 = guest::kPlicBase + 0x201000;
-    vm_.vcpu_count = 2;
-    for (unsigned i = 0; i < 2; ++i) {
-        vm_.vcpus[i].vm = &vm_;
-        vm_.vcpus[i].hsm_state = HsmState::kStarted;
-    }
+    use_vcpus(2);
+    for (unsigned i = 0; i < 2; ++i) vm_.vcpus[i].hsm_state = HsmState::kStarted;
     vm_.plic.write(4 * guest::kUartIrq, 4, 1);                // priority 1
     vm_.plic.write(0x2000 + 0x80, 4, 1u << guest::kUartIrq);  // enabled for context 1
     vm_.uart.write(1, 1, 0);

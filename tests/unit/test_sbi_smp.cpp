@@ -18,13 +18,7 @@ class SbiSmp : public VmFixture {
   protected:
     void SetUp() override {
         VmFixture::SetUp();
-        vm_.vcpu_count = 2;
-        for (unsigned i = 0; i < 2; ++i) {
-            vm_.vcpus[i].vm = &vm_;
-            vm_.vcpus[i].id = i;
-            vm_.vcpus[i].hart_slot = i;
-            vm_.vcpus[i].host_hart_id = 10 + i;
-        }
+        use_vcpus(2);
         vm_.vcpus[0].hsm_state = HsmState::kStarted;
     }
     Vcpu& other() { return vm_.vcpus[1]; }
