@@ -82,27 +82,30 @@ void Plic::reset() {
 }
 
 uint64_t Plic::read(uint64_t offset, unsigned width) {
-    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return 0;
-    uint32_t value = 0;
-    uint32_t changed = 0;
-    {
-        SpinLockGuard guard(lock_);
-        value = read_locked(offset);
-        changed = update_outputs();  // a claim takes a request away
-    }
-    notify_changes(changed);
+    uint64_t value = 0;
+    finish_read(read_without_calls(offset, width, value));
     return value;
 }
 
+Plic::AfterRead Plic::read_without_calls(uint64_t offset, unsigned width, uint64_t& value) {
+    value = 0;
+    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize)
+        return AfterRead(0);
+    SpinLockGuard guard(lock_);
+    value = read_locked(offset);
+    return AfterRead(update_outputs());  // a claim takes a request away
+}
+
 void Plic::write(uint64_t offset, unsigned width, uint64_t value) {
-    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize) return;
-    uint32_t changed = 0;
-    {
-        SpinLockGuard guard(lock_);
-        write_locked(offset, static_cast<uint32_t>(value));
-        changed = update_outputs();
-    }
-    notify_changes(changed);
+    finish_write(write_without_calls(offset, width, value));
+}
+
+Plic::AfterWrite Plic::write_without_calls(uint64_t offset, unsigned width, uint64_t value) {
+    if (width != kRegisterWidth || offset % kRegisterWidth != 0 || offset >= kSize)
+        return AfterWrite(0);
+    SpinLockGuard guard(lock_);
+    write_locked(offset, static_cast<uint32_t>(value));
+    return AfterWrite(update_outputs());
 }
 
 void Plic::set_source_level(unsigned source, bool level) {

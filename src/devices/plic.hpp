@@ -57,6 +57,28 @@ class Plic {
     uint64_t read(uint64_t offset, unsigned width) EXCLUDES(lock_);
     void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
+    // What an access left for after the lock: the contexts whose output
+    // changed, to notify. One word, so that it takes one register.
+    class AfterAccess {
+      public:
+        bool any() const { return changed_ != 0; }
+
+      private:
+        friend class Plic;
+        explicit AfterAccess(uint32_t changed) : changed_(changed) {}
+        uint32_t changed_;
+    };
+    using AfterRead = AfterAccess;
+    using AfterWrite = AfterAccess;
+    // read() and write() in two parts each, the access under the lock and the
+    // notification after it, so that the exit fast path makes the
+    // notification, if any, a tail call: no call returns into the access, so
+    // its frame holds only the registers the PLIC's own code needs.
+    AfterRead read_without_calls(uint64_t offset, unsigned width, uint64_t& value) EXCLUDES(lock_);
+    void finish_read(AfterRead after) const { notify_changes(after.changed_); }
+    AfterWrite write_without_calls(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
+    void finish_write(AfterWrite after) const { notify_changes(after.changed_); }
+
     // Level-triggered input from a device model: the source is pending while
     // high (re-pended after completion if still high, per the spec's gateway
     // rules). Dropping the line does not retract a request already pending.

@@ -42,6 +42,9 @@ class Uart16550 {
   public:
     static constexpr uint64_t kSize = 0x100;  // MMIO window size a VM maps
     static constexpr unsigned kReadBits = 8;  // what read() returns fits a byte
+    // write_without_calls is small enough for the exit's frameless first
+    // stage to hold it (see writes_in_first_stage in handle_guest_page_fault).
+    static constexpr bool kWritesInExitFirstStage = true;
 
     explicit Uart16550(VmConsole& console);
 

@@ -402,6 +402,91 @@ template <typename Device>
     return FastExit::kDone;
 }
 
+// What an access of fast_write_without_calls or fast_read_without_calls left
+// (`after`) is done here, out of line, so that the access itself needs no
+// frame.
+template <typename VmDevice>
+[[gnu::noinline, gnu::flatten]] FastExit finish_fast_write(
+    Vcpu& vcpu, typename VmDevice::Model::AfterWrite after, uint64_t next_pc) {
+    VmDevice::of(*vcpu.vm).finish_write(after);
+    arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
+    return FastExit::kDone;
+}
+
+template <typename VmDevice>
+[[gnu::noinline, gnu::flatten]] FastExit finish_fast_read(Vcpu& vcpu,
+                                                          typename VmDevice::Model::AfterRead after,
+                                                          uint64_t next_pc) {
+    VmDevice::of(*vcpu.vm).finish_read(after);
+    arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
+    return FastExit::kDone;
+}
+
+// A store to a device whose model splits its writes (write_without_calls and
+// finish_write: the UART, the PLIC): the write is finished here, and what it
+// leaves (the UART: a THR write, a change of the interrupt line; the PLIC: a
+// notification) is a tail call. nullopt for a device that does not.
+template <typename VmDevice>
+[[gnu::always_inline]] inline std::optional<FastExit> fast_write_without_calls(Vcpu& vcpu,
+                                                                               FastAccess access,
+                                                                               uint64_t gpa,
+                                                                               uint64_t sepc) {
+    if constexpr (requires(typename VmDevice::Model & model) {
+                      model.finish_write(model.write_without_calls(uint64_t{0}, 1u, uint64_t{0}));
+                  }) {
+        const uint64_t offset = gpa - VmDevice::kBase;
+        if (!access.aligned(offset)) [[unlikely]]
+            return FastExit::kFullExit;
+        count_device_exit(vcpu, VmDevice::kReason, access.source());
+        const uint64_t next_pc = sepc + access.insn_length();
+        const auto after = VmDevice::of(*vcpu.vm).write_without_calls(offset, access.width(),
+                                                                      vcpu.regs.gpr[access.reg()]);
+        if (after.any()) return finish_fast_write<VmDevice>(vcpu, after, next_pc);
+        arch::csr_write<Csr::sepc>(next_pc);
+        return FastExit::kDone;
+    } else {
+        return std::nullopt;
+    }
+}
+
+// fast_write_without_calls for a load, and a model that splits its reads
+// (read_without_calls and finish_read: the PLIC, whose claim may change a
+// context's output): the register is written before the tail call.
+template <typename VmDevice>
+[[gnu::always_inline]] inline std::optional<FastExit> fast_read_without_calls(Vcpu& vcpu,
+                                                                              FastAccess access,
+                                                                              uint64_t gpa,
+                                                                              uint64_t sepc) {
+    if constexpr (requires(typename VmDevice::Model & model, uint64_t value) {
+                      model.finish_read(model.read_without_calls(uint64_t{0}, 1u, value));
+                  }) {
+        const uint64_t offset = gpa - VmDevice::kBase;
+        if (!access.aligned(offset)) [[unlikely]]
+            return FastExit::kFullExit;
+        count_device_exit(vcpu, VmDevice::kReason, access.source());
+        const uint64_t next_pc = sepc + access.insn_length();
+        uint64_t value = 0;
+        const auto after = VmDevice::of(*vcpu.vm).read_without_calls(offset, access.width(), value);
+        write_loaded<VmDevice::Model::kReadBits>(vcpu, access, value);
+        if (after.any()) return finish_fast_read<VmDevice>(vcpu, after, next_pc);
+        arch::csr_write<Csr::sepc>(next_pc);
+        return FastExit::kDone;
+    } else {
+        return std::nullopt;
+    }
+}
+
+// Whether the exit's first stage (try_fast_device_access, which must stay
+// frameless) takes `VmDevice`'s split writes itself: only for a model that
+// says its write_without_calls is small enough (kWritesInExitFirstStage).
+template <typename VmDevice>
+constexpr bool writes_in_first_stage() {
+    if constexpr (requires { VmDevice::Model::kWritesInExitFirstStage; })
+        return VmDevice::Model::kWritesInExitFirstStage;
+    else
+        return false;
+}
+
 // An access to one of the VM's own devices (VmDevices), found without the
 // bus, that try_fast_device_access does not finish itself. One function per
 // device, flattened: the device's model is inlined here, and the frame is what
@@ -416,6 +501,12 @@ template <typename VmDevice>
     const uint64_t offset = gpa - VmDevice::kBase;
     if (!access.aligned(offset)) [[unlikely]]
         return FastExit::kFullExit;
+    if (access.is_store()) {
+        if (const auto done = fast_write_without_calls<VmDevice>(vcpu, access, gpa, sepc))
+            return *done;
+    } else if (const auto done = fast_read_without_calls<VmDevice>(vcpu, access, gpa, sepc)) {
+        return *done;
+    }
     return finish_fast_access(vcpu, access, sepc, VmDevice::kReason, VmDevice::of(*vcpu.vm),
                               offset);
 }
@@ -467,43 +558,6 @@ template <typename VmDevice>
     }
 }
 
-// What a write of fast_write_without_calls left (`after`) is done here, out
-// of line, so that the write itself needs no frame.
-template <typename VmDevice>
-[[gnu::noinline, gnu::flatten]] FastExit finish_fast_write(
-    Vcpu& vcpu, typename VmDevice::Model::AfterWrite after, uint64_t next_pc) {
-    VmDevice::of(*vcpu.vm).finish_write(after);
-    arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
-    return FastExit::kDone;
-}
-
-// A store to a device whose model splits its writes (the UART's
-// write_without_calls and finish_write): the write is finished here, and
-// what it leaves (the UART: a THR write, a change of the interrupt line) is
-// a tail call. nullopt for a device that does not.
-template <typename VmDevice>
-[[gnu::always_inline]] inline std::optional<FastExit> fast_write_without_calls(Vcpu& vcpu,
-                                                                               FastAccess access,
-                                                                               uint64_t gpa,
-                                                                               uint64_t sepc) {
-    if constexpr (requires(typename VmDevice::Model & model) {
-                      model.finish_write(model.write_without_calls(uint64_t{0}, 1u, uint64_t{0}));
-                  }) {
-        const uint64_t offset = gpa - VmDevice::kBase;
-        if (!access.aligned(offset)) [[unlikely]]
-            return FastExit::kFullExit;
-        count_device_exit(vcpu, VmDevice::kReason, access.source());
-        const uint64_t next_pc = sepc + access.insn_length();
-        const auto after = VmDevice::of(*vcpu.vm).write_without_calls(offset, access.width(),
-                                                                      vcpu.regs.gpr[access.reg()]);
-        if (after.any()) return finish_fast_write<VmDevice>(vcpu, after, next_pc);
-        arch::csr_write<Csr::sepc>(next_pc);
-        return FastExit::kDone;
-    } else {
-        return std::nullopt;
-    }
-}
-
 // The rest of a device exit once its access is known: a read the device
 // answers without its lock (the UART's LSR, which a console driver reads
 // before every byte) and a write it makes without a call are finished here,
@@ -515,8 +569,11 @@ template <typename VmDevice>
         gpa,
         [&]<typename VmDevice>() {
             if (access.is_store()) {
-                if (const auto done = fast_write_without_calls<VmDevice>(vcpu, access, gpa, sepc))
-                    return *done;
+                if constexpr (writes_in_first_stage<VmDevice>()) {
+                    if (const auto done =
+                            fast_write_without_calls<VmDevice>(vcpu, access, gpa, sepc))
+                        return *done;
+                }
             } else if (fast_read_without_lock<VmDevice>(vcpu, access, gpa, sepc)) {
                 return FastExit::kDone;
             }

@@ -512,6 +512,32 @@ TEST_F(FastPath, TwoVcpusStoringToTheUartLeaveThePlicAtItsLevel) {
     EXPECT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq);
 }
 
+// The PLIC's notifications are the fast path's tail calls (Plic::finish_read,
+// finish_write): a claim that takes the last request lowers VSEIP, a claim
+// that finds nothing changes nothing, and a completion while the line is
+// still high pends the source again and raises VSEIP, each resuming past its
+// access.
+TEST_F(FastPath, PlicNotificationsFollowClaimsAndCompletions) {
+    raise_uart_interrupt();
+    ASSERT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    vcpu().regs.sepc = kPc;
+    ASSERT_EQ(fast_access(false, kClaim0, kLwA0Claim, kClaim0 - 4), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), guest::kUartIrq);
+    EXPECT_EQ(fake::hart[Csr::hvip] & irq::kVseip, 0u);
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    vcpu().regs.sepc = kPc;
+    ASSERT_EQ(fast_access(false, kClaim0, kLwA0Claim, kClaim0 - 4), FastExit::kDone);
+    EXPECT_EQ(reg(kA0), 0u) << "in service: nothing to claim";
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    reg(kA0) = guest::kUartIrq;
+    vcpu().regs.sepc = kPc;
+    ASSERT_EQ(fast_access(true, kClaim0, kSwA0Claim, kClaim0 - 4), FastExit::kDone);
+    EXPECT_NE(fake::hart[Csr::hvip] & irq::kVseip, 0u) << "the line is still high";
+    EXPECT_EQ(vcpu().regs.sepc, kPc + 4);
+    EXPECT_EQ(exits(ExitReason::kMmioPlic), 3u);
+    EXPECT_EQ(vcpu().full_exits.load(), 0u);
+}
+
 TEST_F(FastPath, AnAccessNamingACalleeSavedRegisterIsLeftUntouched) {
     // A received byte: reading RBR pops it, so a fast path that read it and
     // then gave up would lose it.
