@@ -404,21 +404,34 @@ template <typename Device>
 
 // What an access of fast_write_without_calls or fast_read_without_calls left
 // (`after`) is done here, out of line, so that the access itself needs no
-// frame.
-template <typename VmDevice>
-[[gnu::noinline, gnu::flatten]] FastExit finish_fast_write(
-    Vcpu& vcpu, typename VmDevice::Model::AfterWrite after, uint64_t next_pc) {
-    VmDevice::of(*vcpu.vm).finish_write(after);
+// frame: the model's finish_write (kStore) or finish_read.
+template <typename VmDevice, bool kStore, typename After>
+[[gnu::noinline, gnu::flatten]] FastExit finish_split_access(Vcpu& vcpu, After after,
+                                                             uint64_t next_pc) {
+    if constexpr (kStore) {
+        VmDevice::of(*vcpu.vm).finish_write(after);
+    } else {
+        VmDevice::of(*vcpu.vm).finish_read(after);
+    }
     arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
     return FastExit::kDone;
 }
 
-template <typename VmDevice>
-[[gnu::noinline, gnu::flatten]] FastExit finish_fast_read(Vcpu& vcpu,
-                                                          typename VmDevice::Model::AfterRead after,
-                                                          uint64_t next_pc) {
-    VmDevice::of(*vcpu.vm).finish_read(after);
-    arch::csr_write<Csr::sepc>(next_pc);  // after the device, as in finish_fast_access
+// The part fast_write_without_calls and fast_read_without_calls share: counts
+// the exit, makes the access (`access_device(device, offset)`, which returns
+// what it left) and moves sepc past it, or tail-calls finish_split_access.
+template <typename VmDevice, bool kStore, typename AccessDevice>
+[[gnu::always_inline]] inline FastExit split_device_access(Vcpu& vcpu, FastAccess access,
+                                                           uint64_t gpa, uint64_t sepc,
+                                                           AccessDevice access_device) {
+    const uint64_t offset = gpa - VmDevice::kBase;
+    if (!access.aligned(offset)) [[unlikely]]
+        return FastExit::kFullExit;
+    count_device_exit(vcpu, VmDevice::kReason, access.source());
+    const uint64_t next_pc = sepc + access.insn_length();
+    const auto after = access_device(VmDevice::of(*vcpu.vm), offset);
+    if (after.any()) return finish_split_access<VmDevice, kStore>(vcpu, after, next_pc);
+    arch::csr_write<Csr::sepc>(next_pc);
     return FastExit::kDone;
 }
 
@@ -434,16 +447,11 @@ template <typename VmDevice>
     if constexpr (requires(typename VmDevice::Model & model) {
                       model.finish_write(model.write_without_calls(uint64_t{0}, 1u, uint64_t{0}));
                   }) {
-        const uint64_t offset = gpa - VmDevice::kBase;
-        if (!access.aligned(offset)) [[unlikely]]
-            return FastExit::kFullExit;
-        count_device_exit(vcpu, VmDevice::kReason, access.source());
-        const uint64_t next_pc = sepc + access.insn_length();
-        const auto after = VmDevice::of(*vcpu.vm).write_without_calls(offset, access.width(),
-                                                                      vcpu.regs.gpr[access.reg()]);
-        if (after.any()) return finish_fast_write<VmDevice>(vcpu, after, next_pc);
-        arch::csr_write<Csr::sepc>(next_pc);
-        return FastExit::kDone;
+        return split_device_access<VmDevice, true>(
+            vcpu, access, gpa, sepc, [&](auto& device, uint64_t offset) {
+                return device.write_without_calls(offset, access.width(),
+                                                  vcpu.regs.gpr[access.reg()]);
+            });
     } else {
         return std::nullopt;
     }
@@ -460,17 +468,13 @@ template <typename VmDevice>
     if constexpr (requires(typename VmDevice::Model & model, uint64_t value) {
                       model.finish_read(model.read_without_calls(uint64_t{0}, 1u, value));
                   }) {
-        const uint64_t offset = gpa - VmDevice::kBase;
-        if (!access.aligned(offset)) [[unlikely]]
-            return FastExit::kFullExit;
-        count_device_exit(vcpu, VmDevice::kReason, access.source());
-        const uint64_t next_pc = sepc + access.insn_length();
-        uint64_t value = 0;
-        const auto after = VmDevice::of(*vcpu.vm).read_without_calls(offset, access.width(), value);
-        write_loaded<VmDevice::Model::kReadBits>(vcpu, access, value);
-        if (after.any()) return finish_fast_read<VmDevice>(vcpu, after, next_pc);
-        arch::csr_write<Csr::sepc>(next_pc);
-        return FastExit::kDone;
+        return split_device_access<VmDevice, false>(
+            vcpu, access, gpa, sepc, [&](auto& device, uint64_t offset) {
+                uint64_t value = 0;
+                const auto after = device.read_without_calls(offset, access.width(), value);
+                write_loaded<VmDevice::Model::kReadBits>(vcpu, access, value);
+                return after;
+            });
     } else {
         return std::nullopt;
     }
