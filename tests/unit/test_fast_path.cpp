@@ -467,7 +467,7 @@ TEST_F(FastPath, TwoVcpusStoringToTheUartLeaveThePlicAtItsLevel) {
     constexpr int kStores = 4000;
     constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
     constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
-    use_vcpus(2);
+    use_vcpus(vm_, 2);
     for (unsigned i = 0; i < 2; ++i) vm_.vcpus[i].hsm_state = HsmState::kStarted;
     auto run = [&](unsigned index, uint64_t offset, uint32_t insn, auto value_of) {
         Vcpu& self = vm_.vcpus[index];
@@ -851,7 +851,7 @@ TEST_F(FastPath, TwoVcpusTakeDeviceExitsAtOnce) {
     constexpr uint32_t kSbA1Thr = 0x00B28023;  // sb a1, 0(t0)
     constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
     constexpr uint64_t kContext1 = guest::kPlicBase + 0x201000;
-    use_vcpus(2);
+    use_vcpus(vm_, 2);
     for (unsigned i = 0; i < 2; ++i) vm_.vcpus[i].hsm_state = HsmState::kStarted;
     vm_.plic.write(4 * guest::kUartIrq, 4, 1);                // priority 1
     vm_.plic.write(0x2000 + 0x80, 4, 1u << guest::kUartIrq);  // enabled for context 1

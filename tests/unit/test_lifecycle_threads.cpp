@@ -27,6 +27,7 @@
 #include "vm/lifecycle.hpp"
 #include "vm/vm.hpp"
 #include "vm/vm_setup.hpp"
+#include "vm_fixture.hpp"
 
 extern "C" halyard::VmCpuRegisters* halyard_vmexit(halyard::VmCpuRegisters* regs);
 
@@ -115,13 +116,7 @@ class LifecycleThreads : public ::testing::Test {
         ASSERT_TRUE(vm_.attach_devices());
         vm_.image.kernel = kernel_;
         vm_.image.dtb = dtb_;
-        vm_.vcpu_count = vcpus;
-        for (unsigned i = 0; i < vcpus; ++i) {
-            vm_.vcpus[i].vm = &vm_;
-            vm_.vcpus[i].id = i;
-            vm_.vcpus[i].hart_slot = i;
-            vm_.vcpus[i].host_hart_id = 10 + i;
-        }
+        use_vcpus(vm_, vcpus);
         vm_.state = VmState::kRunning;
         lifecycle_init(&vm_, 1, &platform_, LifecycleHooks{all_vms_stopped, idle_work});
         ASSERT_TRUE(load_vm_image(vm_, platform_));

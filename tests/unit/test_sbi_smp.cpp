@@ -18,7 +18,7 @@ class SbiSmp : public VmFixture {
   protected:
     void SetUp() override {
         VmFixture::SetUp();
-        use_vcpus(2);
+        use_vcpus(vm_, 2);
         vm_.vcpus[0].hsm_state = HsmState::kStarted;
     }
     Vcpu& other() { return vm_.vcpus[1]; }

@@ -25,6 +25,18 @@
 
 namespace halyard::testing {
 
+// Gives `vm` `count` vCPUs, vCPU i in hart slot i on host hart 10 + i; their
+// HSM states are the caller's to set.
+inline void use_vcpus(Vm& vm, unsigned count) {
+    vm.vcpu_count = count;
+    for (unsigned i = 0; i < count; ++i) {
+        vm.vcpus[i].vm = &vm;
+        vm.vcpus[i].id = i;
+        vm.vcpus[i].hart_slot = i;
+        vm.vcpus[i].host_hart_id = 10 + i;
+    }
+}
+
 class VmFixture : public ::testing::Test {
   protected:
     static constexpr uint64_t kRamSize = 4 << 20;
@@ -51,17 +63,6 @@ class VmFixture : public ::testing::Test {
     }
 
     Vcpu& vcpu() { return vm_.vcpus[0]; }
-    // `count` vCPUs, vCPU i in hart slot i on host hart 10 + i; their HSM
-    // states are the caller's to set.
-    void use_vcpus(unsigned count) {
-        vm_.vcpu_count = count;
-        for (unsigned i = 0; i < count; ++i) {
-            vm_.vcpus[i].vm = &vm_;
-            vm_.vcpus[i].id = i;
-            vm_.vcpus[i].hart_slot = i;
-            vm_.vcpus[i].host_hart_id = 10 + i;
-        }
-    }
     uint64_t& reg(unsigned index) { return vcpu().regs.gpr[index]; }
     uint64_t exits(ExitReason reason) { return vcpu().exits[static_cast<unsigned>(reason)].load(); }
 
