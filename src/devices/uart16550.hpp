@@ -17,17 +17,19 @@
 // console input is never lost; an overrun can only come from loopback.
 //
 // Concurrency: every vCPU of the VM may access the UART at once, and console
-// input arrives from the console hart: one lock guards all of its state. The
-// interrupt line is driven (the PLIC called) with the lock held, so the PLIC's
-// lock nests inside this one and levels reach it in order; a write other than
-// THR's that changes the level does so after its own critical section, in a
-// second one (finish_write), which gives the PLIC the level the state has then.
-// (A rise that another vCPU's access undoes before that section never reaches
-// the PLIC: its source was serviced or disabled meanwhile, so the interrupt
-// would have been spurious.) One exception: an LSR read that would change nothing is answered
-// without the lock, from a copy of LSR's two varying bits published whenever they change
-// (line_status_; the argument is at Uart16550::read_without_lock). A console driver reads LSR
-// before every byte it writes, and a polling one (U-Boot at its prompt) reads little else.
+// input arrives from the console hart: one lock guards all of its state. One
+// exception: an LSR read that would change nothing is answered without the
+// lock, from a copy of LSR's two varying bits published whenever they change
+// (line_status_; the argument is at Uart16550::read_without_lock). A console
+// driver reads LSR before every byte it writes, and a polling one (U-Boot at
+// its prompt) reads little else.
+// The interrupt line is driven (the PLIC called) with the lock held, so the
+// PLIC's lock nests inside this one and levels reach it in order; a write
+// other than THR's that changes the level does so after its own critical
+// section, in a second one (finish_write), which gives the PLIC the level the
+// state has then. (A rise that another vCPU's access undoes before that
+// section never reaches the PLIC: its source was serviced or disabled
+// meanwhile, so the interrupt would have been spurious.)
 
 #include <array>
 #include <atomic>
