@@ -149,15 +149,22 @@ void Uart16550::write(uint64_t offset, unsigned width, uint64_t value) {
 Uart16550::AfterWrite Uart16550::write_without_calls(uint64_t offset,
                                                      [[maybe_unused]] unsigned width,
                                                      uint64_t value) {
-    if (offset == kRbrThr) return AfterWrite(AfterWrite::kOffsetZero | static_cast<uint8_t>(value));
+    const auto byte = static_cast<uint8_t>(value);
+    if (AfterWrite::left_whole(offset)) return AfterWrite::whole(offset, byte);
     SpinLockGuard guard(lock_);
-    return AfterWrite(write_register(offset, value));
+    switch (offset) {
+        case kLcr: lcr_ = byte; break;
+        case kScr: scr_ = byte; break;
+        // LSR and MSR are read-only (writes are factory test modes), and
+        // nothing decodes in the rest of the window.
+        default: break;
+    }
+    return AfterWrite(0);
 }
 
 void Uart16550::finish_write(AfterWrite after) {
     SpinLockGuard guard(lock_);
-    if ((after.bits_ & AfterWrite::kOffsetZero) != 0)
-        write_offset_zero(static_cast<uint8_t>(after.bits_));
+    write_left_whole(after.offset(), after.byte());
     update_irq_line();
 }
 
@@ -184,37 +191,29 @@ uint64_t Uart16550::read_register(uint64_t offset, [[maybe_unused]] unsigned wid
     }
 }
 
-// Of the registers at offsets 1 to 7, only IER, FCR and MCR writes can
-// change an interrupt source (IER itself, the receiver, the modem status
-// deltas), so only they look at the interrupt line: compared with the level
-// last given to the PLIC, not changed here (finish_write changes it, once it
-// holds the lock again).
-inline uint32_t Uart16550::write_register(uint64_t offset, uint64_t value) {
-    const auto byte = static_cast<uint8_t>(value);
+// The writes AfterWrite::left_whole names, which finish_write makes whole:
+// THR's, and those that may change an interrupt source (IER itself, the
+// receiver, the modem status deltas).
+inline void Uart16550::write_left_whole(uint64_t offset, uint8_t byte) {
+    const bool dlab = (lcr_ & kLcrDlab) != 0;
     switch (offset) {
-        case kIer:
-            if ((lcr_ & kLcrDlab) != 0) {
-                dlm_ = byte;
-                return 0;
+        case kRbrThr:
+            if (dlab) {
+                dll_ = byte;
+            } else {
+                write_thr(byte);
             }
-            write_ier(byte);
+            break;
+        case kIer:
+            if (dlab) {
+                dlm_ = byte;
+            } else {
+                write_ier(byte);
+            }
             break;
         case kIirFcr: write_fcr(byte); break;
-        case kLcr: lcr_ = byte; return 0;
         case kMcr: write_mcr(byte); break;
-        case kScr: scr_ = byte; return 0;
-        // LSR and MSR are read-only (writes are factory test modes), and
-        // nothing decodes in the rest of the window.
-        default: return 0;
-    }
-    return irq_level() != irq_level_ ? AfterWrite::kLine : 0;
-}
-
-void Uart16550::write_offset_zero(uint8_t value) {
-    if ((lcr_ & kLcrDlab) != 0) {
-        dll_ = value;
-    } else {
-        write_thr(value);
+        default: break;  // not left whole
     }
 }
 

@@ -23,13 +23,9 @@
 // (line_status_; the argument is at Uart16550::read_without_lock). A console
 // driver reads LSR before every byte it writes, and a polling one (U-Boot at
 // its prompt) reads little else.
-// The interrupt line is driven (the PLIC called) with the lock held, so the
-// PLIC's lock nests inside this one and levels reach it in order; a write
-// other than THR's that changes the level does so after its own critical
-// section, in a second one (finish_write), which gives the PLIC the level the
-// state has then. (A rise that another vCPU's access undoes before that
-// section never reaches the PLIC: its source was serviced or disabled
-// meanwhile, so the interrupt would have been spurious.)
+// The interrupt line is driven (the PLIC called) with the lock held, in the
+// critical section of the access that moved it, so the PLIC's lock nests
+// inside this one and levels reach it in order.
 
 #include <array>
 #include <atomic>
@@ -61,9 +57,9 @@ class Uart16550 {
     [[gnu::always_inline]] bool read_without_lock(uint64_t offset, uint64_t& value) const;
     void write(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
 
-    // What write_without_calls left to finish_write: a write at offset 0
-    // (THR, or DLL while LCR.DLAB is set), whole, and bringing the interrupt
-    // line to its new level. Nothing, for most writes. One word, so that it
+    // What write_without_calls left to finish_write: a write to THR (DLL
+    // while LCR.DLAB is set), IER (DLM), FCR or MCR, whole. Nothing, for the
+    // others (LCR, SCR, the read-only and empty offsets). One word, so that it
     // takes one register.
     class AfterWrite {
       public:
@@ -71,19 +67,28 @@ class Uart16550 {
 
       private:
         friend class Uart16550;
-        static constexpr uint32_t kOffsetZero = 0x100;  // bits 7:0 hold the byte
-        static constexpr uint32_t kLine = 0x200;
+        static constexpr uint32_t kWhole = 0x800;  // bits 10:8 the offset, 7:0 the byte
+        // THR's write, and the writes that may move the interrupt line.
+        static constexpr bool left_whole(uint64_t offset) {
+            return offset < 8 && ((0x17u >> offset) & 1) != 0;  // offsets 0, 1, 2, 4
+        }
+        static AfterWrite whole(uint64_t offset, uint8_t byte) {
+            return AfterWrite(kWhole | static_cast<uint32_t>(offset) << 8 | byte);
+        }
         explicit AfterWrite(uint32_t bits) : bits_(bits) {}
+        uint64_t offset() const { return (bits_ >> 8) & 7; }
+        uint8_t byte() const { return static_cast<uint8_t>(bits_); }
         uint32_t bits_;
     };
     // write() in two parts, so that the common write makes no call (the exit
-    // fast path then finishes it without a frame): the write, under the lock,
-    // and what it left (finish_write, for AfterWrite::any()). A THR write is
-    // left whole: its byte goes to the console under the lock, before any
-    // vCPU can see THR empty again, as a serial line sends bytes in the order
-    // they left THR. A change of the interrupt line is made with the lock
-    // held again (update_irq_line), so that levels still reach the PLIC in
-    // order when several vCPUs write at once.
+    // fast path then finishes it without a frame): write_without_calls makes
+    // the writes that touch nothing else (LCR, SCR) under the lock, and
+    // leaves the rest to finish_write (for AfterWrite::any()), which makes
+    // them whole in one critical section: a THR byte goes to the console
+    // before any vCPU can see THR empty again, as a serial line sends bytes
+    // in the order they left THR, and the interrupt line moves with the write
+    // that moved it, so that levels reach the PLIC in order when several
+    // vCPUs write at once.
     AfterWrite write_without_calls(uint64_t offset, unsigned width, uint64_t value) EXCLUDES(lock_);
     void finish_write(AfterWrite after) EXCLUDES(lock_);
 
@@ -114,10 +119,8 @@ class Uart16550 {
     void pull_input_if_empty() REQUIRES(lock_);
     void pull_one_byte() REQUIRES(lock_);
     uint64_t read_register(uint64_t offset, unsigned width) REQUIRES(lock_);
-    // A write at an offset other than 0; returns AfterWrite::kLine if the
-    // interrupt line must move, else 0.
-    [[gnu::always_inline]] uint32_t write_register(uint64_t offset, uint64_t value) REQUIRES(lock_);
-    void write_offset_zero(uint8_t value) REQUIRES(lock_);  // THR, or DLL
+    // A write AfterWrite::left_whole names (the interrupt line not moved).
+    [[gnu::always_inline]] void write_left_whole(uint64_t offset, uint8_t byte) REQUIRES(lock_);
     // The level the interrupt line should have.
     [[gnu::always_inline]] bool irq_level() const REQUIRES(lock_);
     [[gnu::always_inline]] void update_irq_line() REQUIRES(lock_);
