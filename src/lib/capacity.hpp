@@ -23,6 +23,8 @@ inline constexpr unsigned kMmioRegions = 8;   // device windows of one VM
 inline constexpr unsigned kPlicSources = 64;  // interrupt ids 0..63 of a VM's PLIC
 inline constexpr unsigned kPlicContexts = 8;  // one S-mode context per vCPU
 inline constexpr unsigned kFdtDepth = 64;     // node nesting the FDT reader follows
+// Sources 1..96 of a VM's APLIC: QEMU virt's riscv,num-sources.
+inline constexpr unsigned kAplicSources = 96;
 // Extension names one host hart's ISA description may list (QEMU 10's
 // -cpu max lists about 140). Nothing is copied; a longer list is refused as
 // not a real hart's. (The bytes walked are bounded by the DT's size only.)
@@ -32,6 +34,9 @@ static_assert(kVcpusPerVm <= kHarts, "each vCPU is pinned to a hart of its own")
 static_assert(kHarts <= kHostHarts, "every hart Halyard runs on comes from the host DT");
 static_assert(kPlicContexts >= kVcpusPerVm, "every vCPU has a PLIC context");
 static_assert(kPlicSources <= 64 && kPlicContexts <= 32, "the PLIC keeps them in bit masks");
+static_assert(kAplicSources >= 1 && kAplicSources <= 1023,
+              "an APLIC has 1..1023 sources (AIA 4.1)");
+static_assert(kVcpusPerVm <= (1u << 14), "every vCPU has an APLIC hart index (AIA 4.3)");
 static_assert(kAllocatorReservations >= kReservedRanges + 3 + kVms,
               "the allocator holds every reservation boot makes");
 
