@@ -9,6 +9,7 @@ set(HALYARD_PORTABLE_SOURCES
     src/lib/memory_copy.cpp
     src/lib/seed_kdf.cpp
     src/console/log.cpp
+    src/devices/aplic.cpp
     src/devices/plic.cpp
     src/devices/uart16550.cpp
     src/vm/exit_stats.cpp
