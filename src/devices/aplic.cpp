@@ -152,7 +152,7 @@ uint32_t Aplic::rectified(unsigned word) const {
 uint32_t Aplic::read_locked(uint64_t offset) const {
     if (offset == kDomaincfg) return kDomaincfgFixed | (ie_ ? kDomaincfgIe : 0);
     if (offset < kSourcecfgEnd) {
-        const uint64_t source = offset / kRegisterWidth;  // sourcecfg[1] is at 4
+        const uint64_t source = (offset - kSourcecfgBase) / kRegisterWidth + 1;
         return source <= num_sources_ ? mode_[source] : 0;
     }
     if (offset >= kTargetBase) {
@@ -180,7 +180,7 @@ void Aplic::write_locked(uint64_t offset, uint32_t value) {
         // Only IE is writable; DM and BE are read-only (WARL with one value).
         ie_ = (value & kDomaincfgIe) != 0;
     } else if (offset < kSourcecfgEnd) {
-        const uint64_t source = offset / kRegisterWidth;
+        const uint64_t source = (offset - kSourcecfgBase) / kRegisterWidth + 1;
         if (source > num_sources_) return;
         write_sourcecfg(static_cast<unsigned>(source), value);
     } else if (offset >= kTargetBase) {
