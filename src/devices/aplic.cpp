@@ -285,8 +285,8 @@ void Aplic::forward() {
 }
 
 // An MSI to hart index `target` 31:18 with data EIID 10:0 (§4.9.1). One to a
-// hart index no vCPU has, or with EIID 0 (never an interrupt identity, §3.1),
-// goes nowhere: it is not passed on (see the header).
+// hart index no vCPU has, or with EIID 0 (never an interrupt identity, §3.1;
+// an interrupt file ignores it, §3.5), goes nowhere: it is not passed on.
 void Aplic::send(uint32_t target) const {
     const unsigned hart = target >> kHartIndexShift;
     const unsigned eiid = target & kEiidMask;

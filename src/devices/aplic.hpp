@@ -2,7 +2,8 @@
 #pragma once
 // A RISC-V AIA Advanced PLIC (compatible "riscv,aplic") in MSI delivery mode,
 // one per VM, following the AIA specification's chapter 4
-// (specs/aia/src/AdvPLIC.adoc; section numbers below are that chapter's).
+// (specs/aia/src/AdvPLIC.adoc; section numbers §4.x below are that chapter's,
+// §3.x those of the IMSIC chapter, IMSIC.adoc).
 //
 // The model is one interrupt domain, the only one a guest sees, with no child
 // domains and no IDCs: it converts the VM's wired interrupts (set_source_level,
@@ -31,8 +32,8 @@
 //   and clears its pending bit. One to a hart index >= num_harts() or with
 //   EIID 0 is still "sent" as far as the domain is concerned (the pending bit
 //   is cleared), but goes where no interrupt file is (no hart) or names no
-//   identity (§3.1: 0 is never valid, the file would ignore it): it is not
-//   passed to send_msi. So send_msi sees only hart_index < num_harts() and
+//   identity (§3.1: 0 is never one; §3.5: the file ignores the write): it is
+//   not passed to send_msi. So send_msi sees only hart_index < num_harts() and
 //   eiid in 1..2047.
 // - genmsi (§4.5.15): the extempore MSI goes out during the write (with the
 //   same rules, and whatever IE is), so Busy always reads 0.
