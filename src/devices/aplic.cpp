@@ -140,7 +140,7 @@ void Aplic::set_source_level(unsigned source, bool level) {
     // they never see one); in level modes a low rectified input clears it.
     if (before == 0 && after != 0) pending_[word] |= bit;
     if (after == 0 && (level_[word] & bit) != 0) pending_[word] &= ~bit;
-    forward();
+    forward_source(source);
 }
 
 // §4.5.2: the rectified input is the wire XOR "inverted" for edge and level
@@ -282,6 +282,14 @@ void Aplic::forward() {
             send(target_[w * 32 + bit]);
         }
     }
+}
+
+void Aplic::forward_source(unsigned source) {
+    const unsigned w = source / 32;
+    const uint32_t bit = uint32_t{1} << (source % 32);
+    if (!ie_ || (pending_[w] & enabled_[w] & bit) == 0) return;
+    pending_[w] &= ~bit;
+    send(target_[source]);
 }
 
 // An MSI to hart index `target` 31:18 with data EIID 10:0 (§4.9.1). One to a

@@ -137,8 +137,12 @@ class Aplic {
     void set_pending_number(uint32_t source) REQUIRES(lock_);
     uint32_t rectified(unsigned word) const REQUIRES(lock_);
     // Sends an MSI for every source pending and enabled while IE = 1 (§4.9),
-    // clearing its pending bit. Called after every change that may make one.
+    // clearing its pending bit. Called after every change that may make one,
+    // so that between accesses no source is both while IE = 1.
     void forward() REQUIRES(lock_);
+    // forward() after a change to `source` alone: by that invariant no other
+    // source can need an MSI (a device's line change, on every interrupt).
+    void forward_source(unsigned source) REQUIRES(lock_);
     void send(uint32_t target) const REQUIRES(lock_);
     void reset_locked() REQUIRES(lock_);
 
