@@ -19,6 +19,9 @@ enum class Csr : uint16_t {
     scause = 0x142,
     stval = 0x143,
     sip = 0x144,
+    siselect = 0x150,  // AIA: selects a register of the S-level interrupt file (sireg)
+    sireg = 0x151,
+    stopei = 0x15C,  // AIA: the S-level file's top interrupt; a write claims it
     stimecmp = 0x14D,
     satp = 0x180,
     vsstatus = 0x200,
@@ -30,6 +33,8 @@ enum class Csr : uint16_t {
     vstval = 0x243,
     vsip = 0x244,
     vstimecmp = 0x24D,
+    vsiselect = 0x250,  // AIA: selects a register of the guest interrupt file (vsireg)
+    vsireg = 0x251,
     vsatp = 0x280,
     hstatus = 0x600,
     hedeleg = 0x602,
@@ -73,6 +78,9 @@ inline constexpr uint64_t kGva = 1ull << 6;
 inline constexpr uint64_t kSpv = 1ull << 7;
 inline constexpr uint64_t kSpvp = 1ull << 8;
 inline constexpr uint64_t kHu = 1ull << 9;
+// AIA: the guest interrupt file VS-level external interrupts come from (0: none).
+inline constexpr uint64_t kVgeinShift = 12;
+inline constexpr uint64_t kVgeinMask = 0x3Full << kVgeinShift;
 inline constexpr uint64_t kVtvm = 1ull << 20;
 inline constexpr uint64_t kVtw = 1ull << 21;
 inline constexpr uint64_t kVtsr = 1ull << 22;

@@ -31,6 +31,7 @@ enum class ExitReason : uint8_t {
     kMmioPlic,
     kSbiFwft,
     kSbiSusp,
+    kMmioAplic,
     kCount,
 };
 
@@ -60,6 +61,7 @@ inline constexpr const char* kExitReasonNames[kExitReasonCount] = {
     "mmio_plic",
     "sbi_fwft",
     "sbi_susp",
+    "mmio_aplic",
 };
 
 }  // namespace halyard

@@ -8,6 +8,12 @@
 namespace halyard::guest {
 
 inline constexpr uint64_t kPlicBase = 0x0C000000;
+// A VM with AIA (tools/run irqchip=aia) has an APLIC and IMSIC interrupt
+// files instead of the PLIC: QEMU virt's supervisor-level APLIC domain and
+// S-level IMSIC, one 4 KiB interrupt file per vCPU in vCPU order.
+inline constexpr uint64_t kAplicBase = 0x0D000000;
+inline constexpr uint64_t kImsicBase = 0x28000000;
+inline constexpr uint64_t kImsicFileSize = 0x1000;
 inline constexpr uint64_t kUartBase = 0x10000000;
 inline constexpr uint32_t kUartIrq = 10;
 inline constexpr uint32_t kUartClockHz = 3686400;

@@ -52,8 +52,15 @@ Vcpu* g_slot_vcpu[arch::kMaxHarts] = {};
 // vCPU; without a host PLIC the guests' UART reads still poll for it.
 void enable_console_input_interrupt(uint64_t hart_id) {
     const HostHart* hart = g_platform.hart(hart_id);
+    if (g_platform.aplic_base != 0 && hart->imsic_hart_index >= 0 && g_platform.uart_irq != 0 &&
+        g_platform.plic_base == 0) {
+        if (host_console_enable_input_msi(g_platform.aplic_base,
+                                          static_cast<unsigned>(hart->imsic_hart_index),
+                                          g_platform.uart_irq))
+            return;
+    }
     if (g_platform.plic_base == 0 || g_platform.uart_irq == 0 || hart->plic_s_context < 0) {
-        log("note: no host PLIC context for hart %llu: console input is polled",
+        log("note: no host PLIC context or APLIC domain for hart %llu: console input is polled",
             static_cast<unsigned long long>(hart_id));
         return;
     }
@@ -193,6 +200,8 @@ void assign_harts_and_start_vms(uint64_t boot_hart_id) {
             g_slot_vcpu[slot++] = &vcpu;
         }
     }
+    for (unsigned i = 0; i < g_vm_count; ++i)
+        if (!attach_interrupt_files(g_vms[i], g_platform)) power_off(true);
     for (unsigned s = 1; s < slot; ++s) {
         const sbi::SbiRet ret = arch::firmware_call(sbi::kEidHsm, 0, g_slot_vcpu[s]->host_hart_id,
                                                     arch::secondary_entry_address(), s);

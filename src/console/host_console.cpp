@@ -4,6 +4,7 @@
 
 #include "console/host_console.hpp"
 
+#include "arch/csr.hpp"
 #include "arch/firmware.hpp"
 
 namespace halyard {
@@ -20,10 +21,13 @@ constexpr unsigned kIer = 1;
 constexpr uint8_t kIerReceivedData = 0x01;
 
 struct InputInterrupt {
-    volatile uint32_t* claim = nullptr;  // this hart's claim/complete register
+    volatile uint32_t* claim = nullptr;  // this hart's PLIC claim/complete register
+    bool msi = false;  // with AIA instead: an MSI to this hart's S-level interrupt file
     uint32_t irq = 0;
     bool paused = false;
 };
+// The identity the console's MSIs carry in this hart's S-level interrupt file.
+constexpr uint32_t kConsoleMsiIdentity = 1;
 InputInterrupt g_input;
 // host_console_unannounced_input(): written under the console lock, read
 // without it. A reader that still sees false after the pause set it true
@@ -103,7 +107,47 @@ void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_conte
     g_unannounced_input.store(false, std::memory_order_relaxed);
 }
 
+// AIA (../shared/specs/aia/src): the APLIC domain's registers (sourcecfg at
+// 4 * source, setienum 0x1EDC, target at 0x3000 + 4 * source) and this
+// hart's S-level interrupt file, reached through siselect/sireg (eidelivery
+// 0x70, eithreshold 0x72, eie0 0xC0).
+// A claim does not re-pend the source (AdvPLIC.adoc, "Special consideration
+// for level-sensitive interrupt sources"): the line always falls between two
+// interrupts, since console_mux_input_ready drains the UART or masks its
+// receive interrupt, and host_console_read unmasks it; so a new byte or the
+// unmask is a rising edge, which pends it again. (QEMU 7.2's APLIC pends a
+// source on setipnum even while its line is low, and reads in_clrip as all
+// ones, so neither of the spec's two ways would work there.)
+bool host_console_enable_input_msi(uint64_t aplic_base, unsigned hart_index, uint32_t irq) {
+    constexpr uint32_t kDomaincfgIe = 1u << 8, kDomaincfgDm = 1u << 2, kLevelHigh = 6;
+    if (g_uart.base == 0 || irq == 0 || irq >= 1024 || hart_index >= (1u << 14)) return false;
+    auto reg = [&](uint64_t offset) {
+        return reinterpret_cast<volatile uint32_t*>(aplic_base + offset);
+    };
+    // A source the firmware did not delegate to this domain reads 0.
+    *reg(4ull * irq) = kLevelHigh;
+    if (*reg(4ull * irq) != kLevelHigh) return false;
+    arch::csr_write<Csr::siselect>(0x70);
+    arch::csr_write<Csr::sireg>(1);
+    arch::csr_write<Csr::siselect>(0x72);
+    arch::csr_write<Csr::sireg>(0);
+    arch::csr_write<Csr::siselect>(0xC0);
+    arch::csr_set<Csr::sireg>(uint64_t{1} << kConsoleMsiIdentity);
+    *reg(0x3000 + 4ull * irq) = hart_index << 18 | kConsoleMsiIdentity;
+    *reg(0x1EDC) = irq;
+    *reg(0) = kDomaincfgIe | kDomaincfgDm;
+    g_input.msi = true;
+    g_input.irq = irq;
+    uart_write(kIer, kIerReceivedData);
+    g_unannounced_input.store(false, std::memory_order_relaxed);
+    return true;
+}
+
 bool host_console_claim_input_interrupt() {
+    if (g_input.msi) {
+        const uint64_t top = arch::csr_swap<Csr::stopei>(0);  // claims it
+        return top >> 16 == kConsoleMsiIdentity;
+    }
     if (g_input.claim == nullptr) return false;
     const uint32_t id = *g_input.claim;
     if (id != 0) *g_input.claim = id;

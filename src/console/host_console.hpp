@@ -35,8 +35,15 @@ const std::atomic<bool>& host_console_unannounced_input();
 // Console input by interrupt: the host UART's receive interrupt, routed
 // through the host PLIC to S-mode context `plic_context` (this hart's).
 void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_context, uint32_t irq);
+// The same through AIA: the host's supervisor-level APLIC domain at
+// `aplic_base` sends the receive interrupt as an MSI to this hart's S-level
+// interrupt file (`hart_index`: its APLIC hart index). False, with nothing
+// changed but the source's mode, if the firmware left the source to another
+// domain.
+bool host_console_enable_input_msi(uint64_t aplic_base, unsigned hart_index, uint32_t irq);
 // On a supervisor external interrupt: claims it at the host PLIC and
-// completes it; true if it was the console's (input is waiting).
+// completes it, or claims it from the interrupt file; true if it was the
+// console's (input is waiting).
 bool host_console_claim_input_interrupt();
 // Masks the receive interrupt while nobody can take the input (the guest's
 // UART is full); the next host_console_read() unmasks it.

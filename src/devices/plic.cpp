@@ -17,6 +17,8 @@ constexpr uint64_t kContextStride = 0x1000;
 constexpr uint64_t kThresholdOffset = 0;
 constexpr uint64_t kClaimCompleteOffset = 4;
 constexpr unsigned kRegisterWidth = 4;
+static_assert(kContextBase + Plic::kMaxContexts * kContextStride <= Plic::kSize,
+              "every context's registers lie in the window");
 
 // Priorities and thresholds are WARL ("Interrupt Priorities", "Priority
 // Thresholds"): we keep three bits, levels 0..7, as QEMU virt does. Linux

@@ -28,8 +28,10 @@ namespace halyard {
 
 class Plic {
   public:
-    static constexpr uint64_t kSize = 0x4000000;  // MMIO window size a VM maps
-    static constexpr unsigned kReadBits = 32;     // what read() returns fits 32 bits
+    // MMIO window size a VM maps: QEMU virt's, up to the APLIC a VM with AIA
+    // finds at 0x0d00_0000 (guest::kAplicBase).
+    static constexpr uint64_t kSize = 0x600000;
+    static constexpr unsigned kReadBits = 32;  // what read() returns fits 32 bits
     static constexpr unsigned kMaxSources =
         capacity::kPlicSources;  // interrupt ids 1..63 (0 means "none")
     static constexpr unsigned kMaxContexts = capacity::kPlicContexts;

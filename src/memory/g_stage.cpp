@@ -12,6 +12,7 @@ constexpr uint64_t kValid = 1 << 0, kRead = 1 << 1, kWrite = 1 << 2, kExecute = 
 // are preset: the hardware may fault instead of setting them.
 constexpr uint64_t kUser = 1 << 4, kAccessed = 1 << 6, kDirty = 1 << 7;
 constexpr uint64_t kLeafFlags = kValid | kRead | kWrite | kExecute | kUser | kAccessed | kDirty;
+constexpr uint64_t kDeviceLeafFlags = kLeafFlags & ~kExecute;
 
 constexpr unsigned kLevels = 3;
 constexpr unsigned shift_of(unsigned level) {
@@ -48,13 +49,13 @@ uint64_t* GStagePageTable::next_table(uint64_t* entry) {
 
 // kOutOfMemory when a table page cannot be had (or a larger mapping is in
 // the way, which map() never asks for).
-Status GStagePageTable::map_one(uint64_t gpa, uint64_t hpa, unsigned leaf_level) {
+Status GStagePageTable::map_one(uint64_t gpa, uint64_t hpa, unsigned leaf_level, uint64_t flags) {
     uint64_t* table = root_;
     for (unsigned level = kLevels - 1; level > leaf_level; --level) {
         table = next_table(&table[index_of(gpa, level)]);
         if (table == nullptr) return Error::kOutOfMemory;
     }
-    table[index_of(gpa, leaf_level)] = make_pte(hpa, kLeafFlags);
+    table[index_of(gpa, leaf_level)] = make_pte(hpa, flags);
     ++(leaf_level == 2 ? counts_.gigapages : leaf_level == 1 ? counts_.megapages : counts_.pages);
     return ok();
 }
@@ -71,7 +72,7 @@ Status GStagePageTable::map(uint64_t gpa, uint64_t hpa, uint64_t size) {
                 break;
             }
         }
-        const Status mapped = map_one(gpa, hpa, level);
+        const Status mapped = map_one(gpa, hpa, level, kLeafFlags);
         if (!mapped) return mapped;
         uint64_t step = 1ull << shift_of(level);
         gpa += step;
@@ -79,6 +80,12 @@ Status GStagePageTable::map(uint64_t gpa, uint64_t hpa, uint64_t size) {
         size -= step;
     }
     return ok();
+}
+
+Status GStagePageTable::map_device_page(uint64_t gpa, uint64_t hpa) {
+    if (root_ == nullptr || ((gpa | hpa) & 0xFFF) != 0) return Error::kInvalidInput;
+    if (gpa >= kGuestPhysicalLimit) return Error::kTooLarge;
+    return map_one(gpa, hpa, 0, kDeviceLeafFlags);
 }
 
 uint64_t GStagePageTable::translate(uint64_t gpa) const {

@@ -28,6 +28,9 @@ class GStagePageTable {
     // All three must be 4 KiB aligned (else kInvalidInput). kOutOfMemory when
     // out of table pages, kTooLarge when outside what Sv39x4 can map.
     Status map(uint64_t gpa, uint64_t hpa, uint64_t size);
+    // Maps the 4 KiB page at `gpa` to the device page at `hpa`, readable
+    // and writable, not executable. Errors as map().
+    Status map_device_page(uint64_t gpa, uint64_t hpa);
     // Host-physical address for `gpa`, or ~0 when unmapped (used by tests and
     // for sanity checks).
     uint64_t translate(uint64_t gpa) const;
@@ -45,7 +48,7 @@ class GStagePageTable {
 
   private:
     uint64_t* next_table(uint64_t* entry);
-    Status map_one(uint64_t gpa, uint64_t hpa, unsigned level);
+    Status map_one(uint64_t gpa, uint64_t hpa, unsigned level, uint64_t flags);
 
     uint64_t* root_ = nullptr;
     PageCounts counts_;

@@ -233,6 +233,69 @@ void read_plic(const Fdt& fdt, HostPlatform& p) {
     }
 }
 
+// The host's S-level IMSIC (AIA, "riscv,imsics" with S external interrupts
+// in interrupts-extended): each hart's index at it and, if it has guest
+// interrupt files, each hart's first one; then the APLIC domain whose
+// msi-parent it is. Only the layout of one group is read for the guest
+// files (riscv,group-index-bits 0, one reg range): the interrupt files of the
+// hart listed i-th in interrupts-extended start at base + i *
+// 2^guest-index-bits pages, its S file first, then its guest files
+// (specs/aia/src/IMSIC.adoc, "Memory region"). Anything else leaves the
+// harts without guest interrupt files.
+void read_imsic(const Fdt& fdt, HostPlatform& p) {
+    constexpr uint32_t kSupervisorExternal = 9;
+    constexpr uint64_t kFileSize = 0x1000;
+    uint32_t imsic_phandle = 0;
+    fdt.for_each_node([&](FdtNode node) {
+        if (!fdt.is_compatible(node, "riscv,imsics") || !node_okay(fdt, node)) return true;
+        const FdtProperty harts = fdt.property(node, "interrupts-extended");
+        if (harts.value.size() < 8 || harts.u32(1) != kSupervisorExternal) return true;
+        imsic_phandle = fdt.property(node, "phandle").u32();
+        const uint32_t guest_bits = fdt.property(node, "riscv,guest-index-bits").u32();
+        const FdtProperty group_bits = fdt.property(node, "riscv,group-index-bits");
+        FdtNode bus;
+        MemoryRange range{};
+        unsigned ranges = 0;
+        if (fdt.parent(node, bus))
+            for_each_reg(fdt, node, cells_of(fdt, bus), [&](uint64_t base, uint64_t size) {
+                range = {base, size};
+                ++ranges;
+            });
+        const uint64_t stride = kFileSize << (guest_bits <= 6 ? guest_bits : 0);
+        const size_t listed = harts.value.size() / 8;
+        const bool guest_files =
+            guest_bits >= 1 && guest_bits <= 6 && (!group_bits.valid() || group_bits.u32() == 0) &&
+            ranges == 1 && range.base + range.size >= range.base && range.size / stride >= listed;
+        for (size_t i = 0; i < listed; ++i) {
+            FdtNode intc, cpu;
+            if (harts.u32(i * 2 + 1) != kSupervisorExternal ||
+                !fdt.find_by_phandle(harts.u32(i * 2), intc) || !fdt.parent(intc, cpu))
+                continue;
+            const uint64_t hart_id = fdt.property(cpu, "reg").u32();
+            for (unsigned h = 0; h < p.hart_count; ++h) {
+                if (p.harts[h].hart_id != hart_id) continue;
+                p.harts[h].imsic_hart_index = static_cast<int>(i);
+                if (guest_files)
+                    p.harts[h].guest_interrupt_file = range.base + i * stride + kFileSize;
+            }
+        }
+        if (guest_files) {
+            const FdtProperty guest_ids = fdt.property(node, "riscv,num-guest-ids");
+            p.guest_interrupt_ids =
+                (guest_ids.valid() ? guest_ids : fdt.property(node, "riscv,num-ids")).u32();
+        }
+        return false;
+    });
+    if (imsic_phandle == 0) return;
+    fdt.for_each_node([&](FdtNode node) {
+        if (!fdt.is_compatible(node, "riscv,aplic") || !node_okay(fdt, node) ||
+            fdt.property(node, "msi-parent").u32() != imsic_phandle)
+            return true;
+        p.aplic_base = first_reg_address(fdt, node);
+        return false;
+    });
+}
+
 void read_chosen_and_devices(const Fdt& fdt, HostPlatform& p) {
     FdtNode chosen;
     if (fdt.find("/chosen", chosen)) {
@@ -267,6 +330,7 @@ Status read_host_platform(const Fdt& fdt, HostPlatform& platform) {
     read_uart(fdt, platform);
     read_chosen_and_devices(fdt, platform);
     read_plic(fdt, platform);
+    read_imsic(fdt, platform);
     if (platform.memory_count == 0) {
         log("error: the host device tree describes no memory");
         return Error::kInvalidInput;

@@ -36,7 +36,13 @@ struct CacheBlockSizes {
 struct HostHart {
     uint64_t hart_id = 0;
     int plic_s_context = -1;  // this hart's S-mode context of the host PLIC, if any
-    HartIsa isa;              // riscv,isa-base + riscv,isa-extensions, or riscv,isa
+    // The physical address of this hart's first guest interrupt file at the
+    // host's S-level IMSIC (AIA), the one a vCPU on this hart gets; 0 if none.
+    uint64_t guest_interrupt_file = 0;
+    // Its hart index at that IMSIC (its place in the IMSIC's
+    // interrupts-extended): what APLIC target registers name; -1 if none.
+    int imsic_hart_index = -1;
+    HartIsa isa;  // riscv,isa-base + riscv,isa-extensions, or riscv,isa
     // e.g. "riscv,sv48": the widest paging mode the hart has, which bounds
     // what a VM may be offered (paging_modes_of_mmu_type; Sv39 by default).
     std::string_view mmu_type;
@@ -63,8 +69,13 @@ struct HostPlatform {
 
     HostUartInfo uart{};
     uint32_t uart_clock_frequency = 0;
-    uint32_t uart_irq = 0;            // its interrupt at the host PLIC (0: none)
-    uint64_t plic_base = 0;           // the host PLIC ("riscv,plic0" / "sifive,plic-1.0.0")
+    uint32_t uart_irq = 0;   // its interrupt at the host PLIC (0: none)
+    uint64_t plic_base = 0;  // the host PLIC ("riscv,plic0" / "sifive,plic-1.0.0")
+    // The interrupt identities each guest interrupt file implements (the
+    // S-level IMSIC's riscv,num-guest-ids, else riscv,num-ids); 0 without.
+    uint32_t guest_interrupt_ids = 0;
+    // The supervisor-level APLIC domain (AIA) that sends MSIs to that IMSIC.
+    uint64_t aplic_base = 0;
     MemoryRange initrd{};             // /chosen linux,initrd-start/end: the VM bundle
     uint64_t test_finisher_base = 0;  // "sifive,test0" exit device, when present
     // What every guest's boot seeds are derived from: set once at boot by

@@ -2,6 +2,7 @@
 #include "vm/guest_dtb.hpp"
 
 #include "console/log.hpp"
+#include "devices/aplic.hpp"
 #include "devices/plic.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "halyard/guest_layout.hpp"
@@ -12,6 +13,8 @@ namespace {
 
 constexpr uint32_t kCpuIntcPhandleBase = 1;
 constexpr uint32_t kPlicPhandle = 0x100;
+constexpr uint32_t kAplicPhandle = 0x101;
+constexpr uint32_t kImsicPhandle = 0x102;
 constexpr uint32_t kSupervisorExternalInterrupt = 9;
 
 // The guest ISA in both forms the RISC-V bindings define: riscv,isa for
@@ -76,6 +79,19 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
     b.end_node();
 }
 
+// interrupts-extended naming each vCPU's S external interrupt, in vCPU order.
+void add_supervisor_external_interrupts(FdtBuilder& b, unsigned vcpu_count) {
+    uint8_t cells[capacity::kVcpusPerVm * 8];
+    size_t length = 0;
+    for (unsigned i = 0; i < vcpu_count && i < capacity::kVcpusPerVm; ++i) {
+        for (uint32_t cell : {kCpuIntcPhandleBase + i, kSupervisorExternalInterrupt}) {
+            for (int shift = 24; shift >= 0; shift -= 8)
+                cells[length++] = static_cast<uint8_t>(cell >> shift);
+        }
+    }
+    b.property("interrupts-extended", {cells, length});
+}
+
 void add_plic(FdtBuilder& b, unsigned vcpu_count) {
     b.begin_node("plic@c000000");
     static constexpr char kCompatible[] = "sifive,plic-1.0.0\0riscv,plic0";
@@ -87,32 +103,66 @@ void add_plic(FdtBuilder& b, unsigned vcpu_count) {
     b.property_empty("interrupt-controller");
     b.property_u32("riscv,ndev", Plic::kMaxSources - 1);
     // One S-mode context per vCPU, in vCPU order: context i is vCPU i.
-    uint8_t contexts[Plic::kMaxContexts * 8];
-    size_t length = 0;
-    for (unsigned i = 0; i < vcpu_count && i < Plic::kMaxContexts; ++i) {
-        for (uint32_t cell : {kCpuIntcPhandleBase + i, kSupervisorExternalInterrupt}) {
-            for (int shift = 24; shift >= 0; shift -= 8)
-                contexts[length++] = static_cast<uint8_t>(cell >> shift);
-        }
-    }
-    b.property("interrupts-extended", {contexts, length});
+    static_assert(Plic::kMaxContexts >= capacity::kVcpusPerVm);
+    add_supervisor_external_interrupts(b, vcpu_count);
     b.property_u32("phandle", kPlicPhandle);
     b.end_node();
 }
 
-void add_soc(FdtBuilder& b, unsigned vcpu_count) {
+// AIA (specs/aia/src): one S-level IMSIC interrupt file per vCPU, in vCPU
+// order 4 KiB apart (so hart index i is vCPU i, with no guest index bits),
+// and the APLIC domain that turns wired interrupts into MSIs to them.
+void add_imsic_and_aplic(FdtBuilder& b, unsigned vcpu_count, uint32_t interrupt_ids) {
+    b.begin_node("imsics@28000000");
+    b.property_string("compatible", "riscv,imsics");
+    b.property_cells("reg", {0, static_cast<uint32_t>(guest::kImsicBase), 0,
+                             static_cast<uint32_t>(vcpu_count * guest::kImsicFileSize)});
+    b.property_u32("#address-cells", 0);
+    b.property_u32("#interrupt-cells", 0);
+    b.property_empty("interrupt-controller");
+    b.property_u32("#msi-cells", 0);
+    b.property_empty("msi-controller");
+    b.property_u32("riscv,num-ids", interrupt_ids);
+    add_supervisor_external_interrupts(b, vcpu_count);
+    b.property_u32("phandle", kImsicPhandle);
+    b.end_node();
+
+    b.begin_node("aplic@d000000");
+    b.property_string("compatible", "riscv,aplic");
+    b.property_cells("reg", {0, static_cast<uint32_t>(guest::kAplicBase), 0,
+                             static_cast<uint32_t>(Aplic::kSize)});
+    b.property_u32("#address-cells", 0);
+    b.property_u32("#interrupt-cells", 2);
+    b.property_empty("interrupt-controller");
+    b.property_u32("msi-parent", kImsicPhandle);
+    b.property_u32("riscv,num-sources", Aplic::kMaxSources);
+    b.property_u32("phandle", kAplicPhandle);
+    b.end_node();
+}
+
+void add_soc(FdtBuilder& b, const GuestDtbSpec& spec) {
+    constexpr uint32_t kLevelHigh = 4;  // the binding's IRQ_TYPE_LEVEL_HIGH
     b.begin_node("soc");
     b.property_u32("#address-cells", 2);
     b.property_u32("#size-cells", 2);
     b.property_string("compatible", "simple-bus");
     b.property_empty("ranges");
-    add_plic(b, vcpu_count);
+    if (spec.aia) {
+        add_imsic_and_aplic(b, spec.vcpu_count, spec.interrupt_ids);
+    } else {
+        add_plic(b, spec.vcpu_count);
+    }
     b.begin_node("serial@10000000");
     b.property_string("compatible", "ns16550a");
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kUartBase), 0, 0x100});
     b.property_u32("clock-frequency", guest::kUartClockHz);
-    b.property_u32("interrupts", guest::kUartIrq);
-    b.property_u32("interrupt-parent", kPlicPhandle);
+    if (spec.aia) {
+        b.property_cells("interrupts", {guest::kUartIrq, kLevelHigh});
+        b.property_u32("interrupt-parent", kAplicPhandle);
+    } else {
+        b.property_u32("interrupts", guest::kUartIrq);
+        b.property_u32("interrupt-parent", kPlicPhandle);
+    }
     b.end_node();
     b.end_node();
 }
@@ -160,7 +210,7 @@ Result<size_t> build_guest_dtb(const GuestDtbSpec& spec, std::span<uint8_t> out)
     b.end_node();
 
     add_cpus(b, spec);
-    add_soc(b, spec.vcpu_count);
+    add_soc(b, spec);
     b.end_node();
     return b.finish();
 }

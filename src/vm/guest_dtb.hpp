@@ -3,7 +3,8 @@
 // The device tree a VM's guest receives in a1: its memory, its vCPUs (the
 // guest ISA of vm/guest_isa.hpp, written both as riscv,isa and as
 // riscv,isa-base + riscv,isa-extensions, and the paging mode the VM was
-// given as mmu-type), the host's timebase, its UART and /chosen (bootargs,
+// given as mmu-type), the host's timebase, its interrupt controller (a PLIC,
+// or an APLIC and IMSIC interrupt files), its UART and /chosen (bootargs,
 // stdout-path, initrd, rng-seed and kaslr-seed).
 
 #include <cstddef>
@@ -32,6 +33,10 @@ struct GuestDtbSpec {
     // This boot's /chosen/rng-seed and kaslr-seed; null: none (no entropy).
     const GuestSeeds* seeds;
     PagingMode mmu = PagingMode::kSv39;  // every cpu node's mmu-type
+    // AIA (an APLIC and an IMSIC interrupt file per vCPU) instead of the
+    // PLIC, with that many interrupt identities per file.
+    bool aia = false;
+    uint32_t interrupt_ids = 0;
 };
 
 // Builds the DTB into `out`; returns its size. kTooLarge if it does not fit,

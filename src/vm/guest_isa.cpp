@@ -37,7 +37,7 @@ bool GuestIsa::empty() const {
     return true;
 }
 
-GuestIsa guest_isa_of(const HartIsa& host, const MachineFeatures& machine) {
+GuestIsa guest_isa_of(const HartIsa& host, const MachineFeatures& machine, bool aia_vm) {
     // One walk over the host's names (at most HartIsa::kMaxExtensions, each
     // looked up in the table); duplicates land on the same bit.
     bool host_svade = false, host_svadu = false;
@@ -65,6 +65,7 @@ GuestIsa guest_isa_of(const HartIsa& host, const MachineFeatures& machine) {
             // listed = Svade until the supervisor enables Svadu through FWFT).
             case GuestExtension::Needs::kSvade: offered = host_svade || host_svadu; break;
             case GuestExtension::Needs::kSvadu: offered = host_svadu && machine.svadu; break;
+            case GuestExtension::Needs::kAiaVm: offered = aia_vm && host_offered.contains(i); break;
         }
         if (offered) guest.insert(i);
     }

@@ -7,8 +7,9 @@
 // A guest is offered an extension only if it is in kGuestExtensions below
 // (what works in VS-mode with what Halyard does), the host hart has it, and,
 // for those that need a henvcfg bit, the hart kept that bit. Never offered:
-// the H extension and its relatives (sh*), AIA (smaia, ssaia: the guest gets
-// an emulated PLIC, not IMSIC files), M-mode extensions (sm*), counters and
+// the H extension and its relatives (sh*), Ssaia unless the VM has AIA (then
+// its vCPUs' stopei, siselect and sireg reach their guest interrupt files),
+// M-mode extensions (sm*, smaia among them), counters and
 // CSRs Halyard does not virtualise (zihpm, sscofpmf, zkr's seed, smstateen,
 // zcmt's jvt, the control-flow integrity extensions zicfilp/zicfiss, which
 // need henvcfg bits Halyard never sets), vendor extensions (x*), and the
@@ -35,6 +36,7 @@ struct GuestExtension {
         kHostEnvcfg,  // ... and the hart kept `envcfg_bits` in henvcfg
         kSvade,       // the host has Svade or Svadu (A/D faults while ADUE = 0)
         kSvadu,       // the host has Svadu and FWFT can switch henvcfg.ADUE
+        kAiaVm,       // the host has it and the VM has AIA interrupt files (irqchip=aia)
     };
     std::string_view name;
     Needs needs = Needs::kHost;
@@ -113,6 +115,7 @@ inline constexpr GuestExtension kGuestExtensions[] = {
     {"zhinx"},
     {"zhinxmin"},
     // Sstc: vstimecmp works in VS-mode only with henvcfg.STCE.
+    {"ssaia", GuestExtension::Needs::kAiaVm},
     {"sstc", GuestExtension::Needs::kHostEnvcfg, henvcfg::kStce},
     {"svade", GuestExtension::Needs::kSvade},
     {"svadu", GuestExtension::Needs::kSvadu},
@@ -164,7 +167,8 @@ class GuestIsa {
 
 // What a guest on harts like `host` may be told it has, given what the
 // machine's harts kept at boot (henvcfg bits, a switchable ADUE).
-GuestIsa guest_isa_of(const HartIsa& host, const MachineFeatures& machine);
+// `aia_vm`: the VM has AIA interrupt files (GuestIrqchip::kAia).
+GuestIsa guest_isa_of(const HartIsa& host, const MachineFeatures& machine, bool aia_vm = false);
 
 // The two renderings. Each calls append(text) with consecutive pieces of the
 // property's value, its final NUL included.

@@ -44,6 +44,37 @@ void load_guest_csrs(const Vcpu& vcpu) {
     if (vcpu.vm->guest_has_sstc) arch::csr_write<Csr::vstimecmp>(g.vstimecmp);
 }
 
+// The vCPU's guest interrupt file (a VM with AIA) as at reset: selected by
+// hstatus.VGEIN (1: Halyard gives each hart's first file to the vCPU it
+// runs), and its registers cleared through vsiselect/vsireg (specs/aia/src/
+// IMSIC.adoc, "Interrupt file registers"): delivery off, threshold 0, no
+// interrupt pending or enabled, whatever the guest's last boot left. Without
+// a file, VGEIN is 0 and the guest's stopei and sireg accesses to IMSIC
+// registers are virtual-instruction exceptions.
+void reset_interrupt_file(const Vcpu& vcpu) {
+    constexpr uint64_t kEidelivery = 0x70, kEithreshold = 0x72;
+    constexpr uint64_t kEip0 = 0x80, kEie0 = 0xC0, kArrayRegisters = 64;
+    arch::csr_clear<Csr::hstatus>(hstatus::kVgeinMask);
+    if (vcpu.interrupt_file == 0) return;
+    arch::csr_set<Csr::hstatus>(uint64_t{1} << hstatus::kVgeinShift);
+    for (const uint64_t reg : {kEidelivery, kEithreshold}) {
+        arch::csr_write<Csr::vsiselect>(reg);
+        arch::csr_write<Csr::vsireg>(0);
+    }
+    // On RV64 only the even-numbered eipN and eieN exist, eipN holding
+    // identities 32N to 32N + 63; only those with an implemented identity
+    // (1 to interrupt_file_ids) may be accessed (QEMU raises an illegal
+    // instruction for the others).
+    const uint64_t ids = vcpu.vm->interrupt_file_ids;
+    for (uint64_t i = 0; i < kArrayRegisters && i * 32 <= ids; i += 2) {
+        arch::csr_write<Csr::vsiselect>(kEip0 + i);
+        arch::csr_write<Csr::vsireg>(0);
+        arch::csr_write<Csr::vsiselect>(kEie0 + i);
+        arch::csr_write<Csr::vsireg>(0);
+    }
+    arch::csr_write<Csr::vsiselect>(0);
+}
+
 // Enters `vcpu` from its reset image (registers set by the caller).
 [[noreturn]] void enter(Vcpu& vcpu) {
     Vm& vm = *vcpu.vm;
@@ -51,6 +82,7 @@ void load_guest_csrs(const Vcpu& vcpu) {
     arch::hfence_gvma_vmid(vm.vmid);
     arch::hfence_vvma_all();
     load_vcpu_features(vcpu);  // henvcfg (Sstc, Svadu per FWFT, ...) and FWFT state
+    reset_interrupt_file(vcpu);
     load_guest_csrs(vcpu);
     // First entry: sret to VS-mode (SPV = 1, SPP = 1); HLV/HLVX act as VS too.
     arch::csr_set<Csr::hstatus>(hstatus::kSpv | hstatus::kSpvp);

@@ -50,6 +50,10 @@ struct Vcpu {
     unsigned id = 0;  // the hart id the guest sees, its index in Vm::vcpus and its PLIC context
     unsigned hart_slot = 0;     // Halyard's index of the physical hart it runs on
     uint64_t host_hart_id = 0;  // that hart's id (for IPIs and HSM calls to the firmware)
+    // In a VM with AIA (GuestIrqchip::kAia): the physical address of the
+    // guest interrupt file of that hart it owns (HostHart::guest_interrupt_file);
+    // 0 otherwise. Written before any vCPU runs, like the two above.
+    uint64_t interrupt_file = 0;
     // Written only with the VM's lifecycle lock held; read without it.
     std::atomic<HsmState> hsm_state{HsmState::kStopped};
     // Where hart_start asked it to begin (guarded by the VM's lifecycle lock;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "console/vm_console.hpp"
+#include "devices/aplic.hpp"
 #include "devices/plic.hpp"
 #include "devices/uart16550.hpp"
 #include "lib/capacity.hpp"
@@ -38,6 +39,11 @@ struct VmImage {
 // byte-sized atomics.
 enum class VmState : uint32_t { kUnused, kRunning, kRebooting, kStopped };
 
+// The interrupt controller a VM's guest sees (its bundle entry's irqchip):
+// the PLIC, or AIA (an APLIC in MSI mode and an IMSIC interrupt file per
+// vCPU, each a guest interrupt file of its hart's IMSIC).
+enum class GuestIrqchip : uint8_t { kPlic, kAia };
+
 class Vm {
   public:
     static constexpr unsigned kMaxVcpus = capacity::kVcpusPerVm;
@@ -47,8 +53,8 @@ class Vm {
     Vm& operator=(const Vm&) = delete;
 
     // Registers the VM's devices (VmDevices, src/vm/vm_devices.hpp) on its
-    // MMIO bus and wires their interrupts. False unless the bus was empty and
-    // took every device.
+    // MMIO bus and wires their interrupts to the controller `irqchip` names
+    // (set it first). False unless the bus was empty and took every device.
     [[nodiscard]] bool attach_devices();
     Vcpu& vcpu(unsigned i) { return vcpus[i]; }
     // Exit statistics on or off for every vCPU (the Halyard SBI extension).
@@ -72,6 +78,7 @@ class Vm {
     ConsoleLineBuffer console_line;  // used when several VMs share the console
     Uart16550 uart;
     Plic plic;
+    Aplic aplic;
     MmioBus bus;
     VmImage image;
     uint64_t dtb_gpa = 0;
@@ -82,6 +89,10 @@ class Vm {
     uint64_t boot_count = 0;
     // The VS-stage mode the guest's DTB offers (its mmu-type).
     PagingMode paging_mode = PagingMode::kSv39;
+    GuestIrqchip irqchip = GuestIrqchip::kPlic;  // fixed at creation
+    // With AIA: the identities each vCPU's interrupt file implements
+    // (HostPlatform::guest_interrupt_ids), set with their files.
+    uint32_t interrupt_file_ids = 0;
     std::array<Vcpu, kMaxVcpus> vcpus{};
     unsigned vcpu_count = 0;
     // Guards the VM's state and every vCPU's HSM state transitions (both are

@@ -60,6 +60,20 @@ Result<unsigned> read_vm_bundle(const Fdt& bundle, std::span<VmSpec> specs) {
             status = Error::kInvalidInput;
             return false;
         }
+        const FdtProperty irqchip = bundle.property(node, "irqchip");
+        spec.irqchip = GuestIrqchip::kPlic;
+        if (irqchip.valid()) {
+            const std::string_view text = irqchip.string();
+            const bool exact = irqchip.value.size() == text.size() + 1;
+            if (exact && text == "aia") {
+                spec.irqchip = GuestIrqchip::kAia;
+            } else if (!exact || text != "plic") {
+                log("error: VM %u of the bundle: irqchip \"%.*s\" is not one of plic, aia", count,
+                    printable_prefix(text, 40), text.data());
+                status = Error::kInvalidInput;
+                return false;
+            }
+        }
         spec.image.kernel = kernel.value;
         spec.image.initrd = bundle.property(node, "initrd").value;
         spec.image.dtb = bundle.property(node, "dtb").value;

@@ -7,10 +7,12 @@
 //       vm@0 { compatible = "halyard,vm"; vcpus = <1>;
 //              memory-size = /bits/ 64 <bytes>;
 //              [mmu-type = "riscv,sv39" | "riscv,sv48" | "riscv,sv57";]
+//              [irqchip = "plic" | "aia";]
 //              kernel = /incbin/(...); [initrd = ...;] [dtb = ...;]
 //              [bootargs = "...";] }; ... };
 // mmu-type is what the guest's cpu nodes will say (default Sv39); whether
-// the host has it is checked when the VM is created.
+// the host has it is checked when the VM is created, as whether it has
+// the guest interrupt files irqchip "aia" needs (default "plic").
 
 #include <cstdint>
 #include <span>
@@ -28,6 +30,7 @@ struct VmSpec {
     unsigned vcpus = 1;
     uint64_t memory_size = 0;
     PagingMode paging_mode = PagingMode::kSv39;
+    GuestIrqchip irqchip = GuestIrqchip::kPlic;
     VmImage image;
 };
 

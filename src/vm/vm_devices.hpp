@@ -86,11 +86,14 @@ struct VmDeviceList {
 };
 
 // The UART first: a running guest's console makes most device exits. The
-// PLIC last: the bus resets devices in this order (MmioBus::reset_devices),
-// and a source must drop its line before the PLIC's reset pends every line
-// still high, or a rebooted guest would find a stale request.
+// interrupt controllers last: the bus resets devices in this order
+// (MmioBus::reset_devices), and a source must drop its line before the
+// controller's reset pends every line still high, or a rebooted guest would
+// find a stale request. Every VM has both controllers; its DT names the one
+// its irqchip chose, and only that one has the UART's line (Vm::attach_devices).
 using VmDevices =
     VmDeviceList<VmDevice<&Vm::uart, guest::kUartBase, Uart16550::kSize, ExitReason::kMmioUart>,
+                 VmDevice<&Vm::aplic, guest::kAplicBase, Aplic::kSize, ExitReason::kMmioAplic>,
                  VmDevice<&Vm::plic, guest::kPlicBase, Plic::kSize, ExitReason::kMmioPlic>>;
 static_assert(VmDevices::last_is<Plic>(), "interrupt sources come before the PLIC");
 

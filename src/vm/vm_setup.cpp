@@ -150,7 +150,9 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
                                 vm.initrd_gpa,
                                 vm.initrd_gpa + image.initrd.size(),
                                 have_seeds ? &seeds : nullptr,
-                                vm.paging_mode};
+                                vm.paging_mode,
+                                vm.irqchip == GuestIrqchip::kAia,
+                                platform.guest_interrupt_ids};
         const Result<size_t> built = build_guest_dtb(spec, dtb_area);
         wipe_secret(seeds.rng_seed);  // the guest's copy is its own
         seeds.kaslr_seed = 0;
@@ -165,6 +167,28 @@ Status load_vm_image(Vm& vm, const HostPlatform& platform) {
         }
     }
     for (unsigned i = 0; i < vm.vcpu_count; ++i) reset_vcpu(vm.vcpus[i]);
+    return ok();
+}
+
+Status attach_interrupt_files(Vm& vm, const HostPlatform& platform) {
+    if (vm.irqchip != GuestIrqchip::kAia) return ok();
+    vm.interrupt_file_ids = platform.guest_interrupt_ids;
+    for (unsigned i = 0; i < vm.vcpu_count; ++i) {
+        Vcpu& vcpu = vm.vcpus[i];
+        const HostHart* hart = platform.hart(vcpu.host_hart_id);
+        if (hart == nullptr || hart->guest_interrupt_file == 0) {
+            log("error: %s: hart %llu, which runs its vCPU %u, has no guest interrupt file",
+                vm.name, static_cast<unsigned long long>(vcpu.host_hart_id), i);
+            return Error::kUnsupported;
+        }
+        vcpu.interrupt_file = hart->guest_interrupt_file;
+        // Read and write, never execute: a page of device registers.
+        if (!vm.gstage.map_device_page(guest::kImsicBase + i * guest::kImsicFileSize,
+                                       vcpu.interrupt_file)) {
+            log("error: %s: out of G-stage page-table memory", vm.name);
+            return Error::kOutOfMemory;
+        }
+    }
     return ok();
 }
 
@@ -211,7 +235,16 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
                    ? Error::kCapacity
                    : Error::kInvalidInput;
     }
-    vm.guest_isa = guest_isa_of(host_hart.isa, machine_features());
+    if (spec.irqchip == GuestIrqchip::kAia &&
+        (platform.guest_interrupt_ids == 0 || !host_hart.isa.has("ssaia"))) {
+        log("error: %s: irqchip aia needs harts with Ssaia and guest interrupt files at an "
+            "S-level IMSIC; this host has %s",
+            vm.name, platform.guest_interrupt_ids == 0 ? "no guest interrupt files" : "no Ssaia");
+        return Error::kUnsupported;
+    }
+    vm.irqchip = spec.irqchip;
+    vm.guest_isa =
+        guest_isa_of(host_hart.isa, machine_features(), spec.irqchip == GuestIrqchip::kAia);
     vm.guest_has_sstc = vm.guest_isa.has("sstc");
     // The guest is told its mode in its DTB and may switch vsatp to it at
     // any time: a mode the hart lacks would leave vsatp unchanged (WARL) and

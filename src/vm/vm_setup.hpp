@@ -38,6 +38,12 @@ Result<uint64_t> guest_ram_size(uint64_t memory_size);
 // (machine_features().vs_paging_modes, probed at boot).
 PagingModes guest_paging_modes(const HostPlatform& platform);
 
+// A VM with AIA (GuestIrqchip::kAia): gives each vCPU the guest interrupt
+// file of the hart it was assigned (Vcpu::host_hart_id) and maps it into the
+// VM at guest::kImsicBase + vCPU index * 4 KiB. Nothing for a VM with the
+// PLIC. An error after a log line if a hart has no such file.
+Status attach_interrupt_files(Vm& vm, const HostPlatform& platform);
+
 // Copies kernel, initrd and DTB into guest RAM and resets
 // every vCPU. Used at creation and when the guest reboots.
 Status load_vm_image(Vm& vm, const HostPlatform& platform);

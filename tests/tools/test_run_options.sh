@@ -346,6 +346,25 @@ test_mmu() {
     fi
 }
 
+# irqchip= chooses the guest's interrupt controller (default plic), written to the bundle; aia
+# gives QEMU's machine AIA with a guest interrupt file per hart.
+test_irqchip() {
+    dry_run --vm kernel=kernel.bin,irqchip=aia --vm kernel=other.bin
+    local chips
+    chips=$(grep -o 'irqchip = "[^"]*";' <<<"$stdout_text" | tr '\n' ' ')
+    [[ $chips == 'irqchip = "aia"; irqchip = "plic"; ' ]] || flunk "unexpected irqchips: $chips"
+    [[ $(qemu_line) == "qemu-system-riscv64 -machine virt,aia=aplic-imsic,aia-guests=1 -cpu "* ]] ||
+        flunk "no AIA machine: $(qemu_line)"
+    dry_run --vm kernel=kernel.bin,irqchip=plic
+    [[ $(qemu_line) == "$(qemu_prefix 'rv64,h=true' 1 1G)"*/bundle.dtb ]] ||
+        flunk "a machine without AIA expected: $(qemu_line)"
+    expect_error "irqchip=gic in vm@0: not an interrupt controller Halyard offers (choose one of: plic aia)" \
+        --dry-run --vm kernel=kernel.bin,irqchip=gic
+    expect_error "irqchip=AIA in vm@0: not an interrupt controller" \
+        --dry-run --vm kernel=kernel.bin,irqchip=AIA
+    expect_error "--vm key 'irqchip' in vm@0 has an empty value" --dry-run --vm kernel=kernel.bin,irqchip=
+}
+
 test_bundle_larger_than_memory() {
     expect_error "the VM bundle (" --dry-run --mem 24M --vm kernel=big.bin,mem=8M
     expect_error_line "does not fit in host RAM of 24M"
@@ -446,7 +465,7 @@ test_help() {
     run_in "$scratch" "$run_tool" --help
     expect_status 0
     local word
-    for word in --vm kernel= initrd= dtb= vcpus= mem= mmu= append= --smp --mem --cpu --icount \
+    for word in --vm kernel= initrd= dtb= vcpus= mem= mmu= irqchip= append= --smp --mem --cpu --icount \
         --timeout --qemu --gdb --no-build --dry-run --help ' -- ' HALYARD_IMAGE HALYARD_DEMO_GUEST \
         HALYARD_QEMU HALYARD_RUN_QEMU; do
         expect_stdout_has "$word"

@@ -830,7 +830,7 @@ TEST_F(FastPath, TheVmsOwnDevicesAreWhereTheBusHasThem) {
             EXPECT_EQ(region->contains(address, 1), true);
         }
     });
-    EXPECT_EQ(devices, 2u) << "the UART and the PLIC";
+    EXPECT_EQ(devices, 3u) << "the UART, the APLIC and the PLIC";
     // The bus must hold exactly the list: a second attach would put the
     // devices behind regions the fast path never looks at.
     EXPECT_FALSE(vm_.attach_devices());

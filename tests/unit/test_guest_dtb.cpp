@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/aplic.hpp"
+#include "devices/plic.hpp"
 #include "fdt/fdt.hpp"
 #include "halyard/csr_numbers.hpp"
 #include "halyard/guest_layout.hpp"
@@ -40,9 +42,10 @@ constexpr MachineFeatures kFullMachine{
 // string from a riscv,isa host names them.
 constexpr std::string_view kImplied = "_zicntr_zicsr_zifencei";
 
-GuestIsa guest_of(const HartIsa& host, const MachineFeatures& machine = kFullMachine) {
+GuestIsa guest_of(const HartIsa& host, const MachineFeatures& machine = kFullMachine,
+                  bool aia_vm = false) {
     EXPECT_TRUE(host.usable());
-    return guest_isa_of(host, machine);
+    return guest_isa_of(host, machine, aia_vm);
 }
 
 std::string rendered_string(const GuestIsa& isa) {
@@ -195,7 +198,8 @@ TEST(GuestIsaString, EveryOfferedExtensionFitsTheStatedCapacities) {
     std::string everything = "rv64imafdqcbh";
     for (const GuestExtension& e : kGuestExtensions)
         if (e.name.size() > 1) everything.append("_").append(e.name);
-    const GuestIsa isa = guest_of(HartIsa::from_isa_string(everything));
+    const GuestIsa isa =
+        guest_of(HartIsa::from_isa_string(everything), kFullMachine, /*aia_vm=*/true);
     for (size_t i = 0; i < kGuestExtensionCount; ++i)
         EXPECT_TRUE(isa.contains(i)) << kGuestExtensions[i].name;
     std::vector<char> out(guest_isa_string_capacity());
@@ -640,6 +644,89 @@ TEST_F(GuestDtbTest, PassesDtcWithoutWarnings) {
         auto [code, stderr_text] = dtc_check(blob_, "dts");
         EXPECT_EQ(code, 0) << c.vcpus << " vCPUs:\n" << stderr_text;
         EXPECT_EQ(stderr_text, "") << c.vcpus << " vCPUs";
+    }
+}
+
+// ------------------------------------------------------------------ AIA
+
+TEST(GuestIsa, SsaiaOnlyForAVmWithAiaOnAHostWithIt) {
+    const HartIsa host = HartIsa::from_isa_string("rv64imafdch_smaia_ssaia_sstc");
+    EXPECT_FALSE(guest_of(host).has("ssaia")) << "a VM with the PLIC";
+    EXPECT_TRUE(guest_of(host, kFullMachine, /*aia_vm=*/true).has("ssaia"));
+    EXPECT_FALSE(guest_of(host, kFullMachine, true).has("smaia")) << "M-mode's, never a guest's";
+    EXPECT_FALSE(
+        guest_of(HartIsa::from_isa_string("rv64imafdch_sstc"), kFullMachine, true).has("ssaia"))
+        << "not without the host's";
+}
+
+// A VM with AIA: an IMSIC interrupt file per vCPU in vCPU order and an APLIC
+// in MSI mode whose msi-parent it is; the UART's level-high interrupt 10 at
+// the APLIC; no PLIC.
+TEST_F(GuestDtbTest, AVmWithAiaHasAnImsicAndAnAplicInsteadOfThePlic) {
+    GuestDtbSpec spec = default_spec();
+    spec.vcpu_count = 3;
+    spec.aia = true;
+    spec.interrupt_ids = 255;
+    Fdt fdt = build(spec);
+    FdtNode plic, imsic, aplic, serial;
+    EXPECT_FALSE(fdt.find("/soc/plic", plic));
+    ASSERT_TRUE(fdt.find("/soc/imsics@28000000", imsic));
+    ASSERT_TRUE(fdt.find("/soc/aplic@d000000", aplic));
+    ASSERT_TRUE(fdt.find("/soc/serial@10000000", serial));
+
+    EXPECT_TRUE(fdt.is_compatible(imsic, "riscv,imsics"));
+    const FdtProperty reg = fdt.property(imsic, "reg");
+    EXPECT_EQ(reg.cells(0, 2), guest::kImsicBase);
+    EXPECT_EQ(reg.cells(2, 2), 3 * guest::kImsicFileSize);
+    EXPECT_EQ(fdt.property(imsic, "riscv,num-ids").u32(), 255u);
+    EXPECT_TRUE(fdt.property(imsic, "msi-controller").valid());
+    EXPECT_TRUE(fdt.property(imsic, "interrupt-controller").valid());
+    EXPECT_FALSE(fdt.property(imsic, "riscv,guest-index-bits").valid())
+        << "a guest's harts have no guest files of their own";
+    const FdtProperty files = fdt.property(imsic, "interrupts-extended");
+    const std::vector<FdtNode> cpus = cpu_nodes(fdt);
+    ASSERT_EQ(cpus.size(), 3u);
+    ASSERT_EQ(files.value.size(), 3u * 8);
+    for (unsigned i = 0; i < 3; ++i) {
+        EXPECT_EQ(files.u32(2 * i), fdt.property(intc_of(fdt, cpus[i]), "phandle").u32())
+            << "file " << i << " is vCPU " << i << "'s";
+        EXPECT_EQ(files.u32(2 * i + 1), 9u) << "S external";
+    }
+
+    EXPECT_TRUE(fdt.is_compatible(aplic, "riscv,aplic"));
+    EXPECT_EQ(fdt.property(aplic, "reg").cells(0, 2), guest::kAplicBase);
+    EXPECT_EQ(fdt.property(aplic, "reg").cells(2, 2), Aplic::kSize);
+    EXPECT_EQ(fdt.property(aplic, "msi-parent").u32(), fdt.property(imsic, "phandle").u32());
+    EXPECT_EQ(fdt.property(aplic, "riscv,num-sources").u32(), Aplic::kMaxSources);
+    EXPECT_EQ(fdt.property(aplic, "#interrupt-cells").u32(), 2u);
+
+    EXPECT_EQ(fdt.property(serial, "interrupt-parent").u32(), fdt.property(aplic, "phandle").u32());
+    const FdtProperty interrupts = fdt.property(serial, "interrupts");
+    ASSERT_EQ(interrupts.value.size(), 8u);
+    EXPECT_EQ(interrupts.u32(0), guest::kUartIrq);
+    EXPECT_EQ(interrupts.u32(1), 4u) << "level high";
+}
+
+TEST_F(GuestDtbTest, AVmWithThePlicHasNoAiaNodes) {
+    Fdt fdt = build(default_spec());
+    FdtNode node;
+    EXPECT_TRUE(fdt.find("/soc/plic@c000000", node));
+    EXPECT_EQ(fdt.property(node, "reg").cells(2, 2), Plic::kSize);
+    EXPECT_FALSE(fdt.find("/soc/imsics@28000000", node));
+    EXPECT_FALSE(fdt.find("/soc/aplic@d000000", node));
+}
+
+TEST_F(GuestDtbTest, AnAiaDtbPassesDtcWithoutWarnings) {
+    if (!is_installed(kDtc)) GTEST_SKIP() << kDtc << " is not installed";
+    for (unsigned vcpus : {1u, 2u, 8u}) {
+        GuestDtbSpec spec = default_spec();
+        spec.vcpu_count = vcpus;
+        spec.aia = true;
+        spec.interrupt_ids = 255;
+        build(spec);
+        auto [code, stderr_text] = dtc_check(blob_, "dts");
+        EXPECT_EQ(code, 0) << vcpus << " vCPUs:\n" << stderr_text;
+        EXPECT_EQ(stderr_text, "") << vcpus << " vCPUs";
     }
 }
 

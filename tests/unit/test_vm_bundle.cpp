@@ -147,6 +147,46 @@ TEST(VmBundle, AnMmuTypeThatIsNotAModeIsRefused) {
 // memory-size comes from the bundle too: 0, or more than the guest-physical
 // space holds above the RAM base (Sv39x4: 2^41 bytes), is refused before any
 // rounding could wrap it to something small.
+TEST(VmBundle, TheInterruptControllerIsThePlicUnlessTheBundleSaysAia) {
+    for (const char* chip : {"", "plic", "aia"}) {
+        std::vector<VmSpec> specs(1);
+        std::vector<uint8_t> blob = bundle([&](FdtBuilder& b) {
+            add_vm(b, [&](FdtBuilder& v) {
+                v.property_u64("memory-size", 128ull << 20);
+                if (*chip != 0) v.property_string("irqchip", chip);
+            });
+        });
+        ASSERT_EQ(read(blob, specs), 1) << chip << ": " << fake::host_console.output;
+        EXPECT_EQ(specs[0].irqchip,
+                  std::string_view(chip) == "aia" ? GuestIrqchip::kAia : GuestIrqchip::kPlic)
+            << chip;
+    }
+}
+
+// Anything but one string naming plic or aia is refused, not guessed.
+TEST(VmBundle, AnIrqchipThatIsNotOneIsRefused) {
+    const std::vector<std::vector<uint8_t>> values = {
+        {'a', 'i', 'a'},               // no terminator
+        {'a', 'i', 'a', 0, 'x', 0},    // a list
+        {'A', 'I', 'A', 0},            // not the binding's case
+        {'a', 'p', 'l', 'i', 'c', 0},  // not a choice
+        {0},                           // empty
+        {'p', 'l', 'i', 'c', 0, 0},    // a NUL too many
+    };
+    for (const std::vector<uint8_t>& value : values) {
+        std::vector<VmSpec> specs(1);
+        std::vector<uint8_t> blob = bundle([&](FdtBuilder& b) {
+            add_vm(b, [&](FdtBuilder& v) {
+                v.property_u64("memory-size", 128ull << 20);
+                v.property("irqchip", value);
+            });
+        });
+        EXPECT_EQ(read(blob, specs), -1);
+        const std::string& log = fake::host_console.output;
+        EXPECT_NE(log.find("error: VM 0 of the bundle: irqchip"), std::string::npos) << log;
+    }
+}
+
 TEST(VmBundle, AMemorySizeOfNothingOrBeyondTheGuestPhysicalSpaceIsRefused) {
     for (uint64_t size : {uint64_t{0}, kMaxGuestMemorySize + 1, ~uint64_t{0},
                           uint64_t{~uint64_t{0} - (1ull << 20)}, uint64_t{1} << 41}) {

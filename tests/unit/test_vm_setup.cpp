@@ -280,6 +280,100 @@ TEST_F(VmCreation, TheGuestIsaAndItsSstcComeFromTheHostAndTheMachine) {
     EXPECT_FALSE(vm_.guest_has_sstc);
 }
 
+// ---------------------------------------------------------------- AIA
+
+// irqchip=aia needs harts with Ssaia and guest interrupt files; without
+// them the VM is refused with one line naming what is missing, before any
+// memory is taken.
+TEST_F(VmCreation, AiaOnAHostWithoutGuestInterruptFilesOrSsaiaIsRefused) {
+    VmSpec spec;
+    spec.vcpus = 1;
+    spec.memory_size = 4 << 20;
+    spec.irqchip = GuestIrqchip::kAia;
+    PhysicalAllocator allocator;
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_ssaia");
+    Status created = create_vm(vm_, 0, 1, spec, allocator, platform_);
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error(), Error::kUnsupported);
+    EXPECT_NE(log().find("error: vm0: irqchip aia needs harts with Ssaia and guest interrupt "
+                         "files at an S-level IMSIC; this host has no guest interrupt files"),
+              std::string::npos)
+        << log();
+
+    fake::host_console = {};
+    platform_.guest_interrupt_ids = 255;
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch");
+    created = create_vm(vm_, 0, 1, spec, allocator, platform_);
+    ASSERT_FALSE(created);
+    EXPECT_NE(log().find("this host has no Ssaia"), std::string::npos) << log();
+}
+
+TEST_F(VmCreation, AnAiaVmsGuestsAreToldTheyHaveSsaia) {
+    platform_.guest_interrupt_ids = 255;
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_smaia_ssaia");
+    VmSpec spec;
+    spec.vcpus = 1;
+    spec.memory_size = 4 << 20;
+    spec.irqchip = GuestIrqchip::kAia;
+    PhysicalAllocator allocator;
+    (void)create_vm(vm_, 0, 1, spec, allocator, platform_);  // fails later, for want of memory
+    EXPECT_EQ(vm_.irqchip, GuestIrqchip::kAia);
+    EXPECT_TRUE(vm_.guest_isa.has("ssaia"));
+    spec.irqchip = GuestIrqchip::kPlic;
+    (void)create_vm(vm_, 0, 1, spec, allocator, platform_);
+    EXPECT_FALSE(vm_.guest_isa.has("ssaia"));
+}
+
+// Each vCPU gets the guest interrupt file of the hart it runs on, mapped at
+// its own page of the guest's IMSIC (vCPU order), readable and writable but
+// nothing more: not the neighbouring pages, not another VM's files.
+TEST_F(VmSetup, AttachingInterruptFilesMapsEachVcpusOwnFile) {
+    ASSERT_TRUE(vm_.gstage.init());
+    vm_.irqchip = GuestIrqchip::kAia;
+    vm_.vcpu_count = 2;
+    vm_.vcpus[1].vm = &vm_;
+    vm_.vcpus[0].host_hart_id = 3;
+    vm_.vcpus[1].host_hart_id = 1;
+    platform_.hart_count = 4;
+    platform_.guest_interrupt_ids = 63;
+    for (unsigned h = 0; h < 4; ++h) {
+        platform_.harts[h].hart_id = h;
+        platform_.harts[h].guest_interrupt_file = 0x2800'1000 + 0x2000 * h;
+    }
+    ASSERT_TRUE(attach_interrupt_files(vm_, platform_)) << log();
+    EXPECT_EQ(vm_.vcpus[0].interrupt_file, 0x2800'7000u);
+    EXPECT_EQ(vm_.vcpus[1].interrupt_file, 0x2800'3000u);
+    EXPECT_EQ(vm_.interrupt_file_ids, 63u);
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase + 0x10), 0x2800'7010u);
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase + guest::kImsicFileSize), 0x2800'3000u);
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase + 2 * guest::kImsicFileSize), ~0ull)
+        << "no page past the last vCPU's";
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase - 1), ~0ull);
+    EXPECT_EQ(vm_.gstage.page_counts().pages, 2u);
+}
+
+TEST_F(VmSetup, AHartWithoutAGuestInterruptFileIsRefused) {
+    ASSERT_TRUE(vm_.gstage.init());
+    vm_.irqchip = GuestIrqchip::kAia;
+    vm_.vcpus[0].host_hart_id = 0;
+    platform_.harts[0].hart_id = 0;
+    const Status attached = attach_interrupt_files(vm_, platform_);
+    ASSERT_FALSE(attached);
+    EXPECT_EQ(attached.error(), Error::kUnsupported);
+    EXPECT_NE(log().find("error: vm0: hart 0, which runs its vCPU 0, has no guest interrupt file"),
+              std::string::npos)
+        << log();
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase), ~0ull);
+}
+
+TEST_F(VmSetup, AVmWithThePlicGetsNoInterruptFiles) {
+    ASSERT_TRUE(vm_.gstage.init());
+    platform_.harts[0].guest_interrupt_file = 0x2800'1000;
+    ASSERT_TRUE(attach_interrupt_files(vm_, platform_));
+    EXPECT_EQ(vm_.vcpus[0].interrupt_file, 0u);
+    EXPECT_EQ(vm_.gstage.translate(guest::kImsicBase), ~0ull);
+}
+
 // ------------------------------------------------------------ paging mode
 
 // The mode a VM's DTB offers must be one the host has: its DT's mmu-type

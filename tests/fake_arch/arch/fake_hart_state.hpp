@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "halyard/csr_numbers.hpp"
@@ -69,9 +70,19 @@ inline void take_ipi() {
         hart[Csr::sip] |= uint64_t{1} << 1;
 }
 
+// MSIs sent (arch::send_msi) by any hart, in order.
+struct Msi {
+    uint64_t interrupt_file;
+    uint32_t identity;
+};
+inline std::mutex msis_lock;
+inline std::vector<Msi> msis;
+
 inline void reset() {
     hart = HartState{};
     for (auto& pending : ipi_pending) pending.store(false);
+    std::lock_guard<std::mutex> guard(msis_lock);
+    msis.clear();
 }
 
 }  // namespace halyard::fake

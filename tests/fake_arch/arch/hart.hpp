@@ -70,6 +70,10 @@ inline void wait_for_interrupt() {
 inline void fence_i() {
     ++fake::hart.fence_i_count;
 }
+inline void send_msi(uint64_t interrupt_file, uint32_t identity) {
+    std::lock_guard<std::mutex> guard(fake::msis_lock);
+    fake::msis.push_back({interrupt_file, identity});
+}
 inline uint64_t secondary_entry_address() {
     return 0x80200100;
 }

@@ -98,6 +98,12 @@ inline void hfence_vvma_all() {
     halyard_hfence_vvma_all();
 }
 
+// Sends an MSI with identity `identity` to the interrupt file at physical
+// address `interrupt_file` (AIA IMSIC): a 32-bit store to its seteipnum_le.
+inline void send_msi(uint64_t interrupt_file, uint32_t identity) {
+    *reinterpret_cast<volatile uint32_t*>(interrupt_file) = identity;
+}
+
 // Where a hart started through the firmware's HSM enters Halyard (with the
 // hart's slot number as the opaque argument).
 inline uint64_t secondary_entry_address() {
