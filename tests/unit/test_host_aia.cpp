@@ -64,8 +64,7 @@ INSTANTIATE_TEST_SUITE_P(Dumps, QemuAiaHost,
                                            "qemu10-virt-aia-aplic-imsic-guests.dtb"));
 
 TEST(HostAia, AnImsicWithoutGuestFilesGivesIndexesAndTheAplicButNoGuestFiles) {
-    for (const char* name :
-         {"qemu7-virt-aia-aplic-imsic.dtb", "qemu10-virt-aia-aplic-imsic.dtb"}) {
+    for (const char* name : {"qemu7-virt-aia-aplic-imsic.dtb", "qemu10-virt-aia-aplic-imsic.dtb"}) {
         const std::vector<uint8_t> blob = read_file(name);
         ASSERT_FALSE(blob.empty()) << name;
         HostPlatform p;
@@ -99,8 +98,8 @@ TEST(HostAia, APlicOrWiredAplicHostHasNone) {
 
 // What an IMSIC node of a hand-built tree has; each test bends one thing.
 struct ImsicShape {
-    uint32_t interrupt = 9;  // in every interrupts-extended pair
-    int guest_index_bits = 1;  // -1: property absent
+    uint32_t interrupt = 9;     // in every interrupts-extended pair
+    int guest_index_bits = 1;   // -1: property absent
     int group_index_bits = -1;  // -1: property absent
     uint64_t base = 0x2800'0000;
     uint64_t size = 0x4000;  // two harts, two pages each

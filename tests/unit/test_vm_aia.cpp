@@ -22,8 +22,12 @@ constexpr uint8_t kIerThrEmpty = 0x02;
 // APLIC registers (specs/aia/src/AdvPLIC.adoc).
 constexpr uint64_t kDomaincfg = 0x0000, kSetienum = 0x1EDC;
 constexpr uint32_t kDomaincfgIe = 1u << 8, kLevelHigh = 6;
-constexpr uint64_t sourcecfg(unsigned source) { return 4ull * source; }
-constexpr uint64_t target(unsigned source) { return 0x3000 + 4ull * source; }
+constexpr uint64_t sourcecfg(unsigned source) {
+    return 4ull * source;
+}
+constexpr uint64_t target(unsigned source) {
+    return 0x3000 + 4ull * source;
+}
 
 class VmAia : public ::testing::Test {
   protected:
@@ -100,7 +104,7 @@ TEST(VmPlicWiring, AVmWithThePlicSendsNoMsis) {
     vm.aplic.write(target(guest::kUartIrq), 4, 10);
     vm.aplic.write(kSetienum, 4, guest::kUartIrq);
     vm.aplic.write(kDomaincfg, 4, kDomaincfgIe);
-    vm.plic.write(4 * guest::kUartIrq, 4, 1);  // priority 1
+    vm.plic.write(4 * guest::kUartIrq, 4, 1);         // priority 1
     vm.plic.write(0x2000, 4, 1u << guest::kUartIrq);  // enabled for context 0
     vm.uart.write(kUartIer, 1, kIerThrEmpty);
     std::lock_guard<std::mutex> guard(fake::msis_lock);

@@ -16,6 +16,10 @@
 //   bench: plic_context <n>     the PLIC context of this hart's S-mode (from the DT)
 //   bench: uart_irq_round_trip <n.nn>  UART THR-empty interrupt: IER write ->
 //                               handler -> PLIC claim -> IER = 0 -> PLIC complete
+//   bench: aia_hart_index <n>   with AIA instead of a PLIC (the DT has an APLIC
+//                               sending MSIs to an S-level IMSIC): this hart's index
+//   bench: uart_irq_round_trip_aia <n.nn>  the same interrupt through the APLIC:
+//                               IER write -> MSI -> handler -> stopei claim -> IER = 0
 //   bench: timer_round_trip <n.nn>     SBI set_timer(0) -> handler -> set_timer(-1)
 //   bench: self_ipi_round_trip <n.nn>  SBI send_ipi to itself -> handler -> clear SSIP
 //
@@ -29,6 +33,7 @@
 
 #include <stdint.h>
 
+#include "aia_target.hpp"
 #include "guest/csr.hpp"
 #include "guest/mmio.hpp"
 #include "guest/plic.hpp"
@@ -47,6 +52,7 @@ volatile uint64_t bench_irq_handled;
 // Address of this hart's S-mode PLIC claim/complete register.
 uintptr_t bench_plic_claim;
 void bench_uart_irq_handler();
+void bench_uart_aia_irq_handler();
 void bench_timer_irq_handler();
 void bench_ipi_irq_handler();
 void guest_trap_vector();  // the runtime's (start.S)
@@ -227,6 +233,54 @@ void measure_uart_irq() {
     plic::write(plic::priority(plic::kUartSource), 0);
 }
 
+// AIA: the APLIC turns the UART's line into an MSI to this hart's IMSIC
+// interrupt file, whose registers the guest reaches through siselect/sireg
+// and claims from with stopei (specs/aia/src/IMSIC.adoc, AdvPLIC.adoc).
+namespace aia {
+constexpr uint32_t kEiid = 10;  // the identity the UART's MSIs carry (irq_handlers.S)
+constexpr uint64_t kEidelivery = 0x70, kEithreshold = 0x72, kEie0 = 0xC0;
+constexpr uintptr_t kDomaincfg = 0x0000, kSetienum = 0x1EDC, kClrienum = 0x1FDC;
+constexpr uint32_t kDomaincfgIe = 1u << 8, kDomaincfgDm = 1u << 2;
+constexpr uint32_t kSourceLevelHigh = 6;
+constexpr uintptr_t sourcecfg(unsigned source) {
+    return 4 * source;
+}
+constexpr uintptr_t target(unsigned source) {
+    return 0x3000 + 4 * source;
+}
+
+void write_file_register(uint64_t reg, uint64_t value) {
+    asm volatile(
+        "csrw 0x150, %0\n"  // siselect
+        "csrw 0x151, %1"    // sireg
+        :
+        : "r"(reg), "r"(value)
+        : "memory");
+}
+}  // namespace aia
+
+void measure_uart_irq_aia(const bench::AiaTarget& target) {
+    print("bench: aia_hart_index ");
+    print_dec(target.hart_index);
+    newline();
+    mmio_write8(uart::kBase + uart::kIer, 0);
+    aia::write_file_register(aia::kEidelivery, 1);
+    aia::write_file_register(aia::kEithreshold, 0);
+    aia::write_file_register(aia::kEie0, uint64_t{1} << aia::kEiid);
+    const uintptr_t aplic = target.aplic_base;
+    mmio_write32(aplic + aia::sourcecfg(plic::kUartSource), aia::kSourceLevelHigh);
+    mmio_write32(aplic + aia::target(plic::kUartSource), target.hart_index << 18 | aia::kEiid);
+    mmio_write32(aplic + aia::kSetienum, plic::kUartSource);
+    mmio_write32(aplic + aia::kDomaincfg, aia::kDomaincfgIe | aia::kDomaincfgDm);
+    measure_round_trip("uart_irq_round_trip_aia", bench_uart_aia_irq_handler, kSipSeip,
+                       uart_irq_loop);
+    mmio_write32(aplic + aia::kClrienum, plic::kUartSource);
+    mmio_write32(aplic + aia::sourcecfg(plic::kUartSource), 0);
+    mmio_write32(aplic + aia::kDomaincfg, aia::kDomaincfgDm);
+    aia::write_file_register(aia::kEie0, 0);
+    aia::write_file_register(aia::kEidelivery, 0);
+}
+
 }  // namespace
 
 void guest_main() {
@@ -242,7 +296,14 @@ void guest_main() {
     measure("uart_read", uart_read_loop);
     measure("uart_write", uart_write_loop);
     g_hart = boot_info().hart_id;
-    measure_uart_irq();
+    // The UART's interrupt through whichever controller the DT describes.
+    const bench::AiaTarget aia_target =
+        bench::aia_supervisor_target(boot_info().dtb, boot_info().hart_id);
+    if (aia_target.found) {
+        measure_uart_irq_aia(aia_target);
+    } else {
+        measure_uart_irq();
+    }
     // No deadline before the timer interrupt is enabled.
     sbi::call(sbi::kEidTime, sbi::kTimeSetTimer, ~0ull);
     measure_round_trip("timer_round_trip", bench_timer_irq_handler, kSipStip, timer_irq_loop);

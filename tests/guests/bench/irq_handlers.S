@@ -8,6 +8,9 @@
  *   bench_uart_irq_handler   supervisor external interrupt: PLIC claim, UART
  *                            IER = 0 (the THR-empty interrupt's line drops),
  *                            PLIC complete
+ *   bench_uart_aia_irq_handler  the same with AIA: claim from the IMSIC
+ *                            interrupt file (stopei), UART IER = 0; an MSI
+ *                            needs no completion
  *   bench_timer_irq_handler  supervisor timer interrupt: SBI set_timer(-1)
  *   bench_ipi_irq_handler    supervisor software interrupt: clear sip.SSIP
  *
@@ -30,6 +33,8 @@
 #define UART_BASE 0x10000000
 #define UART_IER 1
 #define UART_PLIC_SOURCE 10
+#define UART_EIID 10            /* the identity bench.cpp has the APLIC send */
+#define CSR_STOPEI 0x15C
 
 #define SBI_EID_TIME 0x54494D45
 #define SBI_TIME_SET_TIMER 0
@@ -81,6 +86,21 @@ bench_uart_irq_handler:
     sw      t1, 0(t0)                   /* complete what was claimed */
     addi    t0, t1, -UART_PLIC_SOURCE
     seqz    t0, t0                      /* 1 when the claim named the UART */
+    COUNT
+    ld      t2, 16(sp)
+    LEAVE
+
+    .balign 4
+    .globl bench_uart_aia_irq_handler
+bench_uart_aia_irq_handler:
+    ENTER   IRQ_SUPERVISOR_EXTERNAL, unexpected_interrupt
+    sd      t2, 16(sp)
+    csrrw   t1, CSR_STOPEI, zero        /* claim: identity in bits 26:16 */
+    li      t2, UART_BASE
+    sb      zero, UART_IER(t2)          /* mask: the UART drops its line */
+    srli    t1, t1, 16
+    addi    t0, t1, -UART_EIID
+    seqz    t0, t0                      /* 1 when the claim named the UART's identity */
     COUNT
     ld      t2, 16(sp)
     LEAVE
