@@ -39,7 +39,7 @@ expect_usage_error() {
 test_help_is_the_header_comment() {
     bench --help
     expect_status 0
-    expect_stdout_has "usage: tools/bench-linux [--runs N]" "--logs DIR" "mem=1G" "-m 1G" \
+    expect_stdout_has "usage: tools/bench-linux [--runs N]" "--logs DIR" "--irqchip" "mem=1G" "-m 1G" \
         "/dev/urandom" "fork/execs"
     expect_stdout_lacks "set -euo pipefail"
 }
@@ -51,7 +51,7 @@ test_unknown_option() {
 
 test_option_without_value() {
     local option
-    for option in --runs --vcpus --modes --qemu --logs; do
+    for option in --runs --vcpus --modes --qemu --irqchip --logs; do
         bench "$option"
         expect_usage_error "$option needs a value"
     done
@@ -77,6 +77,11 @@ test_bad_modes() {
     expect_usage_error "unknown mode 'fast' for --modes (choose from: plain icount)"
     bench --modes " "
     expect_usage_error "--modes needs at least one of: plain icount"
+}
+
+test_bad_irqchip() {
+    bench --irqchip gic
+    expect_usage_error "unknown interrupt controller 'gic' for --irqchip (choose one of: plic aia)"
 }
 
 test_bad_qemu() {
