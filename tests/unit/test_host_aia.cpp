@@ -7,25 +7,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "fdt/fdt.hpp"
 #include "fdt/fdt_builder.hpp"
 #include "platform/host_platform.hpp"
+#include "test_support.hpp"
 
 namespace halyard::testing {
 namespace {
-
-const std::string kDataDir = HALYARD_UNIT_TEST_DATA_DIR "/host_dtbs/";
-
-std::vector<uint8_t> read_file(const std::string& name) {
-    std::ifstream in(kDataDir + name, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
     const Fdt fdt = Fdt::from(blob.data(), blob.size());
@@ -39,7 +31,7 @@ bool read(const std::vector<uint8_t>& blob, HostPlatform& platform) {
 class QemuAiaHost : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(QemuAiaHost, EveryHartHasItsFirstGuestFileAfterItsSupervisorFile) {
-    const std::vector<uint8_t> blob = read_file(GetParam());
+    const std::vector<uint8_t> blob = read_host_dtb(GetParam());
     ASSERT_FALSE(blob.empty()) << GetParam();
     HostPlatform p;
     ASSERT_TRUE(read(blob, p));
@@ -65,7 +57,7 @@ INSTANTIATE_TEST_SUITE_P(Dumps, QemuAiaHost,
 
 TEST(HostAia, AnImsicWithoutGuestFilesGivesIndexesAndTheAplicButNoGuestFiles) {
     for (const char* name : {"qemu7-virt-aia-aplic-imsic.dtb", "qemu10-virt-aia-aplic-imsic.dtb"}) {
-        const std::vector<uint8_t> blob = read_file(name);
+        const std::vector<uint8_t> blob = read_host_dtb(name);
         ASSERT_FALSE(blob.empty()) << name;
         HostPlatform p;
         ASSERT_TRUE(read(blob, p)) << name;
@@ -81,7 +73,7 @@ TEST(HostAia, AnImsicWithoutGuestFilesGivesIndexesAndTheAplicButNoGuestFiles) {
 TEST(HostAia, APlicOrWiredAplicHostHasNone) {
     for (const char* name : {"qemu7-virt-aia-none.dtb", "qemu10-virt-aia-none.dtb",
                              "qemu7-virt-aia-aplic.dtb", "qemu10-virt-aia-aplic.dtb"}) {
-        const std::vector<uint8_t> blob = read_file(name);
+        const std::vector<uint8_t> blob = read_host_dtb(name);
         ASSERT_FALSE(blob.empty()) << name;
         HostPlatform p;
         ASSERT_TRUE(read(blob, p)) << name;

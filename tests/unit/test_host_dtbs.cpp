@@ -34,11 +34,6 @@ namespace {
 
 const std::string kDataDir = HALYARD_UNIT_TEST_DATA_DIR "/host_dtbs/";
 
-std::vector<uint8_t> read_file(const std::string& name) {
-    std::ifstream in(kDataDir + name, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::string_view as_text(std::span<const uint8_t> bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
@@ -112,7 +107,7 @@ const HostDtb kQemu10Dtbs[] = {
 class HostDtbs : public ::testing::TestWithParam<HostDtb> {
   protected:
     void SetUp() override {
-        blob_ = read_file(GetParam().file);
+        blob_ = read_host_dtb(GetParam().file);
         ASSERT_FALSE(blob_.empty()) << "cannot read " << kDataDir << GetParam().file;
         fdt_ = Fdt::from(blob_.data(), blob_.size());
         ASSERT_TRUE(fdt_.valid());
@@ -291,7 +286,7 @@ INSTANTIATE_TEST_SUITE_P(Qemu10, Qemu10HostDtbs, ::testing::ValuesIn(kQemu10Dtbs
 // What a guest is told on each QEMU, on a hart that kept every henvcfg bit
 // and lets FWFT switch ADUE: the whole string, to be read by a person.
 std::string guest_isa_on(const char* file) {
-    const std::vector<uint8_t> blob = read_file(file);
+    const std::vector<uint8_t> blob = read_host_dtb(file);
     HostPlatform platform;
     const Fdt fdt = Fdt::from(blob.data(), blob.size());
     EXPECT_TRUE(read_host_platform(fdt, platform));

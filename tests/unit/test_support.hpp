@@ -107,4 +107,13 @@ inline std::vector<uint8_t> compile_dts(std::string_view source, DtcWarnings war
     return dtb.read_bytes();
 }
 
+#ifdef HALYARD_UNIT_TEST_DATA_DIR
+// A host device tree QEMU dumped (tests/unit/data/host_dtbs/`name`); empty if
+// it cannot be read.
+inline std::vector<uint8_t> read_host_dtb(const std::string& name) {
+    std::ifstream in(HALYARD_UNIT_TEST_DATA_DIR "/host_dtbs/" + name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+#endif
+
 }  // namespace halyard::testing

@@ -65,7 +65,9 @@ uint64_t claim() {
     asm volatile("csrrw %0, 0x15C, zero" : "=r"(value) : : "memory");
     return value;
 }
-constexpr uint64_t topei(uint64_t identity) { return identity << 16 | identity; }
+constexpr uint64_t topei(uint64_t identity) {
+    return identity << 16 | identity;
+}
 
 void enable_file(uint64_t identities) {
     write_file_register(kEidelivery, 1);
