@@ -96,7 +96,10 @@ struct ImsicShape {
     uint64_t base = 0x2800'0000;
     uint64_t size = 0x4000;  // two harts, two pages each
     unsigned reg_entries = 1;
-    int num_guest_ids = -1;  // -1: absent (riscv,num-ids counts)
+    int64_t num_guest_ids = -1;  // -1: absent (riscv,num-ids counts)
+    uint32_t num_ids = 255;
+    // interrupts-extended's interrupt controllers, in order: hart 1's, hart 0's.
+    std::vector<uint32_t> listed = {0x11, 0x10};
     bool aplic = true;
 };
 
@@ -143,8 +146,13 @@ std::vector<uint8_t> aia_tree(const ImsicShape& shape) {
                 reg.push_back(static_cast<uint8_t>(cell >> shift));
     }
     b.property("reg", reg);
-    b.property_cells("interrupts-extended", {0x11, shape.interrupt, 0x10, shape.interrupt});
-    b.property_u32("riscv,num-ids", 255);
+    std::vector<uint8_t> harts;
+    for (const uint32_t phandle : shape.listed)
+        for (const uint32_t cell : {phandle, shape.interrupt})
+            for (int shift = 24; shift >= 0; shift -= 8)
+                harts.push_back(static_cast<uint8_t>(cell >> shift));
+    b.property("interrupts-extended", harts);
+    b.property_u32("riscv,num-ids", shape.num_ids);
     if (shape.num_guest_ids >= 0)
         b.property_u32("riscv,num-guest-ids", static_cast<uint32_t>(shape.num_guest_ids));
     if (shape.guest_index_bits >= 0)
@@ -266,6 +274,68 @@ TEST(HostAia, WithoutAnAplicTheConsoleHasNoMsiButGuestsKeepTheirFiles) {
     ASSERT_TRUE(read(blob, p));
     EXPECT_EQ(p.aplic_base, 0u);
     EXPECT_EQ(p.hart(1)->guest_interrupt_file, 0x2800'1000u);
+}
+
+// A hart's place in interrupts-extended is where its files are (IMSIC.adoc,
+// "Memory region"); a tree that gives one hart two places, or gives a place
+// to something that is no hart, contradicts itself, and Halyard cannot know
+// which page is that hart's guest file: it might be another hart's, and the
+// VM given it could then raise interrupts in the VM on that other hart. So
+// such a tree gives no hart a guest file (a VM asking for AIA is refused).
+TEST(HostAia, AHartListedTwiceOrANonHartListedGivesNoGuestFiles) {
+    std::vector<std::pair<const char*, ImsicShape>> cases;
+    ImsicShape shape;
+    shape.listed = {0x10, 0x10, 0x11};  // hart 0 at places 0 and 1, hart 1 at 2
+    shape.size = 0x6000;
+    cases.emplace_back("hart 0 listed twice", shape);
+    shape = {};
+    shape.listed = {0x11, 0x10, 0x11};
+    shape.size = 0x6000;
+    cases.emplace_back("hart 1 listed first and last", shape);
+    shape = {};
+    shape.listed = {0x11, 0x10, kImsicPhandle};  // the IMSIC itself: its parent has no reg
+    shape.size = 0x6000;
+    cases.emplace_back("a place given to a node that is not a hart's interrupt controller", shape);
+    for (const auto& [what, bent] : cases) {
+        const std::vector<uint8_t> blob = aia_tree(bent);
+        HostPlatform p;
+        ASSERT_TRUE(read(blob, p)) << what;
+        EXPECT_EQ(p.guest_interrupt_ids, 0u) << what;
+        for (unsigned h = 0; h < p.hart_count; ++h)
+            EXPECT_EQ(p.harts[h].guest_interrupt_file, 0u)
+                << what << ": hart " << p.harts[h].hart_id << " given the file at 0x" << std::hex
+                << p.harts[h].guest_interrupt_file;
+    }
+}
+
+// IMSIC.adoc, "Interrupt files and interrupt identities": a file has 63 to
+// 2047 identities, one less than a multiple of 64. Another count is not a
+// real file's: the guest's DT would carry it as its riscv,num-ids (which
+// Linux refuses: irq-riscv-imsic-state.c wants nr_ids & 63 == 63 and < 2048,
+// so the guest would have no interrupt controller), and reset_interrupt_file
+// would reach eip/eie registers the file has not (an illegal instruction in
+// HS-mode). Such a host gives no guest interrupt files.
+TEST(HostAia, IdentityCountsNoInterruptFileHasGiveNoGuestFiles) {
+    for (const int64_t ids : {int64_t{0}, int64_t{62}, int64_t{64}, int64_t{100}, int64_t{2048},
+                              int64_t{4095}, int64_t{0xFFFF'FFFF}}) {
+        ImsicShape shape;
+        shape.num_guest_ids = ids;
+        HostPlatform p;
+        ASSERT_TRUE(read(aia_tree(shape), p)) << ids;
+        EXPECT_EQ(p.guest_interrupt_ids, 0u) << "riscv,num-guest-ids " << ids;
+        shape.num_guest_ids = -1;
+        shape.num_ids = static_cast<uint32_t>(ids);
+        HostPlatform q;
+        ASSERT_TRUE(read(aia_tree(shape), q)) << ids;
+        EXPECT_EQ(q.guest_interrupt_ids, 0u) << "riscv,num-ids " << ids;
+    }
+    for (const uint32_t ids : {63u, 127u, 2047u}) {
+        ImsicShape shape;
+        shape.num_guest_ids = ids;
+        HostPlatform p;
+        ASSERT_TRUE(read(aia_tree(shape), p)) << ids;
+        EXPECT_EQ(p.guest_interrupt_ids, ids);
+    }
 }
 
 }  // namespace
