@@ -44,6 +44,7 @@ enum class Csr : uint16_t {
     hcounteren = 0x606,
     hgeie = 0x607,
     henvcfg = 0x60A,
+    hstateen0 = 0x60C,  // Smstateen: what VS-mode may reach of the state it guards
     htval = 0x643,
     hip = 0x644,
     hvip = 0x645,
@@ -88,6 +89,15 @@ inline constexpr uint64_t kVsxlShift = 32;
 inline constexpr uint64_t kVsxlMask = 3ull << kVsxlShift;
 inline constexpr uint64_t kVsxl64 = 2ull << kVsxlShift;
 }  // namespace hstatus
+
+// hstateen0 (Smstateen) bits for AIA state (specs/aia/src/CSRs.adoc, "Access
+// control by the state-enable CSRs"): siselect/sireg, the other AIA CSRs
+// (stopi among them), and the IMSIC's (stopei).
+namespace hstateen0 {
+inline constexpr uint64_t kImsic = 1ull << 58;
+inline constexpr uint64_t kAia = 1ull << 59;
+inline constexpr uint64_t kCsrind = 1ull << 60;
+}  // namespace hstateen0
 
 // Interrupt bits in sip/sie/hvip/hideleg.
 namespace irq {

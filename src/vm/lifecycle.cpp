@@ -57,6 +57,7 @@ void reset_interrupt_file(const Vcpu& vcpu) {
     arch::csr_clear<Csr::hstatus>(hstatus::kVgeinMask);
     if (vcpu.interrupt_file == 0) return;
     arch::csr_set<Csr::hstatus>(uint64_t{1} << hstatus::kVgeinShift);
+    if (vcpu.vm->hstateen0 != 0) arch::csr_set<Csr::hstateen0>(vcpu.vm->hstateen0);
     for (const uint64_t reg : {kEidelivery, kEithreshold}) {
         arch::csr_write<Csr::vsiselect>(reg);
         arch::csr_write<Csr::vsireg>(0);

@@ -105,6 +105,12 @@ class Vm {
     // guest_isa.has("sstc"), looked up on every guest entry: vstimecmp is the
     // guest's timer.
     bool guest_has_sstc = false;
+    // hstateen0 bits every vCPU entry sets: on harts with Smstateen, those
+    // that let an AIA VM's guest reach its interrupt file's CSRs (without
+    // them VS-mode's siselect, sireg and stopei are virtual instruction
+    // exceptions). 0 otherwise: hstateen0 is then never touched (without
+    // Smstateen it does not exist).
+    uint64_t hstateen0 = 0;
 };
 
 }  // namespace halyard

@@ -324,6 +324,28 @@ TEST_F(VmCreation, AnAiaVmsGuestsAreToldTheyHaveSsaia) {
     EXPECT_FALSE(vm_.guest_isa.has("ssaia"));
 }
 
+// On harts with Smstateen, VS-mode reaches siselect, sireg and stopei only
+// through hstateen0's CSRIND, AIA and IMSIC bits: an AIA VM's vCPUs get them,
+// others get none (and without Smstateen hstateen0 is never touched).
+TEST_F(VmCreation, AnAiaVmOnHartsWithSmstateenGetsTheAiaStateEnables) {
+    platform_.guest_interrupt_ids = 255;
+    VmSpec spec;
+    spec.vcpus = 1;
+    spec.memory_size = 4 << 20;
+    spec.irqchip = GuestIrqchip::kAia;
+    PhysicalAllocator allocator;
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_smaia_smstateen_ssaia");
+    (void)create_vm(vm_, 0, 1, spec, allocator, platform_);  // fails later, for want of memory
+    EXPECT_EQ(vm_.hstateen0, hstateen0::kCsrind | hstateen0::kAia | hstateen0::kImsic);
+    spec.irqchip = GuestIrqchip::kPlic;
+    (void)create_vm(vm_, 0, 1, spec, allocator, platform_);
+    EXPECT_EQ(vm_.hstateen0, 0u);
+    spec.irqchip = GuestIrqchip::kAia;
+    platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_smaia_ssaia");
+    (void)create_vm(vm_, 0, 1, spec, allocator, platform_);
+    EXPECT_EQ(vm_.hstateen0, 0u);
+}
+
 // Each vCPU gets the guest interrupt file of the hart it runs on, mapped at
 // its own page of the guest's IMSIC (vCPU order), readable and writable but
 // nothing more: not the neighbouring pages, not another VM's files.
