@@ -263,26 +263,47 @@ void read_imsic(const Fdt& fdt, HostPlatform& p) {
             });
         const uint64_t stride = kFileSize << (guest_bits <= 6 ? guest_bits : 0);
         const size_t listed = harts.value.size() / 8;
-        const bool guest_files =
-            guest_bits >= 1 && guest_bits <= 6 && (!group_bits.valid() || group_bits.u32() == 0) &&
-            ranges == 1 && range.base + range.size >= range.base && range.size / stride >= listed;
+        // A hart's place in interrupts-extended is where its files are: a
+        // list that gives one of Halyard's harts two places, or gives a place
+        // to something that is no hart, contradicts itself, and the page it
+        // names might be another hart's file (another VM's). The first place
+        // still names the hart's S file for the host console.
+        bool consistent = true;
         for (size_t i = 0; i < listed; ++i) {
+            if (harts.u32(i * 2 + 1) != kSupervisorExternal) continue;
             FdtNode intc, cpu;
-            if (harts.u32(i * 2 + 1) != kSupervisorExternal ||
-                !fdt.find_by_phandle(harts.u32(i * 2), intc) || !fdt.parent(intc, cpu))
+            if (!fdt.find_by_phandle(harts.u32(i * 2), intc) || !fdt.parent(intc, cpu) ||
+                fdt.property(cpu, "device_type").string() != "cpu") {
+                consistent = false;
                 continue;
+            }
             const uint64_t hart_id = fdt.property(cpu, "reg").u32();
             for (unsigned h = 0; h < p.hart_count; ++h) {
                 if (p.harts[h].hart_id != hart_id) continue;
-                p.harts[h].imsic_hart_index = static_cast<int>(i);
-                if (guest_files)
-                    p.harts[h].guest_interrupt_file = range.base + i * stride + kFileSize;
+                if (p.harts[h].imsic_hart_index >= 0) {
+                    consistent = false;
+                } else {
+                    p.harts[h].imsic_hart_index = static_cast<int>(i);
+                }
             }
         }
+        // IMSIC.adoc: a file has 63 to 2047 identities, one less than a
+        // multiple of 64 (and Linux takes no other riscv,num-ids).
+        const FdtProperty guest_ids = fdt.property(node, "riscv,num-guest-ids");
+        const uint32_t ids =
+            (guest_ids.valid() ? guest_ids : fdt.property(node, "riscv,num-ids")).u32();
+        const bool guest_files =
+            consistent && ids >= 63 && ids <= 2047 && (ids & 63) == 63 && guest_bits >= 1 &&
+            guest_bits <= 6 && (!group_bits.valid() || group_bits.u32() == 0) && ranges == 1 &&
+            range.base + range.size >= range.base && range.size / stride >= listed;
         if (guest_files) {
-            const FdtProperty guest_ids = fdt.property(node, "riscv,num-guest-ids");
-            p.guest_interrupt_ids =
-                (guest_ids.valid() ? guest_ids : fdt.property(node, "riscv,num-ids")).u32();
+            p.guest_interrupt_ids = ids;
+            for (unsigned h = 0; h < p.hart_count; ++h) {
+                const int index = p.harts[h].imsic_hart_index;
+                if (index >= 0)
+                    p.harts[h].guest_interrupt_file =
+                        range.base + static_cast<uint64_t>(index) * stride + kFileSize;
+            }
         }
         return false;
     });
