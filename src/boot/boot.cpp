@@ -143,6 +143,13 @@ void create_vms(PhysicalAllocator& allocator) {
     HartCapabilities caps = probe_hart_capabilities(g_boot_hart_envcfg);
     if (!caps.sv39x4) fail("the hart does not support Sv39x4 G-stage translation");
     if (!caps.vs_sv39) fail("the hart does not support Sv39 VS-stage translation for guests");
+    if (!caps.guest_interrupt_file && g_platform.guest_interrupt_ids != 0) {
+        log("note: the host DT's IMSIC has guest interrupt files, but the hart has none "
+            "(hgeie keeps no bit): no VM can have AIA");
+        g_platform.guest_interrupt_ids = 0;
+        for (unsigned h = 0; h < g_platform.hart_count; ++h)
+            g_platform.harts[h].guest_interrupt_file = 0;
+    }
     const RamPlacement placement = choose_ram_placement(allocator, {specs, count});
     // Each hart only ever runs one VM's vCPU, so VMIDs (wrapping when the hart
     // has few bits, or 0 without any) never need to tell two VMs apart on one

@@ -108,6 +108,12 @@ HartCapabilities probe_hart_capabilities(uint64_t kept_envcfg) {
         arch::csr_write<Csr::vsatp>(0);
     }
     caps.vs_sv39 = vs_modes.has(PagingMode::kSv39);
+    // hgeie's writable bits are the guest interrupt files the hart has
+    // (GEILEN of them, from bit 1): the DT's IMSIC may promise files the hart
+    // lacks, and selecting one (hstatus.VGEIN) would then not stick.
+    arch::csr_write<Csr::hgeie>(~uint64_t{0});
+    caps.guest_interrupt_file = (arch::csr_read<Csr::hgeie>() & 2) != 0;
+    arch::csr_write<Csr::hgeie>(0);
 
     // What guests may switch through FWFT, from what setup_hypervisor_csrs
     // found this (the boot) hart keeps; the other harts are alike.

@@ -11,6 +11,7 @@ struct HartCapabilities {
     bool sv39x4 = false;   // G-stage: hgatp Sv39x4
     bool vs_sv39 = false;  // VS-stage: vsatp Sv39, which every guest may be offered
     unsigned vmid_bits = 0;
+    bool guest_interrupt_file = false;  // AIA: hgeie keeps bit 1 (GEILEN >= 1)
 };
 
 // `console_input`: this hart takes the console UART's interrupt (SEIE).
