@@ -90,13 +90,14 @@ inline constexpr uint64_t kVsxlMask = 3ull << kVsxlShift;
 inline constexpr uint64_t kVsxl64 = 2ull << kVsxlShift;
 }  // namespace hstatus
 
-// hstateen0 (Smstateen) bits for AIA state (specs/aia/src/CSRs.adoc, "Access
-// control by the state-enable CSRs"): siselect/sireg, the other AIA CSRs
-// (stopi among them), and the IMSIC's (stopei).
+// hstateen0 (Smstateen) bits: AIA state (specs/aia/src/CSRs.adoc, "Access
+// control by the state-enable CSRs": siselect/sireg, the other AIA CSRs,
+// stopi among them, and the IMSIC's, stopei) and senvcfg.
 namespace hstateen0 {
 inline constexpr uint64_t kImsic = 1ull << 58;
 inline constexpr uint64_t kAia = 1ull << 59;
 inline constexpr uint64_t kCsrind = 1ull << 60;
+inline constexpr uint64_t kEnvcfg = 1ull << 62;
 }  // namespace hstateen0
 
 // Interrupt bits in sip/sie/hvip/hideleg.

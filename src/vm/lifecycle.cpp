@@ -57,7 +57,6 @@ void reset_interrupt_file(const Vcpu& vcpu) {
     arch::csr_clear<Csr::hstatus>(hstatus::kVgeinMask);
     if (vcpu.interrupt_file == 0) return;
     arch::csr_set<Csr::hstatus>(uint64_t{1} << hstatus::kVgeinShift);
-    if (vcpu.vm->hstateen0 != 0) arch::csr_set<Csr::hstateen0>(vcpu.vm->hstateen0);
     for (const uint64_t reg : {kEidelivery, kEithreshold}) {
         arch::csr_write<Csr::vsiselect>(reg);
         arch::csr_write<Csr::vsireg>(0);
@@ -83,6 +82,7 @@ void reset_interrupt_file(const Vcpu& vcpu) {
     arch::hfence_gvma_vmid(vm.vmid);
     arch::hfence_vvma_all();
     load_vcpu_features(vcpu);  // henvcfg (Sstc, Svadu per FWFT, ...) and FWFT state
+    if (vm.hstateen0 != 0) arch::csr_write<Csr::hstateen0>(vm.hstateen0);
     reset_interrupt_file(vcpu);
     load_guest_csrs(vcpu);
     // First entry: sret to VS-mode (SPV = 1, SPP = 1); HLV/HLVX act as VS too.

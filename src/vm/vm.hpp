@@ -105,11 +105,11 @@ class Vm {
     // guest_isa.has("sstc"), looked up on every guest entry: vstimecmp is the
     // guest's timer.
     bool guest_has_sstc = false;
-    // hstateen0 bits every vCPU entry sets: on harts with Smstateen, those
-    // that let an AIA VM's guest reach its interrupt file's CSRs (without
-    // them VS-mode's siselect, sireg and stopei are virtual instruction
-    // exceptions). 0 otherwise: hstateen0 is then never touched (without
-    // Smstateen it does not exist).
+    // What every vCPU entry writes to hstateen0, on harts with Smstateen:
+    // senvcfg, which every guest has, and for an AIA VM its interrupt file's
+    // CSRs (without these bits VS-mode's senvcfg, siselect, sireg and stopei
+    // are virtual instruction exceptions). 0 without Smstateen: hstateen0 is
+    // then never touched (it does not exist).
     uint64_t hstateen0 = 0;
 };
 

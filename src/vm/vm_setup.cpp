@@ -246,9 +246,12 @@ Status create_vm(Vm& vm, unsigned index, uint16_t vmid, const VmSpec& spec,
     vm.guest_isa =
         guest_isa_of(host_hart.isa, machine_features(), spec.irqchip == GuestIrqchip::kAia);
     vm.guest_has_sstc = vm.guest_isa.has("sstc");
-    vm.hstateen0 = spec.irqchip == GuestIrqchip::kAia && host_hart.isa.has("smstateen")
-                       ? hstateen0::kCsrind | hstateen0::kAia | hstateen0::kImsic
-                       : 0;
+    vm.hstateen0 = 0;
+    if (host_hart.isa.has("smstateen")) {
+        vm.hstateen0 = hstateen0::kEnvcfg;
+        if (spec.irqchip == GuestIrqchip::kAia)
+            vm.hstateen0 |= hstateen0::kCsrind | hstateen0::kAia | hstateen0::kImsic;
+    }
     // The guest is told its mode in its DTB and may switch vsatp to it at
     // any time: a mode the hart lacks would leave vsatp unchanged (WARL) and
     // the guest without the paging it was promised.

@@ -327,7 +327,7 @@ TEST_F(VmCreation, AnAiaVmsGuestsAreToldTheyHaveSsaia) {
 // On harts with Smstateen, VS-mode reaches siselect, sireg and stopei only
 // through hstateen0's CSRIND, AIA and IMSIC bits: an AIA VM's vCPUs get them,
 // others get none (and without Smstateen hstateen0 is never touched).
-TEST_F(VmCreation, AnAiaVmOnHartsWithSmstateenGetsTheAiaStateEnables) {
+TEST_F(VmCreation, OnHartsWithSmstateenAVmGetsSenvcfgAndAnAiaVmItsFilesCsrs) {
     platform_.guest_interrupt_ids = 255;
     VmSpec spec;
     spec.vcpus = 1;
@@ -336,10 +336,11 @@ TEST_F(VmCreation, AnAiaVmOnHartsWithSmstateenGetsTheAiaStateEnables) {
     PhysicalAllocator allocator;
     platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_smaia_smstateen_ssaia");
     (void)create_vm(vm_, 0, 1, spec, allocator, platform_);  // fails later, for want of memory
-    EXPECT_EQ(vm_.hstateen0, hstateen0::kCsrind | hstateen0::kAia | hstateen0::kImsic);
+    EXPECT_EQ(vm_.hstateen0,
+              hstateen0::kEnvcfg | hstateen0::kCsrind | hstateen0::kAia | hstateen0::kImsic);
     spec.irqchip = GuestIrqchip::kPlic;
     (void)create_vm(vm_, 0, 1, spec, allocator, platform_);
-    EXPECT_EQ(vm_.hstateen0, 0u);
+    EXPECT_EQ(vm_.hstateen0, hstateen0::kEnvcfg);
     spec.irqchip = GuestIrqchip::kAia;
     platform_.harts[0].isa = HartIsa::from_isa_string("rv64imafdch_smaia_ssaia");
     (void)create_vm(vm_, 0, 1, spec, allocator, platform_);
