@@ -246,6 +246,7 @@ void read_imsic(const Fdt& fdt, HostPlatform& p) {
     constexpr uint32_t kSupervisorExternal = 9;
     constexpr uint64_t kFileSize = 0x1000;
     uint32_t imsic_phandle = 0;
+    bool one_group = true;
     fdt.for_each_node([&](FdtNode node) {
         if (!fdt.is_compatible(node, "riscv,imsics") || !node_okay(fdt, node)) return true;
         const FdtProperty harts = fdt.property(node, "interrupts-extended");
@@ -253,6 +254,7 @@ void read_imsic(const Fdt& fdt, HostPlatform& p) {
         imsic_phandle = fdt.property(node, "phandle").u32();
         const uint32_t guest_bits = fdt.property(node, "riscv,guest-index-bits").u32();
         const FdtProperty group_bits = fdt.property(node, "riscv,group-index-bits");
+        one_group = !group_bits.valid() || group_bits.u32() == 0;
         FdtNode bus;
         MemoryRange range{};
         unsigned ranges = 0;
@@ -292,10 +294,10 @@ void read_imsic(const Fdt& fdt, HostPlatform& p) {
         const FdtProperty guest_ids = fdt.property(node, "riscv,num-guest-ids");
         const uint32_t ids =
             (guest_ids.valid() ? guest_ids : fdt.property(node, "riscv,num-ids")).u32();
-        const bool guest_files =
-            consistent && ids >= 63 && ids <= 2047 && (ids & 63) == 63 && guest_bits >= 1 &&
-            guest_bits <= 6 && (!group_bits.valid() || group_bits.u32() == 0) && ranges == 1 &&
-            range.base + range.size >= range.base && range.size / stride >= listed;
+        const bool guest_files = consistent && ids >= 63 && ids <= 2047 && (ids & 63) == 63 &&
+                                 guest_bits >= 1 && guest_bits <= 6 && one_group && ranges == 1 &&
+                                 range.base + range.size >= range.base &&
+                                 range.size / stride >= listed;
         if (guest_files) {
             p.guest_interrupt_ids = ids;
             for (unsigned h = 0; h < p.hart_count; ++h) {
@@ -307,7 +309,9 @@ void read_imsic(const Fdt& fdt, HostPlatform& p) {
         }
         return false;
     });
-    if (imsic_phandle == 0) return;
+    // An APLIC names a hart by its index, which is its place in the list
+    // only when there is one group: with several, no APLIC for the console.
+    if (imsic_phandle == 0 || !one_group) return;
     fdt.for_each_node([&](FdtNode node) {
         if (!fdt.is_compatible(node, "riscv,aplic") || !node_okay(fdt, node) ||
             fdt.property(node, "msi-parent").u32() != imsic_phandle)

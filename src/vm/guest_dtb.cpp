@@ -113,8 +113,12 @@ void add_plic(FdtBuilder& b, unsigned vcpu_count) {
 // order 4 KiB apart (so hart index i is vCPU i, with no guest index bits),
 // and the APLIC domain that turns wired interrupts into MSIs to them.
 void add_imsic_and_aplic(FdtBuilder& b, unsigned vcpu_count, uint32_t interrupt_ids) {
+    // Compatibles as QEMU virt's (the bindings ask for an implementation's
+    // name before the generic one), like the PLIC's.
     b.begin_node("imsics@28000000");
-    b.property_string("compatible", "riscv,imsics");
+    static constexpr char kImsicCompatible[] = "qemu,imsics\0riscv,imsics";
+    b.property("compatible",
+               {reinterpret_cast<const uint8_t*>(kImsicCompatible), sizeof(kImsicCompatible)});
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kImsicBase), 0,
                              static_cast<uint32_t>(vcpu_count * guest::kImsicFileSize)});
     b.property_u32("#address-cells", 0);
@@ -128,7 +132,9 @@ void add_imsic_and_aplic(FdtBuilder& b, unsigned vcpu_count, uint32_t interrupt_
     b.end_node();
 
     b.begin_node("aplic@d000000");
-    b.property_string("compatible", "riscv,aplic");
+    static constexpr char kAplicCompatible[] = "qemu,aplic\0riscv,aplic";
+    b.property("compatible",
+               {reinterpret_cast<const uint8_t*>(kAplicCompatible), sizeof(kAplicCompatible)});
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kAplicBase), 0,
                              static_cast<uint32_t>(Aplic::kSize)});
     b.property_u32("#address-cells", 0);

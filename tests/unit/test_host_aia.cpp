@@ -252,6 +252,15 @@ TEST(HostAia, LayoutsHalyardDoesNotReadGiveNoGuestFiles) {
     }
 }
 
+TEST(HostAia, SeveralGroupsGiveNoAplicForTheConsole) {
+    ImsicShape shape;
+    shape.group_index_bits = 1;  // the APLIC's hart index is no longer a place in the list
+    const std::vector<uint8_t> blob = aia_tree(shape);
+    HostPlatform p;
+    ASSERT_TRUE(read(blob, p));
+    EXPECT_EQ(p.aplic_base, 0u);
+}
+
 TEST(HostAia, AnImsicForMachineModeIsNotTheHartsSupervisorOne) {
     ImsicShape shape;
     shape.interrupt = 11;  // M external: OpenSBI's, never Halyard's
