@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device-access exits through the whole exit path as the trap vector takes
 // them (tests/unit/exit_path.hpp): the fast path first, the full handler if
-// it declines. Random load/store guest-page faults on the UART, the PLIC, a
-// device on the bus alone and around them, by random instructions (raw in
+// it declines. Random load/store guest-page faults on the UART, the PLIC, the
+// APLIC (in VMs with AIA, whose UART drives it and whose MSIs are recorded),
+// a device on the bus alone and around them, by random instructions (raw in
 // guest memory, or missing there, or as htinst values) with random
 // registers. The trap-vector model aborts if the fast path writes a register
 // the trap vector has not saved, or changes the guest's registers and then
@@ -10,12 +11,14 @@
 // guest's trap vector with an exception injected, or stop the VM only when
 // the instruction could not be read and its read met a fault no fetch meets. A twin VM takes every
 // exit on the full path alone: the two must end each exit with the same registers, sepc, injected
-// exception and exit counts, which is what makes the fast path a pure shortcut (its decoders and
-// checks are its own).
+// exception, exit counts and MSIs, which is what makes the fast path a pure shortcut (its
+// decoders and checks are its own).
 
 #include <array>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "../unit/exit_path.hpp"
 #include "fuzz_support.hpp"
@@ -53,7 +56,7 @@ struct WideValueDevice {
 // Where the access goes: mostly the devices' registers, sometimes just past
 // them or nowhere.
 uint64_t fault_address(fuzz::Input& in) {
-    switch (in.take<uint8_t>() % 8) {
+    switch (in.take<uint8_t>() % 10) {
         case 0: return guest::kUartBase + in.below(16);
         case 1: return guest::kPlicBase + 0x200000 + in.below(0x2010);  // thresholds, claims
         case 2: return guest::kPlicBase + in.below(0x2100);  // priorities, pending, enables
@@ -61,6 +64,8 @@ uint64_t fault_address(fuzz::Input& in) {
         case 4: return in.edgy_u64();
         case 5: return guest::kUartBase + Uart16550::kSize - in.below(8);
         case 6: return kBusDeviceBase + kBusDeviceSize - 8 + in.below(16);  // and past it
+        case 8: return guest::kAplicBase + in.below(Aplic::kSize);
+        case 9: return guest::kAplicBase + Aplic::kSize - 8 + in.below(16);  // and past it
         default: return kBusDeviceBase + in.below(kBusDeviceSize);
     }
 }
@@ -71,6 +76,15 @@ struct Outcome {
     uint64_t sepc, vsepc, vscause, vstval, hvip;
     bool operator==(const Outcome&) const = default;
 };
+
+// The identities of the MSIs sent so far to the interrupt file at `file`.
+std::vector<uint32_t> msis_to(uint64_t file) {
+    std::vector<uint32_t> identities;
+    std::lock_guard<std::mutex> guard(fake::msis_lock);
+    for (const fake::Msi& msi : fake::msis)
+        if (msi.interrupt_file == file) identities.push_back(msi.identity);
+    return identities;
+}
 
 Outcome outcome_of(const Vcpu& vcpu) {
     return {std::to_array(vcpu.regs.gpr), vcpu.regs.sepc,          fake::hart[Csr::vsepc],
@@ -86,6 +100,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto ram = std::make_unique<uint8_t[]>(kRamSize * kVms);
     auto vms = std::make_unique<Vm[]>(kVms);
     static WideValueDevice bus_device;  // stateless: one for both VMs
+    // Both VMs alike: with the PLIC, or with AIA and a (fake) interrupt file each.
+    const bool aia = in.take_bool();
+    constexpr uint64_t kFile[kVms] = {0x2800'1000, 0x2800'3000};
     for (unsigned i = 0; i < kVms; ++i) {
         Vm& vm = vms[i];
         vm.ram = GuestRam{guest::kRamBase, kRamSize,
@@ -93,6 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::strcpy(vm.name, i == 0 ? "vm0" : "vm1");
         vm.index = i;
         vm.console = VmConsole(ConsoleBackend{discard, no_input, nullptr});
+        vm.irqchip = aia ? GuestIrqchip::kAia : GuestIrqchip::kPlic;
+        vm.vcpus[0].interrupt_file = aia ? kFile[i] : 0;
         FUZZ_CHECK(vm.attach_devices());
         FUZZ_CHECK(
             vm.bus.attach(kBusDeviceBase, kBusDeviceSize, ExitReason::kMmioUart, bus_device));
@@ -161,6 +180,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             FUZZ_CHECK(vcpu.exits[r].load() == twin.exits[r].load());
         for (unsigned d = 0; d < kMmioDecodeSourceCount; ++d)
             FUZZ_CHECK(vcpu.mmio_decodes[d].load() == twin.mmio_decodes[d].load());
+        FUZZ_CHECK(msis_to(kFile[0]) == msis_to(kFile[1]));
         FUZZ_CHECK(action == ExitAction::kResume);
         const uint64_t pc = vcpu.regs.sepc;
         FUZZ_CHECK(pc == kPc + 2 || pc == kPc + 4 || pc == kVstvec);
