@@ -131,8 +131,8 @@ bool host_console_enable_input_msi(uint64_t aplic_base, unsigned hart_index, uin
     arch::csr_write<Csr::sireg>(1);
     arch::csr_write<Csr::siselect>(0x72);
     arch::csr_write<Csr::sireg>(0);
-    arch::csr_write<Csr::siselect>(0xC0);
-    arch::csr_set<Csr::sireg>(uint64_t{1} << kConsoleMsiIdentity);
+    arch::csr_write<Csr::siselect>(0xC0);  // eie0: only the console's identity
+    arch::csr_write<Csr::sireg>(uint64_t{1} << kConsoleMsiIdentity);
     *reg(0x3000 + 4ull * irq) = hart_index << 18 | kConsoleMsiIdentity;
     *reg(0x1EDC) = irq;
     *reg(0) = kDomaincfgIe | kDomaincfgDm;
