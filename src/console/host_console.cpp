@@ -6,6 +6,7 @@
 
 #include "arch/csr.hpp"
 #include "arch/firmware.hpp"
+#include "halyard/aia_registers.hpp"
 
 namespace halyard {
 namespace {
@@ -107,10 +108,8 @@ void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_conte
     g_unannounced_input.store(false, std::memory_order_relaxed);
 }
 
-// AIA (../shared/specs/aia/src): the APLIC domain's registers (sourcecfg at
-// 4 * source, setienum 0x1EDC, target at 0x3000 + 4 * source) and this
-// hart's S-level interrupt file, reached through siselect/sireg (eidelivery
-// 0x70, eithreshold 0x72, eie0 0xC0).
+// AIA (halyard/aia_registers.hpp): the APLIC domain's registers and this
+// hart's S-level interrupt file, reached through siselect/sireg.
 // A claim does not re-pend the source (AdvPLIC.adoc, "Special consideration
 // for level-sensitive interrupt sources"): the line always falls between two
 // interrupts, since console_mux_input_ready drains the UART or masks its
@@ -119,23 +118,24 @@ void host_console_enable_input_interrupt(uint64_t plic_base, unsigned plic_conte
 // source on setipnum even while its line is low, and reads in_clrip as all
 // ones, so neither of the spec's two ways would work there.)
 bool host_console_enable_input_msi(uint64_t aplic_base, unsigned hart_index, uint32_t irq) {
-    constexpr uint32_t kDomaincfgIe = 1u << 8, kDomaincfgDm = 1u << 2, kLevelHigh = 6;
     if (g_uart.base == 0 || irq == 0 || irq >= 1024 || hart_index >= (1u << 14)) return false;
     auto reg = [&](uint64_t offset) {
         return reinterpret_cast<volatile uint32_t*>(aplic_base + offset);
     };
+    auto write_file_register = [](uint64_t select, uint64_t value) {
+        arch::csr_write<Csr::siselect>(select);
+        arch::csr_write<Csr::sireg>(value);
+    };
     // A source the firmware did not delegate to this domain reads 0.
-    *reg(4ull * irq) = kLevelHigh;
-    if (*reg(4ull * irq) != kLevelHigh) return false;
-    arch::csr_write<Csr::siselect>(0x70);
-    arch::csr_write<Csr::sireg>(1);
-    arch::csr_write<Csr::siselect>(0x72);
-    arch::csr_write<Csr::sireg>(0);
-    arch::csr_write<Csr::siselect>(0xC0);  // eie0: only the console's identity
-    arch::csr_write<Csr::sireg>(uint64_t{1} << kConsoleMsiIdentity);
-    *reg(0x3000 + 4ull * irq) = hart_index << 18 | kConsoleMsiIdentity;
-    *reg(0x1EDC) = irq;
-    *reg(0) = kDomaincfgIe | kDomaincfgDm;
+    *reg(aplic::sourcecfg(irq)) = aplic::kLevel1;
+    if (*reg(aplic::sourcecfg(irq)) != aplic::kLevel1) return false;
+    write_file_register(imsic::kEidelivery, 1);
+    write_file_register(imsic::kEithreshold, 0);
+    // eie0: only the console's identity.
+    write_file_register(imsic::kEie0, uint64_t{1} << kConsoleMsiIdentity);
+    *reg(aplic::target(irq)) = hart_index << aplic::kHartIndexShift | kConsoleMsiIdentity;
+    *reg(aplic::kSetienum) = irq;
+    *reg(aplic::kDomaincfg) = aplic::kDomaincfgIe | aplic::kDomaincfgDm;
     g_input.msi = true;
     g_input.irq = irq;
     uart_write(kIer, kIerReceivedData);
@@ -146,7 +146,7 @@ bool host_console_enable_input_msi(uint64_t aplic_base, unsigned hart_index, uin
 bool host_console_claim_input_interrupt() {
     if (g_input.msi) {
         const uint64_t top = arch::csr_swap<Csr::stopei>(0);  // claims it
-        return top >> 16 == kConsoleMsiIdentity;
+        return top >> imsic::kTopeiIdentityShift == kConsoleMsiIdentity;
     }
     if (g_input.claim == nullptr) return false;
     const uint32_t id = *g_input.claim;

@@ -1,50 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "devices/aplic.hpp"
 
+#include "halyard/aia_registers.hpp"
 #include "lib/bits.hpp"
 
 namespace halyard {
 namespace {
 
-// The registers of the first 16 KiB of a domain's control region (§4.5,
-// "Memory-mapped control region for an interrupt domain"); all 32 bits wide.
-constexpr uint64_t kDomaincfg = 0x0000;
-constexpr uint64_t kSourcecfgBase = 0x0004;  // sourcecfg[1] .. sourcecfg[1023]
-constexpr uint64_t kSourcecfgEnd = 0x1000;
-constexpr uint64_t kMsiAddressBase = 0x1bc0;  // mmsiaddrcfg, mmsiaddrcfgh, smsiaddrcfg, ...h
-constexpr uint64_t kMsiAddressEnd = 0x1bd0;
-constexpr uint64_t kSetipBase = 0x1c00;  // setip[0] .. setip[31]
-constexpr uint64_t kSetipnum = 0x1cdc;
-constexpr uint64_t kInClripBase = 0x1d00;
-constexpr uint64_t kClripnum = 0x1ddc;
-constexpr uint64_t kSetieBase = 0x1e00;
-constexpr uint64_t kSetienum = 0x1edc;
-constexpr uint64_t kClrieBase = 0x1f00;
-constexpr uint64_t kClrienum = 0x1fdc;
-constexpr uint64_t kSetipnumLe = 0x2000;
-constexpr uint64_t kSetipnumBe = 0x2004;
-constexpr uint64_t kGenmsi = 0x3000;
-constexpr uint64_t kTargetBase = 0x3004;  // target[1] .. target[1023]
+// The registers of the first 16 KiB of a domain's control region and their
+// fields (halyard/aia_registers.hpp); all 32 bits wide.
+using namespace aplic;
 constexpr unsigned kRegisterWidth = 4;
 
-// domaincfg (§4.5.1): bits 31:24 read 0x80, IE is bit 8, DM (bit 2) reads 1
-// (MSI delivery mode only) and BE (bit 0) reads 0 (little-endian only).
-constexpr uint32_t kDomaincfgFixed = 0x80000000u | (1u << 2);
-constexpr uint32_t kDomaincfgIe = 1u << 8;
+// domaincfg (§4.5.1): bits 31:24 read 0x80, DM reads 1 (MSI delivery mode
+// only) and BE (bit 0) reads 0 (little-endian only); IE is the one writable bit.
+constexpr uint32_t kDomaincfgFixed = 0x80000000u | kDomaincfgDm;
 
 // sourcecfg (§4.5.2): D is bit 10, SM bits 2:0.
 constexpr uint32_t kSourcecfgD = 1u << 10;
 constexpr uint32_t kSourcecfgSm = 0x7;
-constexpr uint32_t kInactive = 0;
-constexpr uint32_t kEdge1 = 4;   // rising edge
-constexpr uint32_t kEdge0 = 5;   // falling edge
-constexpr uint32_t kLevel1 = 6;  // high level
-constexpr uint32_t kLevel0 = 7;  // low level
 
-// target in MSI delivery mode (§4.5.16) and genmsi (§4.5.15): Hart Index in
-// 31:18, EIID in 10:0 (all 11 bits: the largest interrupt file has 2047
-// identities, §3.1). Guest Index (17:12) and genmsi's Busy (12) read 0.
-constexpr unsigned kHartIndexShift = 18;
+// target in MSI delivery mode (§4.5.16) and genmsi (§4.5.15): EIID keeps all
+// 11 bits (the largest interrupt file has 2047 identities, §3.1). Guest Index
+// (17:12) and genmsi's Busy (12) read 0.
 constexpr uint32_t kHartIndexMask = 0x3fff;
 constexpr uint32_t kEiidMask = 0x7ff;
 constexpr uint32_t kTargetWritable = (kHartIndexMask << kHartIndexShift) | kEiidMask;

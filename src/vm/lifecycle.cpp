@@ -5,6 +5,7 @@
 #include "arch/firmware.hpp"
 #include "arch/hart.hpp"
 #include "console/log.hpp"
+#include "halyard/aia_registers.hpp"
 #include "halyard/guest_layout.hpp"
 #include "vm/console_mux.hpp"
 #include "vm/exit_stats.hpp"
@@ -52,25 +53,22 @@ void load_guest_csrs(const Vcpu& vcpu) {
 // a file, VGEIN is 0 and the guest's stopei and sireg accesses to IMSIC
 // registers are virtual-instruction exceptions.
 void reset_interrupt_file(const Vcpu& vcpu) {
-    constexpr uint64_t kEidelivery = 0x70, kEithreshold = 0x72;
-    constexpr uint64_t kEip0 = 0x80, kEie0 = 0xC0, kArrayRegisters = 64;
     arch::csr_clear<Csr::hstatus>(hstatus::kVgeinMask);
     if (vcpu.interrupt_file == 0) return;
     arch::csr_set<Csr::hstatus>(uint64_t{1} << hstatus::kVgeinShift);
-    for (const uint64_t reg : {kEidelivery, kEithreshold}) {
-        arch::csr_write<Csr::vsiselect>(reg);
+    auto clear_file_register = [](uint64_t select) {
+        arch::csr_write<Csr::vsiselect>(select);
         arch::csr_write<Csr::vsireg>(0);
-    }
-    // On RV64 only the even-numbered eipN and eieN exist, eipN holding
-    // identities 32N to 32N + 63; only those with an implemented identity
-    // (1 to interrupt_file_ids) may be accessed (QEMU raises an illegal
-    // instruction for the others).
+    };
+    clear_file_register(imsic::kEidelivery);
+    clear_file_register(imsic::kEithreshold);
+    // Only the eipN and eieN with an implemented identity (1 to
+    // interrupt_file_ids) may be accessed (QEMU raises an illegal instruction
+    // for the others).
     const uint64_t ids = vcpu.vm->interrupt_file_ids;
-    for (uint64_t i = 0; i < kArrayRegisters && i * 32 <= ids; i += 2) {
-        arch::csr_write<Csr::vsiselect>(kEip0 + i);
-        arch::csr_write<Csr::vsireg>(0);
-        arch::csr_write<Csr::vsiselect>(kEie0 + i);
-        arch::csr_write<Csr::vsireg>(0);
+    for (uint64_t i = 0; i < imsic::kArrayRegisters && i * 32 <= ids; i += 2) {
+        clear_file_register(imsic::kEip0 + i);
+        clear_file_register(imsic::kEie0 + i);
     }
     arch::csr_write<Csr::vsiselect>(0);
 }
