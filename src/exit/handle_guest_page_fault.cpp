@@ -437,8 +437,8 @@ template <typename VmDevice, bool kStore, typename AccessDevice>
 
 // A store to a device whose model splits its writes (write_without_calls and
 // finish_write: the UART, the PLIC): the write is finished here, and what it
-// leaves (the UART: a THR write, a change of the interrupt line; the PLIC: a
-// notification) is a tail call. nullopt for a device that does not.
+// leaves (the UART: a THR write or one that may move its interrupt line, made
+// whole; the PLIC: a notification) is a tail call. nullopt for a device that does not.
 template <typename VmDevice>
 [[gnu::always_inline]] inline std::optional<FastExit> fast_write_without_calls(Vcpu& vcpu,
                                                                                FastAccess access,

@@ -79,6 +79,13 @@ void add_cpus(FdtBuilder& b, const GuestDtbSpec& spec) {
     b.end_node();
 }
 
+// A string-list property from a literal with its NULs inside ("a\0b"): the
+// literal's own terminating NUL ends the last string.
+template <size_t kSize>
+void property_string_list(FdtBuilder& b, std::string_view name, const char (&list)[kSize]) {
+    b.property(name, {reinterpret_cast<const uint8_t*>(list), kSize});
+}
+
 // interrupts-extended naming each vCPU's S external interrupt, in vCPU order.
 void add_supervisor_external_interrupts(FdtBuilder& b, unsigned vcpu_count) {
     uint8_t cells[capacity::kVcpusPerVm * 8];
@@ -94,8 +101,7 @@ void add_supervisor_external_interrupts(FdtBuilder& b, unsigned vcpu_count) {
 
 void add_plic(FdtBuilder& b, unsigned vcpu_count) {
     b.begin_node("plic@c000000");
-    static constexpr char kCompatible[] = "sifive,plic-1.0.0\0riscv,plic0";
-    b.property("compatible", {reinterpret_cast<const uint8_t*>(kCompatible), sizeof(kCompatible)});
+    property_string_list(b, "compatible", "sifive,plic-1.0.0\0riscv,plic0");
     b.property_cells(
         "reg", {0, static_cast<uint32_t>(guest::kPlicBase), 0, static_cast<uint32_t>(Plic::kSize)});
     b.property_u32("#address-cells", 0);
@@ -116,9 +122,7 @@ void add_imsic_and_aplic(FdtBuilder& b, unsigned vcpu_count, uint32_t interrupt_
     // Compatibles as QEMU virt's (the bindings ask for an implementation's
     // name before the generic one), like the PLIC's.
     b.begin_node("imsics@28000000");
-    static constexpr char kImsicCompatible[] = "qemu,imsics\0riscv,imsics";
-    b.property("compatible",
-               {reinterpret_cast<const uint8_t*>(kImsicCompatible), sizeof(kImsicCompatible)});
+    property_string_list(b, "compatible", "qemu,imsics\0riscv,imsics");
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kImsicBase), 0,
                              static_cast<uint32_t>(vcpu_count * guest::kImsicFileSize)});
     b.property_u32("#address-cells", 0);
@@ -132,9 +136,7 @@ void add_imsic_and_aplic(FdtBuilder& b, unsigned vcpu_count, uint32_t interrupt_
     b.end_node();
 
     b.begin_node("aplic@d000000");
-    static constexpr char kAplicCompatible[] = "qemu,aplic\0riscv,aplic";
-    b.property("compatible",
-               {reinterpret_cast<const uint8_t*>(kAplicCompatible), sizeof(kAplicCompatible)});
+    property_string_list(b, "compatible", "qemu,aplic\0riscv,aplic");
     b.property_cells("reg", {0, static_cast<uint32_t>(guest::kAplicBase), 0,
                              static_cast<uint32_t>(Aplic::kSize)});
     b.property_u32("#address-cells", 0);

@@ -114,8 +114,8 @@ inline constexpr GuestExtension kGuestExtensions[] = {
     {"ztso"},
     {"zhinx"},
     {"zhinxmin"},
-    // Sstc: vstimecmp works in VS-mode only with henvcfg.STCE.
     {"ssaia", GuestExtension::Needs::kAiaVm},
+    // Sstc: vstimecmp works in VS-mode only with henvcfg.STCE.
     {"sstc", GuestExtension::Needs::kHostEnvcfg, henvcfg::kStce},
     {"svade", GuestExtension::Needs::kSvade},
     {"svadu", GuestExtension::Needs::kSvadu},
