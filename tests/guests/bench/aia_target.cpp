@@ -2,12 +2,12 @@
 #include "aia_target.hpp"
 
 #include "guest/fdt.hpp"
+#include "hart_intc.hpp"
 
 namespace bench {
 namespace {
 
 using guest::fdt::equals;
-using guest::fdt::node_is;
 using guest::fdt::read_be32;
 using guest::fdt::read_cells;
 using guest::fdt::string_list_has;
@@ -31,12 +31,8 @@ struct Imsic {
 struct AiaFinder {
     // The node tables are left uninitialized (their counts say what is
     // written): zeroing them would take a memset, which this runtime lacks.
-    explicit AiaFinder(uint64_t h) : hart(h) {}
-    uint64_t hart;
-    bool in_cpus = false;
-    uint64_t cpu_reg = ~0ull;
-    bool in_cpu_intc = false;
-    uint32_t hart_intc = 0;
+    explicit AiaFinder(uint64_t hart) : intc{hart} {}
+    HartIntcFinder intc;
     // The node being walked.
     bool is_aplic = false, is_imsic = false;
     uintptr_t reg = 0;
@@ -49,9 +45,7 @@ struct AiaFinder {
     unsigned imsic_count = 0;
 
     void begin_node(const char* name, int depth) {
-        if (depth == 2) in_cpus = node_is(name, "cpus");
-        if (depth == 3 && in_cpus) cpu_reg = ~0ull;
-        if (depth == 4 && in_cpus) in_cpu_intc = node_is(name, "interrupt-controller");
+        intc.begin_node(name, depth);
         is_aplic = is_imsic = false;
         reg = harts = 0;
         reg_length = harts_length = phandle = msi_parent = 0;
@@ -63,17 +57,11 @@ struct AiaFinder {
         if (is_imsic && phandle != 0 && harts != 0 && imsic_count < kMaxNodes)
             imsics[imsic_count++] = Imsic{phandle, harts, harts_length};
         is_aplic = is_imsic = false;
-        if (depth == 2) in_cpus = false;
-        if (depth == 4) in_cpu_intc = false;
+        intc.end_node(depth);
     }
     void property(const char* prop, uintptr_t value, uint32_t length, int depth) {
-        if (depth == 3 && in_cpus && equals(prop, "reg")) {
-            if (length == 4) cpu_reg = read_be32(value);
-            if (length == 8) cpu_reg = read_cells(value, 2);
-        } else if (depth == 4 && in_cpu_intc && cpu_reg == hart && equals(prop, "phandle") &&
-                   length == 4) {
-            hart_intc = read_be32(value);
-        } else if (equals(prop, "compatible")) {
+        if (intc.property(prop, value, length, depth)) return;
+        if (equals(prop, "compatible")) {
             is_aplic = string_list_has(value, length, "riscv,aplic");
             is_imsic = string_list_has(value, length, "riscv,imsics");
         } else if (equals(prop, "reg")) {
@@ -96,14 +84,14 @@ AiaTarget aia_supervisor_target(uintptr_t dtb, uint64_t hart) {
     const AiaTarget none{false, 0, 0};
     if (dtb == 0 || read_be32(dtb) != guest::fdt::kMagic) return none;
     AiaFinder found(hart);
-    if (!guest::fdt::walk(dtb, found) || found.hart_intc == 0) return none;
+    if (!guest::fdt::walk(dtb, found) || found.intc.phandle == 0) return none;
     for (unsigned a = 0; a < found.aplic_count; ++a) {
         for (unsigned m = 0; m < found.imsic_count; ++m) {
             const Imsic& imsic = found.imsics[m];
             if (imsic.phandle != found.aplics[a].msi_parent) continue;
             // One (phandle, interrupt) pair per interrupt file, in hart-index order.
             for (uint32_t i = 0; (i + 1) * 8 <= imsic.harts_length; ++i) {
-                if (read_be32(imsic.harts + 8 * i) == found.hart_intc &&
+                if (read_be32(imsic.harts + 8 * i) == found.intc.phandle &&
                     read_be32(imsic.harts + 8 * i + 4) == kSupervisorExternalInterrupt)
                     return AiaTarget{true, found.aplics[a].base, i};
             }

@@ -2,12 +2,12 @@
 #include "plic_context.hpp"
 
 #include "guest/fdt.hpp"
+#include "hart_intc.hpp"
 
 namespace bench {
 namespace {
 
 using guest::fdt::equals;
-using guest::fdt::node_is;
 using guest::fdt::read_be32;
 using guest::fdt::string_list_has;
 
@@ -16,11 +16,7 @@ constexpr uint32_t kSupervisorExternalInterrupt = 9;
 // Finds, while guest::fdt::walk visits the tree, the phandle of `hart`'s
 // riscv,cpu-intc and the PLIC's interrupts-extended list.
 struct PlicFinder {
-    uint64_t hart;
-    bool in_cpus = false;      // inside /cpus
-    uint64_t cpu_reg = ~0ull;  // `reg` of the /cpus/cpu@N being walked
-    bool in_cpu_intc = false;  // inside its interrupt-controller child
-    uint32_t hart_intc = 0;    // phandle of `hart`'s riscv,cpu-intc (0: none seen)
+    HartIntcFinder intc;
     // The node being walked; the PLIC has no children, so per-node state
     // need not be a stack.
     bool node_is_plic = false;
@@ -30,9 +26,7 @@ struct PlicFinder {
     uint32_t plic_contexts_length = 0;
 
     void begin_node(const char* name, int depth) {
-        if (depth == 2) in_cpus = node_is(name, "cpus");
-        if (depth == 3 && in_cpus) cpu_reg = ~0ull;
-        if (depth == 4 && in_cpus) in_cpu_intc = node_is(name, "interrupt-controller");
+        intc.begin_node(name, depth);
         node_is_plic = false;
         node_contexts = 0;
         node_contexts_length = 0;
@@ -43,18 +37,11 @@ struct PlicFinder {
             plic_contexts_length = node_contexts_length;
         }
         node_is_plic = false;
-        if (depth == 2) in_cpus = false;
-        if (depth == 4) in_cpu_intc = false;
+        intc.end_node(depth);
     }
     void property(const char* prop, uintptr_t value, uint32_t length, int depth) {
-        if (depth == 3 && in_cpus && equals(prop, "reg")) {
-            // /cpus has #address-cells = 1 on QEMU and under Halyard; 2 is allowed.
-            if (length == 4) cpu_reg = read_be32(value);
-            if (length == 8) cpu_reg = uint64_t{read_be32(value)} << 32 | read_be32(value + 4);
-        } else if (depth == 4 && in_cpu_intc && cpu_reg == hart && equals(prop, "phandle") &&
-                   length == 4) {
-            hart_intc = read_be32(value);
-        } else if (equals(prop, "compatible")) {
+        if (intc.property(prop, value, length, depth)) return;
+        if (equals(prop, "compatible")) {
             node_is_plic = string_list_has(value, length, "riscv,plic0") ||
                            string_list_has(value, length, "sifive,plic-1.0.0");
         } else if (equals(prop, "interrupts-extended")) {
@@ -69,16 +56,16 @@ struct PlicFinder {
 PlicContext plic_supervisor_context(uintptr_t dtb, uint64_t hart) {
     const PlicContext none{false, 0};
     if (dtb == 0 || read_be32(dtb) != guest::fdt::kMagic) return none;
-    PlicFinder found{hart};
+    PlicFinder found{HartIntcFinder{hart}};
     if (!guest::fdt::walk(dtb, found)) return none;
-    if (found.hart_intc == 0 || found.plic_contexts == 0) return none;
+    if (found.intc.phandle == 0 || found.plic_contexts == 0) return none;
     // One context per (phandle, interrupt) pair: a riscv,cpu-intc has
     // #interrupt-cells = 1. (OpenSBI rewrites the M-mode pairs' interrupt
     // to 0xffffffff, hiding them from S-mode, but keeps their places.)
     for (uint32_t i = 0; (i + 1) * 8 <= found.plic_contexts_length; ++i) {
         const uint32_t phandle = read_be32(found.plic_contexts + 8 * i);
         const uint32_t interrupt = read_be32(found.plic_contexts + 8 * i + 4);
-        if (phandle == found.hart_intc && interrupt == kSupervisorExternalInterrupt)
+        if (phandle == found.intc.phandle && interrupt == kSupervisorExternalInterrupt)
             return PlicContext{true, i};
     }
     return none;
