@@ -21,6 +21,7 @@
 #include "fdt/fdt_builder.hpp"
 #include "platform/hart_isa.hpp"
 #include "platform/host_platform.hpp"
+#include "test_support.hpp"
 
 namespace halyard {
 namespace {
@@ -412,17 +413,7 @@ TEST_F(HartIsaProperties, ProblemLinesWithoutAContext) {
 TEST_F(HartIsaProperties, TheHostPlatformReadsEitherFormAndNotesAFallback) {
     std::vector<uint8_t>& blob = blobs_.emplace_back(16384, 0);
     FdtBuilder b(blob);
-    b.begin_node("");
-    b.property_u32("#address-cells", 2);
-    b.property_u32("#size-cells", 2);
-    b.begin_node("memory@80000000");
-    b.property_string("device_type", "memory");
-    b.property_cells("reg", {0, 0x8000'0000, 0, 0x4000'0000});
-    b.end_node();
-    b.begin_node("cpus");
-    b.property_u32("#address-cells", 1);
-    b.property_u32("#size-cells", 0);
-    b.property_u32("timebase-frequency", 10000000);
+    testing::begin_host_tree(b);
     auto cpu = [&](uint32_t id, const char* isa, const std::string* list) {
         char name[16];
         std::snprintf(name, sizeof(name), "cpu@%u", id);

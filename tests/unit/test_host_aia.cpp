@@ -108,17 +108,7 @@ constexpr uint32_t kImsicPhandle = 0x50;
 std::vector<uint8_t> aia_tree(const ImsicShape& shape) {
     std::vector<uint8_t> buffer(16384);
     FdtBuilder b(buffer);
-    b.begin_node("");
-    b.property_u32("#address-cells", 2);
-    b.property_u32("#size-cells", 2);
-    b.begin_node("memory@80000000");
-    b.property_string("device_type", "memory");
-    b.property_cells("reg", {0, 0x8000'0000, 0, 0x4000'0000});
-    b.end_node();
-    b.begin_node("cpus");
-    b.property_u32("#address-cells", 1);
-    b.property_u32("#size-cells", 0);
-    b.property_u32("timebase-frequency", 10000000);
+    begin_host_tree(b);
     // Harts 0 and 1, listed at the IMSIC in the other order (as QEMU does).
     for (uint32_t hart = 0; hart < 2; ++hart) {
         const std::string name = "cpu@" + std::to_string(hart);

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fdt/fdt_builder.hpp"
+
 namespace halyard::testing {
 
 inline constexpr const char* kDtc = "/usr/bin/dtc";
@@ -105,6 +107,24 @@ inline std::vector<uint8_t> compile_dts(std::string_view source, DtcWarnings war
     }
     if (r.exit_code != 0) return {};
     return dtb.read_bytes();
+}
+
+// Begins a host DT as read_host_platform needs it: the root (2-cell
+// addresses and sizes), 1 GiB of memory at 0x8000_0000, and /cpus opened
+// (1-cell reg, a 10 MHz timebase) for the caller's cpu nodes. The caller
+// ends /cpus and the root.
+inline void begin_host_tree(FdtBuilder& b) {
+    b.begin_node("");
+    b.property_u32("#address-cells", 2);
+    b.property_u32("#size-cells", 2);
+    b.begin_node("memory@80000000");
+    b.property_string("device_type", "memory");
+    b.property_cells("reg", {0, 0x8000'0000, 0, 0x4000'0000});
+    b.end_node();
+    b.begin_node("cpus");
+    b.property_u32("#address-cells", 1);
+    b.property_u32("#size-cells", 0);
+    b.property_u32("timebase-frequency", 10000000);
 }
 
 #ifdef HALYARD_UNIT_TEST_DATA_DIR
