@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -510,6 +511,70 @@ TEST_F(FastPath, TwoVcpusStoringToTheUartLeaveThePlicAtItsLevel) {
     // And up once more: the line follows.
     vm_.uart.write(1, 1, 0x02);
     EXPECT_EQ(vm_.plic.read(0x200004, 4), guest::kUartIrq);
+}
+
+// The same in a VM with AIA (irqchip=aia): the UART's line goes to the APLIC,
+// which sends an MSI to vCPU 1's interrupt file for every rise it sees, and
+// only there. Two vCPUs raise and lower the line through the fast path at
+// once (run under TSan too); afterwards the line is low, the APLIC holds no
+// stale request, and one more rise is exactly one more MSI.
+class FastPathAia : public FastPath {
+  protected:
+    FastPathAia() { irqchip_ = GuestIrqchip::kAia; }
+    static std::vector<fake::Msi> msis() {
+        std::lock_guard<std::mutex> guard(fake::msis_lock);
+        return fake::msis;
+    }
+};
+
+TEST_F(FastPathAia, TwoVcpusMovingTheUartsLineSendMsisOnlyToTheTargetsFile) {
+    constexpr int kStores = 4000;
+    constexpr uint32_t kSbA1Ier = 0x00B280A3;  // sb a1, 1(t0)
+    constexpr uint64_t kFile[2] = {0x2800'1000, 0x2800'3000};
+    constexpr unsigned kEiid = 10;
+    use_vcpus(vm_, 2);
+    for (unsigned i = 0; i < 2; ++i) {
+        vm_.vcpus[i].hsm_state = HsmState::kStarted;
+        vm_.vcpus[i].interrupt_file = kFile[i];
+    }
+    // The guest's set-up: level high, to hart index 1 with identity 10.
+    vm_.aplic.write(4 * guest::kUartIrq, 4, 6);
+    vm_.aplic.write(0x3000 + 4 * guest::kUartIrq, 4, 1u << 18 | kEiid);
+    vm_.aplic.write(0x1edc, 4, guest::kUartIrq);  // setienum
+    vm_.aplic.write(0x0000, 4, 1u << 8);          // domaincfg.IE
+    auto run = [&](unsigned index) {
+        Vcpu& self = vm_.vcpus[index];
+        fake::hart.current_registers = &self.regs;
+        fake::hart[Csr::sstatus] = sstatus::kSpp;
+        fake::hart.put_instruction(kPc, kSbA1Ier);
+        for (int i = 0; i < kStores; ++i) {
+            self.regs.gpr[kT0] = kUart;
+            self.regs.gpr[kA1] = i % 2 ? 0 : 2;  // IER: THR empty, then nothing
+            self.regs.sepc = kPc;
+            self.regs.trap.scause = cause_code(Exception::kStoreGuestPageFault);
+            fake::hart[Csr::stval] = kUart + 1;
+            fake::hart[Csr::htval] = (kUart + 1) >> 2;
+            fake::hart[Csr::htinst] = (i % 2 == 0) ? 0 : transformed_instruction(kSbA1Ier);
+            if (run_fast_path(self) != FastExit::kDone) std::abort();
+            if (self.regs.sepc != kPc + 4) std::abort();
+        }
+    };
+    std::thread first(run, 0u);
+    std::thread second(run, 1u);
+    first.join();
+    second.join();
+    for (unsigned i = 0; i < 2; ++i) EXPECT_EQ(vm_.vcpus[i].full_exits.load(), 0u);
+    const std::vector<fake::Msi> sent = msis();
+    EXPECT_GE(sent.size(), 1u);
+    EXPECT_LE(sent.size(), static_cast<size_t>(kStores)) << "at most one MSI per rise";
+    for (const fake::Msi& msi : sent) {
+        EXPECT_EQ(msi.interrupt_file, kFile[1]);
+        EXPECT_EQ(msi.identity, kEiid);
+    }
+    EXPECT_FALSE(vm_.uart.interrupt_pending()) << "both vCPUs' last store cleared IER";
+    vm_.uart.write(1, 1, 0x02);  // up once more
+    EXPECT_EQ(msis().size(), sent.size() + 1);
+    EXPECT_EQ(vm_.plic.read(0x200004, 4), 0u) << "the PLIC has no line from the UART";
 }
 
 // The PLIC's notifications are the fast path's tail calls (Plic::finish_read,

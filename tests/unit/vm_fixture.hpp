@@ -50,6 +50,7 @@ class VmFixture : public ::testing::Test {
         vm_.ram = GuestRam{guest::kRamBase, kRamSize, reinterpret_cast<uint64_t>(ram_.data())};
         std::strcpy(vm_.name, "vm0");
         vm_.console = VmConsole(ConsoleBackend{put, get, this});
+        vm_.irqchip = irqchip_;
         EXPECT_TRUE(vm_.attach_devices());
         vm_.vcpu_count = 1;
         vm_.vcpus[0].vm = &vm_;
@@ -146,6 +147,9 @@ class VmFixture : public ::testing::Test {
     std::vector<uint8_t> ram_;
     std::vector<uint8_t> dtb_;
     HostPlatform platform_;
+    // The VM's interrupt controller: a fixture for VMs with AIA sets it in
+    // its constructor (SetUp wires the UART to it).
+    GuestIrqchip irqchip_ = GuestIrqchip::kPlic;
     Vm vm_;
     static inline unsigned power_offs_ = 0;
 
